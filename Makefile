@@ -1,0 +1,36 @@
+# paymon: every target installs what it needs into .venv first.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PACKAGES := screening schemas agents paymon_cli
+
+.PHONY: install test lint typecheck pytest bench demo clean
+
+install: $(VENV)/.installed
+
+# Re-install only when the dependency pins change.
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+lint: install
+	$(VENV)/bin/ruff check $(PACKAGES) tests bench
+
+typecheck: install
+	$(VENV)/bin/mypy --strict $(PACKAGES)
+
+pytest: install
+	$(VENV)/bin/pytest
+
+test: lint typecheck pytest
+
+bench: install
+	$(PY) -m bench
+
+demo: install
+	$(PY) -m paymon_cli.demo
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

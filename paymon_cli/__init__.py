@@ -1,0 +1,1 @@
+"""The `paymon` command line: offline screening commands and the stream commands."""
