@@ -14,7 +14,8 @@ from importlib import import_module
 # Modules that add sub-commands; each defines `register(subparsers) -> None`.
 COMMAND_MODULES = (
     "paymon_cli.offline",  # screen, match, compare
-    "paymon_cli.stream",  # worker, topics, lists publish, ownership publish, replay, alerts tail
+    "paymon_cli.kafka_tools",  # topics create, replay, alerts tail
+    "paymon_cli.worker",  # worker, lists publish, ownership publish
 )
 
 
