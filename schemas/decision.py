@@ -40,7 +40,8 @@ class Hit(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=True):
     score: float
     reason: Reason
     explanation: str
-    ownership_path: builtins.list[str] = msgspec.field(default_factory=list)
+    # `builtins.list`: inside this class body `list` is the field above, not the type.
+    ownership_path: builtins.list[str] = msgspec.field(default_factory=builtins.list)
 
 
 class Decision(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=True):

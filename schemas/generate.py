@@ -13,6 +13,7 @@ from typing import Any
 import msgspec
 
 from schemas.decision import Decision
+from schemas.list_record import ListEntryRecord
 from schemas.payment import Payment
 
 SCHEMA_DIR = Path(__file__).parent
@@ -23,6 +24,7 @@ def published_schemas() -> dict[str, dict[str, Any]]:
     models: dict[str, tuple[type, str]] = {
         "payment.schema.json": (Payment, "paymon payment event"),
         "alert.schema.json": (Decision, "paymon screening decision / alert"),
+        "list-entry.schema.json": (ListEntryRecord, "paymon sanctions list entry"),
     }
     out: dict[str, dict[str, Any]] = {}
     for filename, (model, title) in models.items():
