@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PACKAGES := screening schemas agents paymon_cli
 
-.PHONY: install test lint typecheck pytest bench demo clean
+.PHONY: install test lint typecheck pytest bench demo clean tools kafka-jars
 
 install: $(VENV)/.installed
 
@@ -24,7 +24,15 @@ typecheck: install
 pytest: install
 	$(VENV)/bin/pytest
 
-test: lint typecheck pytest
+# Prometheus + promtool (Debian package) for the rules and dashboard tests; see the script.
+tools:
+	sh deploy/prometheus/install-tools.sh
+
+test: tools lint typecheck pytest
+
+# Pre-fetch the Kafka broker jars (Maven Central, once); the test fixture also fetches on demand.
+kafka-jars: install
+	$(PY) -m agents.local_kafka fetch
 
 bench: install
 	$(PY) -m bench
