@@ -192,8 +192,15 @@ def free_port() -> int:
 
 
 def new_cluster_id() -> str:
-    """A KRaft cluster id: 16 random bytes as 22 characters of URL-safe base64 (no padding)."""
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode("ascii").rstrip("=")
+    """A KRaft cluster id: 16 random bytes as 22 characters of URL-safe base64 (no padding).
+
+    Never starts with '-': the storage tool's argument parser would take it for an option
+    (Kafka's own Uuid.randomUuid() redraws such ids for the same reason).
+    """
+    while True:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode("ascii").rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id
 
 
 def render_server_properties(*, port: int, controller_port: int, log_dir: Path) -> str:
@@ -432,10 +439,8 @@ class LocalKafka:
             *self._java_command(heap="256m"),
             "kafka.tools.StorageTool",
             "format",
-            "-t",
-            new_cluster_id(),
-            "-c",
-            str(properties),
+            f"--cluster-id={new_cluster_id()}",
+            f"--config={properties}",
         ]
         try:
             result = subprocess.run(

@@ -204,11 +204,13 @@ def test_state_file_is_plain_json(tmp_path: Path) -> None:
         read_state(path)
 
 
-def test_cluster_id_is_22_url_safe_characters() -> None:
-    ids = {new_cluster_id() for _ in range(20)}
-    assert len(ids) == 20
+def test_cluster_id_is_22_url_safe_characters_never_read_as_an_option() -> None:
+    # 1 id in 64 would start with '-' if drawn naively; 2,000 draws all but surely include one.
+    ids = {new_cluster_id() for _ in range(2000)}
+    assert len(ids) == 2000
     for cluster_id in ids:
         assert len(cluster_id) == 22
+        assert not cluster_id.startswith("-")
         assert set(cluster_id) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
