@@ -1,0 +1,757 @@
+"""Candidate retrieval over every listed name, built once, then scored by `screening.match`.
+
+A query never scans all names. Every listed name is normalised once at build time; its tokens go
+into an inverted index weighted by rarity (IDF). Typos are reached through a deletion
+neighbourhood (every token minus one letter -> the tokens it came from, SymSpell style), joined
+words through the concatenation of adjacent tokens, and transliterated names through consonant
+skeletons. Query words are looked up rarest first; they open candidates until a budget of
+postings is read, after which commoner words only add evidence to the candidates found. The best
+candidates by shared rarity pass an optimistic bound of the comparison (so hopeless ones are not
+scored) and the survivors are scored with the full comparison. Generic words (`bank`,
+`trading`) never make a name a candidate.
+
+Indexes are immutable: `updated()` returns a new index (reusing the normalisation of unchanged
+entries) and leaves the old one untouched, so workers can swap atomically.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from rapidfuzz.distance import OSA, Levenshtein
+
+from screening.match import (
+    CONFLICT_FACTOR,
+    DEFAULT_THRESHOLD,
+    MIN_PAIR_SIMILARITY,
+    SHORT_SIDE_WEIGHT,
+    SKELETON_DISCOUNT,
+    WEAK_ALIAS_MIN_SCORE,
+    Comparison,
+    NameMatch,
+    PartyKind,
+    PreparedName,
+    apply_qualifiers,
+    compare_prepared,
+    prepare,
+    score_prepared,
+)
+from screening.model import EntryType, IdentifierScheme, ListEntry, NameQuality
+from screening.names import GENERIC_WEIGHT, NameForm, consonant_skeleton, normalise_text, token_weight
+
+__all__ = ["ListIndex", "normalise_identifier"]
+
+# Words shorter than this get no typo neighbourhood (two letters: an edit is another word).
+MIN_FUZZY_LENGTH = 3
+# A joined pair of adjacent listed words shared by more names than this is no evidence of one
+# name (`bank melli` is, `limited liability` is not).
+MAX_JOINED_POSTINGS = 30
+# How many candidates passing the bound get the full comparison, most shared rarity first.
+# bench.speed: on listed names with a typo a median of 7 pass, about 2 of them real matches;
+# 12 vs 24 found the same entries in the bench's brute-force sample.
+MAX_CANDIDATES = 12
+# Words at least this long may hide a two-edit typo from retrieval (`aleksandrovich` ~
+# `alexandrovich`); the candidate bound allows for it. Shorter words with two edits are mostly
+# other words (similarity <= 0.75).
+HIDDEN_TYPO_MIN_LENGTH = 7
+# ... and at most this many such words per name (two badly misspelt words is another name).
+MAX_HIDDEN_TYPOS = 1
+# Postings read before common query words stop opening new candidates (see `_candidates`):
+# bounds the work per query. bench.speed: 80 and 150 find the same share of typo'd listed names.
+CANDIDATE_BUDGET = 80
+# Rarity is lowered by this much per unit of listed-name weight, so among names sharing the same
+# words the shortest ranks first (far below any word's rarity, which is at least log 2).
+TIE_BREAK = 1e-3
+# A listed word in more names than this is common (`maria`, `sanchez`, `kim`); a partial match
+# sharing only common words with a listed name that has two or more other words is multiplied by
+# COMMON_WORDS_FACTOR (bench.speed: clean random names hitting anything went from 1.0% to 0.1%).
+COMMON_WORD_NAMES = 20
+COMMON_WORDS_FACTOR = 0.85
+# Numbers at least this long are looked up like words (tail numbers, series, registry numbers).
+MIN_KEY_NUMBER_LENGTH = 3
+# Once common words only add evidence, this many best candidates so far are kept and checked
+# for them (ties on the first word are common: `ri`, `un`, `kim` are in hundreds of names).
+MAX_EVIDENCE_CHECKS = 160
+# Only this many best candidates by shared rarity are checked against the bound at all.
+MAX_BOUND_CHECKS = 32
+# Free-text scanning: windows of up to this many tokens around a rare token.
+MAX_SCAN_TOKENS = 8
+# Free text: at most this many anchored listed names are compared, each around at most this many
+# of its anchor words (remittance lines are short; this bounds a pathological one).
+MAX_SCAN_CANDIDATES = 24
+MAX_SCAN_ANCHORS = 4
+# A text word found in more listed names than this is too common to anchor a free-text match.
+SCAN_MAX_POSTINGS = 40
+# A listed name with only one distinctive token must match a free-text word exactly, and that
+# word must be at least this long: short single words in remittance text are mostly noise.
+SCAN_MIN_SINGLE_TOKEN_LENGTH = 5
+_ID_STRIP = re.compile(r"[\s\-./]+")
+
+
+def normalise_identifier(scheme: IdentifierScheme, value: str) -> str:
+    """Upper-case, without spaces, dashes, dots or slashes (the form lists and payments share)."""
+    return _ID_STRIP.sub("", value).upper()
+
+
+def _form_for(entry_type: EntryType) -> NameForm:
+    if entry_type is EntryType.PERSON:
+        return "person"
+    if entry_type is EntryType.ORGANISATION:
+        return "organisation"
+    return "any"
+
+
+def _kind_allows(kind: PartyKind, entry_type: EntryType) -> bool:
+    if kind == "person":
+        return entry_type in (EntryType.PERSON, EntryType.UNKNOWN)
+    if kind == "organisation":
+        return entry_type is not EntryType.PERSON
+    return True
+
+
+def _compare_kind(kind: PartyKind, entry_type: EntryType) -> PartyKind:
+    if kind != "any":
+        return kind
+    if entry_type is EntryType.PERSON:
+        return "person"
+    if entry_type is EntryType.ORGANISATION:
+        return "organisation"
+    return "any"
+
+
+@dataclass(frozen=True, slots=True)
+class _Listed:
+    """One listed spelling of one entry, normalised once."""
+
+    entry_id: str
+    text: str
+    quality: NameQuality
+    entry_type: EntryType
+    prepared: PreparedName
+    bound: _Bound
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    """One looked-up query word: (postings, similarity, rarity) of each listed word it may be."""
+
+    size: int
+    lists: list[tuple[tuple[int, ...], float, float]]
+    variants: dict[str, tuple[float, float]]  # listed word -> (similarity, rarity)
+
+
+def idf_unknown(size: int) -> float:
+    """Rarity of a word no listed name holds: as rare as a word in one name."""
+    return math.log(1 + max(1, size))
+
+
+def _deletes(token: str) -> set[str]:
+    return {token[:i] + token[i + 1 :] for i in range(len(token))}
+
+
+class ListIndex:
+    """Immutable index of listed names and identifiers; see module doc.
+
+    Guarantees: `match_name`/`scan_text` results are best first, one per entry, every score in
+    [0, 1] and >= the threshold; building never mutates the given entries.
+    """
+
+    __slots__ = (
+        "_bic8",
+        "_deletes",
+        "_entries",
+        "_idf",
+        "_ids",
+        "_joined",
+        "_names",
+        "_neighbours",
+        "_postings",
+        "_skeletons",
+        "_tie",
+        "entries",
+    )
+
+    def __init__(self, entries: dict[str, ListEntry], listed: list[_Listed]) -> None:
+        """Use `ListIndex.build`; this assembles the lookup tables from prepared names."""
+        self._entries = entries
+        self.entries: Mapping[str, ListEntry] = MappingProxyType(entries)
+        self._names = listed
+        postings: dict[str, list[int]] = {}
+        joined: dict[str, list[int]] = {}
+        for pos, item in enumerate(listed):
+            toks = item.prepared.tokens
+            for key in set(toks):
+                postings.setdefault(key, []).append(pos)
+            for key in {a + b for a, b in itertools.pairwise(toks)}:
+                joined.setdefault(key, []).append(pos)
+        # Single tokens and joined adjacent pairs are kept apart so a name is never counted
+        # twice for the same words (`natalya valeryevna` and `natalyavaleryevna`).
+        self._postings: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in postings.items()}
+        self._joined: dict[str, tuple[int, ...]] = {
+            k: tuple(v) for k, v in joined.items() if len(v) <= MAX_JOINED_POSTINGS
+        }
+        n = max(1, len(listed))
+        self._idf = {k: math.log(1 + n / len(v)) for k, v in self._postings.items()}
+        deletes: dict[str, list[str]] = {}
+        skeletons: dict[str, list[str]] = {}
+        for token in self._postings:
+            if len(token) >= MIN_FUZZY_LENGTH and not token.isdigit():
+                for key in _deletes(token):
+                    deletes.setdefault(key, []).append(token)
+            skel = consonant_skeleton(token)
+            if len(skel) >= 2:
+                skeletons.setdefault(skel, []).append(token)
+        self._deletes = {k: tuple(v) for k, v in deletes.items()}
+        self._skeletons = {k: tuple(v) for k, v in skeletons.items()}
+        # Most query words are listed words: their typo neighbourhoods are computed once here.
+        self._neighbours: dict[str, dict[str, float]] = {}
+        for token in self._postings:
+            near = self._typo_neighbours(token)
+            near[token] = 1.0
+            self._neighbours[token] = near
+        ids: dict[tuple[IdentifierScheme, str], list[str]] = {}
+        bic8: dict[str, list[str]] = {}
+        for entry in entries.values():
+            for ident in entry.identifiers:
+                value = normalise_identifier(ident.scheme, ident.value)
+                if not value:
+                    continue
+                if ident.scheme is IdentifierScheme.BIC:
+                    if len(value) == 11 and value.endswith("XXX"):
+                        value = value[:8]
+                    bic8.setdefault(value[:8], []).append(entry.entry_id)
+                ids.setdefault((ident.scheme, value), []).append(entry.entry_id)
+        self._ids = {k: tuple(dict.fromkeys(v)) for k, v in ids.items()}
+        self._bic8 = {k: tuple(dict.fromkeys(v)) for k, v in bic8.items()}
+        self._tie = tuple(TIE_BREAK * item.bound.total for item in listed)
+
+    # ------------------------------------------------------------------ building
+
+    @classmethod
+    def build(cls, entries: Iterable[ListEntry]) -> ListIndex:
+        """Index every name and identifier of `entries` (later entries replace earlier same ids)."""
+        by_id: dict[str, ListEntry] = {}
+        for entry in entries:
+            by_id[entry.entry_id] = entry
+        return cls(by_id, _prepare_entries(by_id.values()))
+
+    def updated(self, upserts: Iterable[ListEntry], removed_ids: Iterable[str]) -> ListIndex:
+        """A new index with `upserts` added/replaced and `removed_ids` dropped; `self` is unchanged.
+
+        Names of unchanged entries are not normalised again, only the lookup tables are rebuilt.
+        """
+        changed: dict[str, ListEntry] = {}
+        for entry in upserts:
+            changed[entry.entry_id] = entry
+        removed = set(removed_ids) - changed.keys()
+        entries = {k: v for k, v in self._entries.items() if k not in removed and k not in changed}
+        listed = [
+            item for item in self._names if item.entry_id not in removed and item.entry_id not in changed
+        ]
+        entries.update(changed)
+        listed.extend(_prepare_entries(changed.values()))
+        return ListIndex(entries, listed)
+
+    def __len__(self) -> int:
+        """Number of entries."""
+        return len(self._entries)
+
+    # ------------------------------------------------------------------ identifiers
+
+    def match_identifier(self, scheme: IdentifierScheme, value: str) -> list[ListEntry]:
+        """Entries listing this identifier, exact after normalisation (case, spaces, dashes).
+
+        BIC: a BIC11 ending in `XXX` equals its BIC8; a BIC8 query matches every listed BIC8/BIC11
+        of that institution; a BIC11 query matches the same BIC11 or a listed BIC8 of its first 8.
+        """
+        norm = normalise_identifier(scheme, value)
+        if not norm:
+            return []
+        ids: tuple[str, ...]
+        if scheme is IdentifierScheme.BIC:
+            if len(norm) == 11 and norm.endswith("XXX"):
+                norm = norm[:8]
+            if len(norm) == 8:
+                ids = self._bic8.get(norm, ())
+            else:
+                ids = self._ids.get((scheme, norm), ()) + self._ids.get((scheme, norm[:8]), ())
+        else:
+            ids = self._ids.get((scheme, norm), ())
+        return [self._entries[i] for i in dict.fromkeys(ids)]
+
+    # ------------------------------------------------------------------ names
+
+    def _variants(self, token: str, lenient: bool) -> dict[str, float]:
+        """Listed tokens this query token may stand for (itself, about one edit away, same
+        skeleton), each with its Levenshtein similarity to the token."""
+        near = self._neighbours.get(token)
+        if near is not None and not lenient:
+            return near  # a listed word: its neighbourhood was computed at build time
+        out = dict(near) if near is not None else {}
+        if not out:
+            out = self._typo_neighbours(token)
+            if token in self._postings:
+                out[token] = 1.0
+        if lenient:
+            skel = consonant_skeleton(token)
+            for other in self._skeletons.get(skel, ()) if len(skel) >= 2 else ():
+                if other != token:
+                    out[other] = max(SKELETON_DISCOUNT, Levenshtein.normalized_similarity(token, other))
+        return out
+
+    def _typo_neighbours(self, token: str) -> dict[str, float]:
+        """Listed words about one edit from `token` (SymSpell deletes on both sides)."""
+        found: set[str] = set()
+        deletes = self._deletes
+        postings = self._postings
+        if len(token) >= MIN_FUZZY_LENGTH - 1 and not token.isdigit():
+            found.update(deletes.get(token, ()))  # a letter missing from the query word
+            for key in _deletes(token):
+                if key in postings and len(key) >= MIN_FUZZY_LENGTH:
+                    found.add(key)  # a letter added to the query word
+                if len(key) >= MIN_FUZZY_LENGTH - 1:
+                    found.update(deletes.get(key, ()))  # a letter replaced or two swapped
+            for i in range(len(token) - 1):
+                swapped = token[:i] + token[i + 1] + token[i] + token[i + 2 :]
+                if swapped in postings:
+                    found.add(swapped)
+        found.discard(token)
+        out: dict[str, float] = {}
+        for other in found:
+            sim = OSA.normalized_similarity(token, other)  # a swap of two letters is one edit
+            if sim >= MIN_PAIR_SIMILARITY:
+                out[other] = sim
+        return out
+
+    def _make_word(self, token: str, lenient: bool) -> _Word | None:
+        """`token` as a looked-up query word: the listed words (and joined pairs) it may stand
+        for, best similarity first; None when it may stand for none."""
+        postings = self._postings
+        variants = self._variants(token, lenient)
+        lists = [(postings[v], sim, self._idf[v]) for v, sim in variants.items()]
+        joined_hits = self._joined.get(token)
+        if joined_hits is None and len(token) > MIN_FUZZY_LENGTH:
+            # one query word = two listed words joined, perhaps with one stray letter
+            for key in _deletes(token):
+                joined_hits = self._joined.get(key)
+                if joined_hits:
+                    break
+        if joined_hits:
+            lists.append((joined_hits, 1.0, idf_unknown(len(self._names))))
+        if not lists:
+            return None
+        lists.sort(key=lambda entry: -entry[1])
+        found = {v: (sim, self._idf[v]) for v, sim in variants.items()}
+        return _Word(sum(len(p) for p, _, _ in lists), lists, found)
+
+    def _query_words(self, query: PreparedName) -> tuple[list[_Word], list[int]]:
+        """The query's looked-up words with the listed words each may stand for, and the lengths
+        of the looked-up words (for the hidden-typo allowance of the bound)."""
+        tokens = query.tokens
+        postings = self._postings
+        lenient = query.name.transliterated
+        words: list[_Word] = []
+        lengths: list[int] = []
+        for t, w in zip(tokens, query.weights, strict=True):
+            if len(t) < 2 or (w <= GENERIC_WEIGHT and not (t.isdigit() and len(t) >= MIN_KEY_NUMBER_LENGTH)):
+                continue  # generic words never open candidates; long numbers (`RA-78796`) do
+            lengths.append(len(t))
+            word = self._make_word(t, lenient)
+            if word is not None:
+                words.append(word)
+        for a, b in itertools.pairwise(tokens):
+            # two query words = one listed word (`tsmr bank` ~ `tsmrbank`)
+            hit = postings.get(a + b)
+            if hit:
+                words.append(_Word(len(hit), [(hit, 1.0, self._idf[a + b])], {}))
+        words.sort(key=lambda word: word.size)
+        return words, lengths
+
+    def _candidates(self, query: PreparedName, threshold: float, limit: int) -> list[int]:
+        """Positions of listed names that share words with the query and could still reach
+        `threshold` (an optimistic bound of the comparison, see `_Bound.could_reach`), most shared
+        rarity first, at most `limit`.
+
+        Words are visited rarest first; they open new candidates until `CANDIDATE_BUDGET` postings
+        have been read, after which commoner words (`mohammad`, `ivanovich`) only add evidence to
+        the candidates already found. So a query costs about the budget, whatever its words.
+        """
+        words, lengths = self._query_words(query)
+        # position -> [shared rarity, summed similarity, number of words found]
+        acc: dict[int, list[float]] = {}
+        names = self._names
+        opened = 0
+        pruned = False
+        for word in words:
+            local: dict[int, tuple[float, float]] = {}
+            if opened < CANDIDATE_BUDGET or not acc:
+                for plist, sim, weight in word.lists:  # best similarity first: first seen wins
+                    if local:
+                        fresh = dict.fromkeys(plist, (sim, weight))  # C speed
+                        fresh.update(local)
+                        local = fresh
+                    else:
+                        local = dict.fromkeys(plist, (sim, weight))
+
+                opened += word.size
+            else:
+                # A common word: only the best candidates so far are checked for it, by looking
+                # at their (few) tokens rather than reading the word's long postings.
+                if not pruned:
+                    keep = heapq.nlargest(MAX_EVIDENCE_CHECKS, acc, key=lambda pos: acc[pos][0])
+                    acc = {pos: acc[pos] for pos in keep}
+                    pruned = True
+                holders: set[int] = set()
+                for plist, _, _ in word.lists:
+                    holders.update(plist)  # C speed: no Python step per posting
+                for pos in holders.intersection(acc):
+                    listed_tokens = names[pos].prepared.tokens
+                    for v, found in word.variants.items():
+                        if v in listed_tokens and (pos not in local or local[pos][0] < found[0]):
+                            local[pos] = found
+
+            if not acc:
+                # among equal rarity the shorter listed name first (more of it is shared)
+                tie = self._tie
+                acc = {pos: [weight * sim - tie[pos], sim, 1.0] for pos, (sim, weight) in local.items()}
+                continue
+            for pos, (sim, weight) in local.items():
+                held = acc.get(pos)
+                if held is None:
+                    acc[pos] = [weight * sim - self._tie[pos], sim, 1.0]
+
+                else:
+                    held[0] += weight * sim
+                    held[1] += sim
+                    held[2] += 1.0
+
+        if not acc:
+            return []
+        ranked = heapq.nlargest(MAX_BOUND_CHECKS, acc, key=lambda pos: acc[pos][0])
+        out: list[int] = []
+        bound = _Bound.of(query)
+        keys_n = len(lengths)
+        # Looked-up words a typo of two or more edits could hide from retrieval, best first. A
+        # transliterated query may pair any word through its consonant skeleton.
+        if query.name.transliterated:
+            hidden = [SKELETON_DISCOUNT] * keys_n
+            hidden_max = keys_n
+        else:
+            hidden = sorted((_hidden_typo_similarity(n) for n in lengths), reverse=True)
+            hidden_max = MAX_HIDDEN_TYPOS
+        joined, unstripped = query.joined, query.name.unstripped
+        for pos in ranked:
+            listed = names[pos].prepared
+            held = acc[pos]
+            if (
+                listed.joined == joined
+                or listed.name.unstripped == unstripped
+                or bound.could_reach(
+                    names[pos].bound, held[1], int(held[2]), keys_n, hidden, hidden_max, threshold
+                )
+            ):
+                out.append(pos)
+                if len(out) >= limit:
+                    break
+        return out
+
+    def match_name(
+        self,
+        query: str,
+        *,
+        kind: PartyKind = "any",
+        country: str | None = None,
+        birth_date: str | None = None,
+        threshold: float = DEFAULT_THRESHOLD,
+        limit: int = 10,
+    ) -> list[NameMatch]:
+        """Listed entries whose names match `query`, best first, one per entry, score >= threshold.
+
+        `country` (ISO alpha-2) and `birth_date` (ISO date or prefix) lower the score when the
+        entry lists different ones. A weak alias only counts at `WEAK_ALIAS_MIN_SCORE` or above.
+        """
+        prepared = prepare(query, kind, eager=True)
+        if not prepared.tokens:
+            return []
+        return self._score(
+            prepared,
+            self._candidates(prepared, threshold, MAX_CANDIDATES),
+            kind,
+            country,
+            birth_date,
+            threshold,
+            limit,
+        )
+
+    def _score(
+        self,
+        prepared: PreparedName,
+        positions: Iterable[int],
+        kind: PartyKind,
+        country: str | None,
+        birth_date: str | None,
+        threshold: float,
+        limit: int,
+    ) -> list[NameMatch]:
+        best: dict[str, NameMatch] = {}
+        for pos in positions:
+            item = self._names[pos]
+            if not _kind_allows(kind, item.entry_type):
+                continue
+            compare_kind = _compare_kind(kind, item.entry_type)
+            if score_prepared(prepared, item.prepared, compare_kind) < threshold:
+                continue  # the name must reach the threshold on its own; qualifiers adjust hits only
+            comparison = compare_prepared(prepared, item.prepared, compare_kind)
+            comparison = self._common_words_only(prepared, item, comparison)
+            match = self._qualify(comparison, item, country, birth_date, threshold)
+            if match is not None:
+                held = best.get(item.entry_id)
+                if held is None or match.score > held.score:
+                    best[item.entry_id] = match
+        ranked = sorted(best.values(), key=lambda m: (-m.score, m.entry.entry_id))
+        return ranked[: max(0, limit)]
+
+    def _common_words_only(self, query: PreparedName, item: _Listed, comparison: Comparison) -> Comparison:
+        """Lower a partial match that shares only common words with a longer listed name.
+
+        `Maria Sanchez` is wholly inside `SANCHEZ CARLON, Diana Maria`, but both words are in
+        dozens of listed names: sharing them says little. Only the index knows how common a word
+        is across the lists, so this qualifier lives here rather than in `compare_names`.
+        """
+        listed = item.prepared
+        pairs = list(zip(listed.tokens, listed.weights, strict=True))
+        shared = [t for t, w in pairs if w > GENERIC_WEIGHT and t in query.tokens]
+        unmatched = sum(1 for t, w in pairs if w > GENERIC_WEIGHT and len(t) > 1 and t not in query.tokens)
+        if not shared or unmatched < 2:
+            return comparison
+        if any(len(self._postings.get(t, ())) <= COMMON_WORD_NAMES for t in shared):
+            return comparison
+        score = round(comparison.score * COMMON_WORDS_FACTOR, 4)
+        return Comparison(
+            score,
+            f"{comparison.explanation}; only common words shared ({', '.join(shared[:3])}) "
+            f"x{COMMON_WORDS_FACTOR:.2f}",
+            (*comparison.features, ("common_words_only", round(COMMON_WORDS_FACTOR - 1, 4))),
+        )
+
+    def _qualify(
+        self,
+        comparison: Comparison,
+        item: _Listed,
+        country: str | None,
+        birth_date: str | None,
+        threshold: float,
+    ) -> NameMatch | None:
+        if comparison.score < threshold:
+            return None  # qualifiers only lower scores by more than they can raise them
+        entry = self._entries[item.entry_id]
+        if item.quality is NameQuality.WEAK:
+            if comparison.score < max(threshold, WEAK_ALIAS_MIN_SCORE):
+                return None
+            comparison = Comparison(
+                comparison.score,
+                comparison.explanation + "; weak alias (near-exact required)",
+                (*comparison.features, ("weak_alias", 1.0)),
+            )
+        comparison = apply_qualifiers(comparison, entry, country=country, birth_date=birth_date)
+        if comparison.score < threshold:
+            return None
+        return NameMatch(entry, item.text, comparison.score, comparison.explanation, comparison.features)
+
+    # ------------------------------------------------------------------ free text
+
+    def scan_text(
+        self, text: str, *, threshold: float = DEFAULT_THRESHOLD, limit: int = 5
+    ) -> list[NameMatch]:
+        """Listed names hidden in free text (remittance information), best first, one per entry.
+
+        Only windows of the text around a rare listed token are compared; a name with a single
+        distinctive token needs that exact word (at least `SCAN_MIN_SINGLE_TOKEN_LENGTH` letters);
+        generic words alone never hit. At most `limit` results.
+        """
+        words = normalise_text(text).split()
+        if not words or limit <= 0:
+            return []
+        anchors: dict[int, list[int]] = {}  # listed name position -> text positions of rare words
+        for at, word in enumerate(words):
+            if len(word) < 3 or word.isdigit() or token_weight(word) <= GENERIC_WEIGHT:
+                continue
+            variants = self._neighbours.get(word) or (self._typo_neighbours(word) if len(word) >= 5 else {})
+            for v, sim in variants.items():
+                plist = self._postings[v]
+                if len(plist) > SCAN_MAX_POSTINGS or (sim < 1.0 and len(word) < 5):
+                    continue  # a common word (`ocean`, `star`) anchors nothing in free text
+                for pos in plist:
+                    anchors.setdefault(pos, []).append(at)
+        # Names anchored by the most distinct text words first; only the best few are compared.
+        names = self._names
+        ranked = heapq.nlargest(
+            MAX_SCAN_CANDIDATES,
+            anchors,
+            key=lambda pos: (len(set(anchors[pos])), -names[pos].bound.total),
+        )
+        windows: dict[tuple[int, int], PreparedName] = {}
+        best: dict[str, NameMatch] = {}
+        for pos in ranked:
+            item = names[pos]
+            ats = anchors[pos]
+            listed = item.prepared
+            if listed.distinctive_weight <= 1.0:
+                exact = [a for a in ats if words[a] in listed.tokens]
+                if not exact or max(len(words[a]) for a in exact) < SCAN_MIN_SINGLE_TOKEN_LENGTH:
+                    continue
+            match = self._best_window(words, ats, item, threshold, windows)
+            if match is not None:
+                held = best.get(item.entry_id)
+                if held is None or match.score > held.score:
+                    best[item.entry_id] = match
+        found = sorted(best.values(), key=lambda m: (-m.score, m.entry.entry_id))
+        return found[:limit]
+
+    def _best_window(
+        self,
+        words: list[str],
+        ats: list[int],
+        item: _Listed,
+        threshold: float,
+        windows: dict[tuple[int, int], PreparedName],
+    ) -> NameMatch | None:
+        """The best-scoring window of the text around the anchor positions, as a hit or None.
+
+        Windows are as long as the listed name, one word shorter or longer; each window is
+        normalised once per text (`windows`) whichever listed names it is compared with.
+        """
+        size = len(item.prepared.tokens)
+        kind = _compare_kind("any", item.entry_type)
+        best_score = -1.0
+        best_window: PreparedName | None = None
+        for at in sorted(set(ats))[:MAX_SCAN_ANCHORS]:
+            # Never shorter than the name: a shorter window drops the word that would conflict
+            # (`kim jong | un` is not `KIM, Jung Jong`).
+            for length in {size, min(size + 1, MAX_SCAN_TOKENS)}:
+                for start in range(max(0, at - length + 1), min(at, len(words) - length) + 1):
+                    span = (start, length)
+                    window = windows.get(span)
+                    if window is None:
+                        window = prepare(" ".join(words[start : start + length]), "any", eager=True)
+
+                        windows[span] = window
+                    if not window.tokens:
+                        continue
+                    score = score_prepared(window, item.prepared, kind)
+                    if score > best_score:
+                        best_score, best_window = score, window
+        if best_window is None or best_score < threshold:
+            return None
+        comparison = compare_prepared(best_window, item.prepared, kind)
+        return self._qualify(comparison, item, None, None, threshold)
+
+
+@dataclass(frozen=True, slots=True)
+class _Bound:
+    """What the optimistic bound of a comparison needs to know about one prepared name."""
+
+    total: float  # total token weight
+    generic_w: float  # weight of generic words and particles (not looked up)
+    generic_n: int
+    initials_n: int  # one-letter tokens (not looked up; may stand for any word)
+    distinct_n: int  # tokens looked up by retrieval
+
+    @staticmethod
+    def of(name: PreparedName) -> _Bound:
+        """Summarise `name` for `could_reach`."""
+        generic_w = 0.0
+        generic_n = initials_n = 0
+        for t, w in zip(name.tokens, name.weights, strict=True):
+            if w <= GENERIC_WEIGHT:
+                generic_w += w
+                generic_n += 1
+            elif len(t) == 1:
+                initials_n += 1
+        return _Bound(
+            name.total_weight, generic_w, generic_n, initials_n, len(name.tokens) - generic_n - initials_n
+        )
+
+    def could_reach(
+        self,
+        listed: _Bound,
+        hit_sim: float,
+        hit_n: int,
+        keys_n: int,
+        hidden: list[float],
+        hidden_max: int,
+        threshold: float,
+    ) -> bool:
+        """False only when `compare_prepared` (query = self) cannot reach `threshold`.
+
+        Retrieval found `hit_n` of the query's `keys_n` looked-up words in the listed name, with
+        summed similarity `hit_sim`. Everything else is assumed to pair as well as it could:
+        generic words with generic words, initials with words left over, and the remaining
+        looked-up words with left-over listed words at the best credit each
+
+        could still get (`hidden`, best first; at most `hidden_max` of them).
+        """
+        generic_pairs = min(self.generic_n, listed.generic_n) * GENERIC_WEIGHT
+        left_l = max(0, listed.distinct_n - hit_n)
+        left_q = max(0, keys_n - hit_n)
+        # initials pair with words left over or with the other side's initials
+        q_init = min(self.initials_n, left_l + listed.initials_n)
+        l_init = min(listed.initials_n, left_q + self.initials_n)
+        left_l = max(0, left_l - q_init)
+        left_q = max(0, left_q - l_init)
+        typo_pairs = min(hidden_max, left_q, left_l + max(0, listed.generic_n - self.generic_n))
+        typo_sim = sum(hidden[:typo_pairs])
+        q_extra = min(self.generic_w, generic_pairs) + q_init + l_init + typo_sim
+        l_extra = min(listed.generic_w, generic_pairs) + l_init + q_init + typo_sim
+
+        cov_q = min(1.0, (hit_sim + q_extra) / self.total)
+        cov_l = min(1.0, (hit_sim + l_extra) / listed.total)
+        if self.total <= listed.total:
+            bound = SHORT_SIDE_WEIGHT * cov_q + (1 - SHORT_SIDE_WEIGHT) * cov_l
+        else:
+            bound = SHORT_SIDE_WEIGHT * cov_l + (1 - SHORT_SIDE_WEIGHT) * cov_q
+        if left_q > typo_pairs and left_l > typo_pairs:
+            bound *= CONFLICT_FACTOR  # a distinctive token on each side has no partner
+        return bound >= threshold
+
+
+def _hidden_typo_similarity(length: int) -> float:
+    """Best similarity of a word of `length` letters to a word retrieval did not find for it.
+
+    Retrieval finds every word one edit away (two-letter words only exactly), so a hidden partner
+    is at least two edits away: similarity at most 1 - 2/(length+2). Words of up to 4 letters may
+    hide even a one-edit partner; words between that and `HIDDEN_TYPO_MIN_LENGTH` are taken to have
+    none (a trade of recall for speed, measured by `bench.speed` against brute force).
+    """
+    if length < MIN_FUZZY_LENGTH + 2:
+        return 1.0 - 1.0 / (length + 1)  # short words: one edit may already be hidden
+    if length < HIDDEN_TYPO_MIN_LENGTH:
+        return 0.0
+    return 1.0 - 2.0 / (length + 2)
+
+
+def _prepare_entries(entries: Iterable[ListEntry]) -> list[_Listed]:
+    out: list[_Listed] = []
+    for entry in entries:
+        form = _form_for(entry.entry_type)
+        for name in entry.names():
+            prepared = prepare(name.text, form, eager=True)
+
+            if prepared.tokens:
+                out.append(
+                    _Listed(
+                        entry.entry_id,
+                        name.text,
+                        name.quality,
+                        entry.entry_type,
+                        prepared,
+                        _Bound.of(prepared),
+                    )
+                )
+    return out

@@ -1,0 +1,478 @@
+"""Name normalisation: one listed or screened name -> comparable Latin tokens.
+
+Every rule here exists because payments carry names differently from the lists: other scripts
+(transliterated to Latin), case and diacritics, punctuation inside abbreviations (`L.L.C.`,
+`Cho'ng`), legal forms in any language and position (`OOO`, `Aktsionernoe obshchestvo`, `Co.,
+Ltd.`), honorifics, and particles (`al-`, `bin`, `van`). Listed names are normalised once when
+the index is built; a screened name once per query.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+from rigour._core import org_name_prefixes_list, person_name_prefixes_list
+from rigour.names import extract_org_types, remove_org_types
+from rigour.text import ascii_text
+
+__all__ = [
+    "GENERIC_WORDS",
+    "PARTICLES",
+    "SKELETON_MAP",
+    "NameForm",
+    "NormalisedName",
+    "consonant_skeleton",
+    "is_syllabic",
+    "normalise_name",
+    "normalise_text",
+    "script_of",
+    "token_weight",
+]
+
+# How a name is normalised: people keep every token (a person may be called `Sa` or `Ao`);
+# organisations lose their legal form; `any` is treated like an organisation because a legal-form
+# token in a person name is rare while in a company name it is the rule.
+NameForm = Literal["person", "organisation", "any"]
+
+# Particles of personal names: they carry little identity (`al`, `bin`, `van`, `de`), so they get a
+# small weight (see `token_weight`) and never make a match by themselves.
+PARTICLES: frozenset[str] = frozenset(
+    [
+        "al",
+        "el",
+        "bin",
+        "ibn",
+        "bint",
+        "ben",
+        "abd",
+        "de",
+        "del",
+        "della",
+        "da",
+        "di",
+        "do",
+        "dos",
+        "das",
+        "du",
+        "van",
+        "von",
+        "der",
+        "den",
+        "la",
+        "le",
+        "ter",
+        "ten",
+        "y",
+        "e",
+        "and",
+        "und",
+        "et",
+        "of",
+        "the",
+        "mc",
+    ]
+)
+
+# Words that name what kind of organisation something is rather than which one. Listed alone they
+# would match thousands of payments ("International Trade Company"), so they weigh little.
+GENERIC_WORDS: frozenset[str] = frozenset(
+    [
+        "bank",
+        "banco",
+        "banca",
+        "banque",
+        "bankasi",
+        "commercial",
+        "trade",
+        "trading",
+        "traders",
+        "company",
+        "companies",
+        "co",
+        "corp",
+        "corporation",
+        "incorporated",
+        "international",
+        "intl",
+        "group",
+        "groupe",
+        "holding",
+        "holdings",
+        "industries",
+        "industry",
+        "industrial",
+        "enterprise",
+        "enterprises",
+        "services",
+        "service",
+        "national",
+        "general",
+        "global",
+        "investment",
+        "investments",
+        "invest",
+        "finance",
+        "financial",
+        "capital",
+        "management",
+        "development",
+        "import",
+        "export",
+        "shipping",
+        "logistics",
+        "energy",
+        "technology",
+        "technologies",
+        "tech",
+        "systems",
+        "solutions",
+        "partners",
+        "associates",
+        "foundation",
+        "fund",
+        "organization",
+        "organisation",
+        "institute",
+        "center",
+        "centre",
+        "agency",
+        "office",
+        "committee",
+        "council",
+        "union",
+        "association",
+        "society",
+        "factory",
+        "plant",
+        "construction",
+        "engineering",
+        "consulting",
+        "products",
+        "production",
+        "manufacturing",
+        "state",
+        "limited",
+        "ltd",
+        "llc",
+        "inc",
+        "plc",
+        "jsc",
+        "pjsc",
+        "ojsc",
+        "cjsc",
+        "ooo",
+        "oao",
+        "zao",
+        "pao",
+        "ao",
+        "sa",
+        "ag",
+        "gmbh",
+        "petroleum",
+        "oil",
+        "gas",
+        "mining",
+        "metals",
+        "chemical",
+        "marine",
+        "shipping",
+        "maritime",
+        "airlines",
+        "air",
+        "transport",
+    ]
+)
+
+# Words kept of one name. ISO 20022 party names are at most 140 characters (about 25 words), the
+# longest listed names about 30; the cap bounds the (quadratic) alignment on garbage input.
+MAX_NAME_TOKENS = 40
+# Weights (see `token_weight`): a particle or a generic word counts for this fraction of a
+# distinctive token. Chosen on the name bench so that `Bank of X` still needs X to match, while a
+# differing `bank`/`trading` alone does not sink an otherwise identical name.
+PARTICLE_WEIGHT = 0.2
+GENERIC_WEIGHT = 0.3
+
+# Characters that join the letters they sit between: `L.L.C.` -> `llc`, `Cho'ng` -> `chong`.
+_JOINERS = re.compile(r"[.'`´ʼ’‘ʻʿʾ\u00ad\u200b\u200c\u200d]")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# Scripts written in syllables, where each syllable of a name is often a name part of its own in
+# the Latin spelling (김정은 -> Kim Jong Un, 習近平 -> Xi Jin Ping): split them before transliterating.
+_SYLLABIC_RANGES = ((0xAC00, 0xD7A3), (0x4E00, 0x9FFF), (0x3400, 0x4DBF))
+# Word separators of other scripts that transliteration would turn into `?`.
+_SEPARATORS = str.maketrans({"\u30fb": " ", "\u00b7": " ", "\u3000": " ", "\u060c": " "})
+
+
+def _prefix_table(prefixes: list[str]) -> frozenset[tuple[str, ...]]:
+    # rigour's honorifics (`Mr`, `Dr`, `His Excellency`) / articles (`The`), normalised like names.
+    return frozenset(tuple(normalise_text(p).split()) for p in prefixes if normalise_text(p))
+
+
+_MAX_PREFIX_TOKENS = 3
+
+
+def _strip_prefixes(tokens: list[str], table: frozenset[tuple[str, ...]]) -> list[str]:
+    """Drop leading honorifics/articles; a lookup per leading 1-3 tokens (faster than a regex)."""
+    changed = True
+    while changed and len(tokens) > 1:
+        changed = False
+        for size in range(min(_MAX_PREFIX_TOKENS, len(tokens) - 1), 0, -1):
+            if tuple(tokens[:size]) in table:
+                tokens = tokens[size:]
+                changed = True
+                break
+    return tokens
+
+
+@dataclass(frozen=True, slots=True)
+class NormalisedName:
+    """A name ready to compare.
+
+    Guarantees: `tokens` are non-empty lower-case ASCII alphanumerics (possibly an empty tuple when
+    the input has no letters or digits at all); `legal_forms` holds the generic legal-form codes
+    removed (`llc`, `jsc`, …); `transliterated` is True when a non-Latin script was converted.
+    """
+
+    original: str
+    tokens: tuple[str, ...]
+    legal_forms: tuple[str, ...] = ()
+    removed_prefix: bool = False
+    transliterated: bool = False
+    unstripped: str = ""  # every letter and digit, legal forms included, no spaces
+
+    @property
+    def key(self) -> str:
+        """The tokens joined by single spaces (the form rapidfuzz compares)."""
+        return " ".join(self.tokens)
+
+
+def is_syllabic(char: str) -> bool:
+    """True for a Han or Hangul character (one syllable, often one name part)."""
+    code = ord(char)
+    return any(lo <= code <= hi for lo, hi in _SYLLABIC_RANGES)
+
+
+def script_of(char: str) -> str:
+    """'hangul', 'han' or 'other' for one character."""
+    code = ord(char)
+    if 0xAC00 <= code <= 0xD7A3:
+        return "hangul"
+    if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF:
+        return "han"
+    return "other"
+
+
+def _has_non_latin(text: str) -> bool:
+    if text.isascii():
+        return False
+
+    return any(ord(char) > 591 and char.isalpha() for char in text)
+
+
+def normalise_text(text: str) -> str:
+    """Transliterate to ASCII, case-fold and reduce punctuation to single spaces.
+
+    Guarantees: the result contains only `[a-z0-9 ]`, no leading/trailing/double spaces; `&`
+    becomes `and`; dots and apostrophes inside words join their letters. Never raises.
+    """
+    if not text:
+        return ""
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text).translate(_SEPARATORS)
+        if any(is_syllabic(c) for c in text):
+            text = "".join(f" {c} " if is_syllabic(c) else c for c in text)
+        text = ascii_text(text)
+    text = text.lower().replace("&", " and ")
+    text = _JOINERS.sub("", text)
+    return _NON_ALNUM.sub(" ", text).strip()
+
+
+def _legal_forms(text: str) -> tuple[tuple[str, ...], str]:
+    """Generic codes of the legal forms in `text` (case-folded) and `text` without them."""
+    found = extract_org_types(text, generic=True)
+    if not found:
+        return (), text
+    return tuple(sorted({target for _, target in found})), remove_org_types(text, replacement=" ")
+
+
+_UNITS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = {
+    w: 10 * i
+    for i, w in enumerate(
+        ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+    )
+    if i > 1
+}
+_TENS["fourty"] = 40  # common misspelling
+_ORDINALS = {
+    w: i + 1
+    for i, w in enumerate(
+        [
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "ninth",
+            "tenth",
+            "eleventh",
+            "twelfth",
+        ]
+    )
+}
+_NUMBER_WORDS: dict[str, int] = {w: i for i, w in enumerate(_UNITS)} | _ORDINALS
+_ORDINAL_SUFFIX = re.compile(r"^(\d+)(st|nd|rd|th)$")
+# Roman numerals of fund/vessel/company series (`Fund III`); only I, V, X so that name syllables
+# such as `mi`, `di`, `li` are never read as numbers, and never a name's first word (`Xi`).
+_ROMAN = {
+    r: i
+    for i, r in enumerate(
+        [
+            "_",
+            "i",
+            "ii",
+            "iii",
+            "iv",
+            "v",
+            "vi",
+            "vii",
+            "viii",
+            "ix",
+            "x",
+            "xi",
+            "xii",
+            "xiii",
+            "xiv",
+            "xv",
+            "xvi",
+            "xvii",
+            "xviii",
+            "xix",
+            "xx",
+        ]
+    )
+    if i >= 2
+}
+
+
+def _numbers_as_digits(tokens: list[str], roman: bool) -> list[str]:
+    """`forty four`/`forty-four`/`44th`/`first` -> digits; roman numerals too when `roman`."""
+    out: list[str] = []
+    for index, token in enumerate(tokens):
+        ordinal = _ORDINAL_SUFFIX.match(token)
+        if ordinal:
+            token = ordinal.group(1)
+        elif token in _NUMBER_WORDS:
+            value = _NUMBER_WORDS[token]
+            if out and out[-1].isdigit() and int(out[-1]) in _TENS.values() and value < 10:
+                out[-1] = str(int(out[-1]) + value)  # `forty four`
+                continue
+            token = str(value)
+        elif token in _TENS:
+            token = str(_TENS[token])
+        elif token.isdigit() and len(token) == 1 and out and out[-1] in {str(v) for v in _TENS.values()}:
+            out[-1] = str(int(out[-1]) + int(token))  # `forty 4`
+            continue
+        elif roman and index > 0 and token in _ROMAN:
+            token = str(_ROMAN[token])
+        out.append(token)
+    return out
+
+
+def normalise_name(text: str, form: NameForm = "any") -> NormalisedName:
+    """Normalise one name for comparison.
+
+    Guarantees: never raises on any `str`; legal forms (any language or script, any position)
+    are removed for organisations and `any`, unless that would leave no token; honorific prefixes
+    (`Mr`, `Dr`, `His Excellency`) for people and `any`, leading articles (`The`) for all, under the
+    same condition; number words become digits (`Forty-Four` -> `44`) except in people's names.
+    """
+    transliterated = _has_non_latin(text)
+    flat = normalise_text(text)
+    unstripped = flat
+    legal: tuple[str, ...] = ()
+    removed_prefix = False
+    if form != "person" and flat:
+        # Legal forms are found in the original script first (`ООО`, `beschränkter`), then in
+        # the transliterated, punctuation-free form (`L.L.C.` -> `llc`).
+        found_original, rest = _legal_forms(text.casefold())
+        candidate = normalise_text(rest) if found_original else flat
+        found_flat, rest_flat = _legal_forms(candidate)
+        stripped = _NON_ALNUM.sub(" ", rest_flat).strip()
+        # keep the legal-form words when nothing but initials would be left (`T.E.G. Limited`)
+        if any(len(t) > 1 for t in stripped.split()):
+            flat = stripped
+            legal = tuple(sorted(set(found_original) | set(found_flat)))
+    tokens = flat.split()
+    if len(tokens) > 1:
+        without = _strip_prefixes(tokens, _ORG_PREFIXES if form == "organisation" else _PERSON_PREFIXES)
+        removed_prefix = len(without) != len(tokens)
+        tokens = without
+    if form != "person":
+        tokens = _numbers_as_digits(tokens, roman=form == "organisation")
+    del tokens[MAX_NAME_TOKENS:]
+    return NormalisedName(
+        original=text,
+        tokens=tuple(tokens),
+        legal_forms=legal,
+        removed_prefix=removed_prefix,
+        transliterated=transliterated,
+        unstripped="".join(unstripped.split()),
+    )
+
+
+def token_weight(token: str) -> float:
+    """How much one token identifies a name: 1 for distinctive words, less for particles/generic words.
+
+    Guarantees: a value in (0, 1].
+    """
+    if token in PARTICLES:
+        return PARTICLE_WEIGHT
+    if token in GENERIC_WORDS or token.isdigit():
+        return GENERIC_WEIGHT  # numbers are judged by their own rule (equal or not)
+    return 1.0
+
+
+SKELETON_MAP = str.maketrans({"c": "k", "q": "k", "g": "k", "z": "s", "p": "b", "w": "v", "x": "ks"})
+
+_VOWELS = re.compile(r"[aeiouy]+")
+_REPEATS = re.compile(r"(.)\1+")
+
+
+def consonant_skeleton(token: str) -> str:
+    """The token's consonants with voiced/unvoiced look-alikes merged and repeats collapsed.
+
+    Abjads (Arabic, Hebrew) write few vowels and romanisations disagree on them (`mhmd` ~
+    `mohamed`, `gim` ~ `kim`), so transliterated names are also compared on this key.
+    """
+    return _REPEATS.sub(r"\1", _VOWELS.sub("", token.translate(SKELETON_MAP)))
+
+
+_PERSON_PREFIXES = _prefix_table(person_name_prefixes_list() + org_name_prefixes_list())
+_ORG_PREFIXES = _prefix_table(org_name_prefixes_list())

@@ -1,0 +1,219 @@
+"""Golden tests of `ListIndex` on a small invented list: names, identifiers, free text, updates."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from screening.index import ListIndex
+from screening.match import DEFAULT_THRESHOLD
+from screening.model import EntryType, Identifier, IdentifierScheme, ListEntry, Name, NameQuality
+
+
+def person(entry_id: str, name: str, *aliases: Name, **extra: object) -> ListEntry:
+    return ListEntry(entry_id, "test", EntryType.PERSON, name, aliases=aliases, **extra)  # type: ignore[arg-type]
+
+
+def org(entry_id: str, name: str, *aliases: Name, **extra: object) -> ListEntry:
+    return ListEntry(entry_id, "test", EntryType.ORGANISATION, name, aliases=aliases, **extra)  # type: ignore[arg-type]
+
+
+# Invented parties; spellings modelled on how lists write names (surname first, legal forms).
+ENTRIES = (
+    person("test:1", "NIKULIN, Dmitry Yuryevich", countries=("RU",), birth_dates=("1971-03-04",)),
+    person("test:2", "PETROVA, Anna Sergeyevna", Name("MALYSHKA", NameQuality.WEAK), countries=("RU",)),
+    person("test:3", "KIM, Jong Un", countries=("KP",), birth_dates=("1984",)),
+    org(
+        "test:4",
+        "COMMERCIAL BANK AGROSOYUZ",
+        Name("AKTSIONERNOE OBSHCHESTVO KOMMERCHESKI BANK AGROSOYUZ"),
+        identifiers=(Identifier(IdentifierScheme.BIC, "AGSZRU31"),),
+        countries=("RU",),
+    ),
+    org(
+        "test:5",
+        "TSMRBANK, OOO",
+        identifiers=(
+            Identifier(IdentifierScheme.BIC, "TSMRRUMMXXX"),
+            Identifier(IdentifierScheme.LEI, "253400ABCDEF12345678"),
+        ),
+    ),
+    org("test:6", "INTERNATIONAL TRADE BANK OF ZEMLANDIA"),
+    org("test:7", "ZARYA SHIPPING LTD", identifiers=(Identifier(IdentifierScheme.BIC, "ZARYGB2LLON"),)),
+    org("test:8", "GOLDEN STAR GENERAL TRADING LLC"),
+    ListEntry("test:9", "test", EntryType.VESSEL, "OCEAN PEARL"),
+)
+
+
+@pytest.fixture(scope="module")
+def index() -> ListIndex:
+    return ListIndex.build(ENTRIES)
+
+
+def ids(matches: list) -> list[str]:  # type: ignore[type-arg]
+    return [m.entry.entry_id for m in matches]
+
+
+@pytest.mark.parametrize(
+    ("query", "kind", "expected"),
+    [
+        ("Dmitry Nikulin", "person", "test:1"),
+        ("NIKULIN Dmitri", "person", "test:1"),
+        ("Никулин Дмитрий Юрьевич", "person", "test:1"),
+        ("Kim Jong-un", "person", "test:3"),
+        ("김정은", "any", "test:3"),
+        ("Agrosoyuz Commercial Bank", "organisation", "test:4"),
+        ("AO KB Agrosoyuz", "organisation", "test:4"),
+        ("TSMR Bank", "organisation", "test:5"),
+        ("OOO TSMRBANK", "any", "test:5"),
+        ("Zarya Shiping Limited", "organisation", "test:7"),
+    ],
+)
+def test_listed_names_are_found_however_written(
+    index: ListIndex, query: str, kind: str, expected: str
+) -> None:
+    matches = index.match_name(query, kind=kind)  # type: ignore[arg-type]
+    assert ids(matches)[:1] == [expected]
+    best = matches[0]
+    assert DEFAULT_THRESHOLD <= best.score <= 1.0
+    assert best.explanation
+    assert best.features
+
+
+def test_clean_names_and_generic_words_do_not_hit(index: ListIndex) -> None:
+    assert index.match_name("John Smith") == []
+    assert index.match_name("International Trade Bank") == []
+    assert index.match_name("General Trading LLC") == []
+    assert index.match_name("Bank") == []
+
+
+def test_kind_filters_entries(index: ListIndex) -> None:
+    assert index.match_name("Golden Star General Trading", kind="person") == []
+    assert ids(index.match_name("Golden Star General Trading", kind="organisation")) == ["test:8"]
+
+
+def test_weak_alias_needs_a_near_exact_match(index: ListIndex) -> None:
+    exact = index.match_name("Malyshka", kind="person")
+    assert ids(exact) == ["test:2"]
+    assert "weak alias" in exact[0].explanation
+    assert index.match_name("Malyshko", kind="person") == []
+
+
+def test_country_and_birth_date_qualify(index: ListIndex) -> None:
+    plain = index.match_name("Nikulin Dmitry", kind="person")[0].score
+    other_country = index.match_name("Nikulin Dmitry", kind="person", country="FR")[0]
+    assert other_country.score < plain
+    assert "country mismatch" in other_country.explanation
+    assert index.match_name("Nikulin Dmitry", kind="person", birth_date="1990-01-01", threshold=plain) == []
+
+
+def test_results_are_one_per_entry_best_first_and_limited(index: ListIndex) -> None:
+    matches = index.match_name("Commercial Bank Agrosoyuz", threshold=0.0)
+    assert len(set(ids(matches))) == len(matches)
+    assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
+    assert len(index.match_name("Commercial Bank Agrosoyuz", threshold=0.0, limit=1)) <= 1
+
+
+@pytest.mark.parametrize(
+    ("scheme", "value", "expected"),
+    [
+        (IdentifierScheme.BIC, "agszru31", ["test:4"]),  # case
+        (IdentifierScheme.BIC, "AGSZ RU 31", ["test:4"]),  # spaces
+        (IdentifierScheme.BIC, "AGSZRU31XXX", ["test:4"]),  # BIC11 of the listed BIC8
+        (IdentifierScheme.BIC, "AGSZRU31MOS", ["test:4"]),  # a branch of a listed BIC8
+        (IdentifierScheme.BIC, "TSMRRUMM", ["test:5"]),  # BIC8 of a listed BIC11 ending XXX
+        (IdentifierScheme.BIC, "TSMRRUMMXXX", ["test:5"]),
+        (IdentifierScheme.BIC, "ZARYGB2L", ["test:7"]),  # BIC8 query: every branch of the bank
+        (IdentifierScheme.BIC, "ZARYGB2LLON", ["test:7"]),
+        (IdentifierScheme.BIC, "ZARYGB2LMAN", []),  # another explicit branch
+        (IdentifierScheme.BIC, "AGSZRU32", []),
+        (IdentifierScheme.LEI, "253400abcdef12345678", ["test:5"]),
+        (IdentifierScheme.LEI, "253400ABCDEF12345679", []),
+        (IdentifierScheme.REGISTRATION, "253400ABCDEF12345678", []),  # scheme matters
+        (IdentifierScheme.BIC, "", []),
+    ],
+)
+def test_identifiers_match_exactly_after_normalisation(
+    index: ListIndex, scheme: IdentifierScheme, value: str, expected: list[str]
+) -> None:
+    assert [e.entry_id for e in index.match_identifier(scheme, value)] == expected
+
+
+def test_scan_text_finds_names_in_remittance_info(index: ListIndex) -> None:
+    found = index.scan_text("INV 2291 PAYMENT FOR GOODS VIA AGROSOYUZ COMMERCIAL BANK THANK YOU")
+    assert ids(found) == ["test:4"]
+    assert ids(index.scan_text("ref 7781 / nikulin dmitry / consulting fee")) == ["test:1"]
+
+
+def test_scan_text_does_not_flood_on_generic_words(index: ListIndex) -> None:
+    assert index.scan_text("international trade bank general trading company limited shipping") == []
+    assert index.scan_text("ocean freight and star alliance") == []
+    assert index.scan_text("") == []
+
+
+def test_scan_text_limit_and_dedup(index: ListIndex) -> None:
+    text = "agrosoyuz commercial bank; commercial bank agrosoyuz; tsmrbank; nikulin dmitry"
+    found = index.scan_text(text, limit=2)
+    assert len(found) == 2
+    assert len(set(ids(found))) == 2
+
+
+def test_updated_returns_a_new_index_and_leaves_the_old_one(index: ListIndex) -> None:
+    new_entry = org("test:10", "NOVAYA ZEMLYA HOLDINGS")
+    changed = person("test:1", "NIKULINA, Darya")
+    newer = index.updated([new_entry, changed], removed_ids=["test:5"])
+    assert ids(newer.match_name("Novaya Zemlya Holdings")) == ["test:10"]
+    assert newer.match_name("TSMR Bank") == []
+    assert newer.match_name("Dmitry Nikulin", kind="person") == []
+    assert "test:5" not in newer.entries
+    # the old index is untouched
+    assert index.match_name("Novaya Zemlya Holdings") == []
+    assert ids(index.match_name("TSMR Bank")) == ["test:5"]
+    assert ids(index.match_name("Dmitry Nikulin", kind="person")) == ["test:1"]
+    assert index.match_identifier(IdentifierScheme.BIC, "TSMRRUMM")
+    assert not newer.match_identifier(IdentifierScheme.BIC, "TSMRRUMM")
+
+
+def test_empty_index_matches_nothing() -> None:
+    empty = ListIndex.build([])
+    assert empty.match_name("Vladimir Putin") == []
+    assert empty.scan_text("Vladimir Putin") == []
+    assert empty.match_identifier(IdentifierScheme.BIC, "AGSZRU31") == []
+
+
+texts = st.text(max_size=80) | st.sampled_from(["Agrosoyuz", "TSMR Bank", "kim jong un", "OOO", "Ltd."])
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts, st.sampled_from(["person", "organisation", "any"]), st.floats(0.0, 1.0))
+def test_match_name_never_crashes_and_respects_threshold(
+    index: ListIndex, query: str, kind: str, threshold: float
+) -> None:
+    matches = index.match_name(query, kind=kind, threshold=threshold)  # type: ignore[arg-type]
+    for match in matches:
+        assert threshold <= match.score <= 1.0
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts)
+def test_scan_text_never_crashes(index: ListIndex, text: str) -> None:
+    found = index.scan_text(text, limit=3)
+    assert len(found) <= 3
+    assert all(0.0 <= m.score <= 1.0 for m in found)
+
+
+def test_sharing_only_common_words_with_a_longer_name_is_not_enough() -> None:
+    # `maria` and `sanchez` are in many listed names; a query made of them alone should not hit
+    # a long listed name that has two more words.
+    common = [person(f"test:c{n}", f"SANCHEZ {n:03d}, Maria") for n in range(30)]
+    target = person("test:t", "SANCHEZ CARLON, Diana Maria")
+    crowded = ListIndex.build([*common, target])
+    assert "test:t" not in ids(crowded.match_name("Maria Sanchez", kind="person", limit=50))
+    alone = ListIndex.build([target])
+    assert ids(alone.match_name("Maria Sanchez", kind="person")) == ["test:t"]
+
+
+def test_scan_text_windows_never_drop_a_conflicting_word() -> None:
+    listed = ListIndex.build([person("test:k", "KIM, Jung Jong"), person("test:u", "KIM, Jong Un")])
+    assert ids(listed.scan_text("transfer to kim jong un")) == ["test:u"]

@@ -1,0 +1,127 @@
+"""Normalisation rules: one test per rule a payment name can break."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from screening.names import (
+    GENERIC_WEIGHT,
+    PARTICLE_WEIGHT,
+    NameForm,
+    consonant_skeleton,
+    normalise_name,
+    normalise_text,
+    token_weight,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Владимир Путин", "vladimir putin"),  # Cyrillic
+        ("Κυριάκος Μητσοτάκης", "kyriakos mitsotakis"),  # Greek
+        ("习近平", "xi jin ping"),  # Han, one syllable per token
+        ("김정은", "gim jeong eun"),  # Hangul, one syllable per token
+        ("محمد", "mhmd"),  # Arabic (an abjad: consonants only)
+        ("משה", "msh"),  # Hebrew
+        ("สมชาย", "smchay"),  # Thai
+        ("バラク・オバマ", "baraku obama"),  # Katakana, words split at the middle dot
+        ("François Hollande", "francois hollande"),  # diacritics
+        ("ÅSA ØSTERGÅRD", "asa ostergard"),
+    ],
+)
+def test_transliterates_every_script_to_lower_ascii(text: str, expected: str) -> None:
+    assert normalise_text(text) == expected
+
+
+def test_punctuation_inside_abbreviations_joins_letters() -> None:
+    assert normalise_text("L.L.C.") == "llc"
+    assert normalise_text("CHO'NG-MIN") == "chong min"
+    assert normalise_text("AT&T") == "at and t"
+    assert normalise_text("NIKULIN, Dmitry") == "nikulin dmitry"
+
+
+@pytest.mark.parametrize(
+    ("name", "tokens", "legal"),
+    [
+        ("OOO TSMRBANK", ("tsmrbank",), ("llc",)),
+        ("Aktsionernoe obshchestvo Agrosoyuz", ("agrosoyuz",), ("jsc",)),
+        ("Акционерное общество Агросоюз", ("agrosoyuz",), ("jsc",)),
+        ("Acme Co., Ltd.", ("acme",), ("llc",)),
+        ("Siemens GmbH", ("siemens",), ("llc",)),
+        ("JSC Commercial Bank Agrosoyuz", ("commercial", "bank", "agrosoyuz"), ("jsc",)),
+        ("Gazprom PJSC", ("gazprom",), ("jsc",)),
+    ],
+)
+def test_legal_forms_removed_in_any_language_and_position(
+    name: str, tokens: tuple[str, ...], legal: tuple[str, ...]
+) -> None:
+    normalised = normalise_name(name, "organisation")
+    assert normalised.tokens == tokens
+    assert normalised.legal_forms == legal
+
+
+def test_legal_form_kept_when_it_is_the_whole_name() -> None:
+    assert normalise_name("OOO", "organisation").tokens == ("ooo",)
+
+
+def test_person_names_keep_tokens_that_look_like_legal_forms() -> None:
+    assert normalise_name("Sa Ao", "person").tokens == ("sa", "ao")
+
+
+def test_honorifics_and_articles_removed() -> None:
+    assert normalise_name("Mr. John Smith", "person").tokens == ("john", "smith")
+    assert normalise_name("His Excellency Dr Ali Bongo", "any").tokens == ("ali", "bongo")
+    assert normalise_name("The Yangon Gallery", "organisation").tokens == ("yangon", "gallery")
+    assert normalise_name("Dr", "person").tokens == ("dr",)  # never empties a name
+
+
+def test_transliterated_flag() -> None:
+    assert normalise_name("Иван Иванов").transliterated
+    assert not normalise_name("Ivan Ivanov").transliterated
+
+
+def test_weights_make_generic_words_and_particles_light() -> None:
+    assert token_weight("bank") == GENERIC_WEIGHT
+    assert token_weight("trading") == GENERIC_WEIGHT
+    assert token_weight("al") == PARTICLE_WEIGHT
+    assert token_weight("agrosoyuz") == 1.0
+
+
+def test_consonant_skeleton_merges_vowel_and_voicing_variants() -> None:
+    assert consonant_skeleton("mohamed") == consonant_skeleton("mhmd")
+    assert consonant_skeleton("kim") == consonant_skeleton("gim")
+    assert consonant_skeleton("hassan") == consonant_skeleton("hsn")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_normalisation_never_crashes_and_yields_clean_tokens(text: str) -> None:
+    forms: tuple[NameForm, ...] = ("person", "organisation", "any")
+    for form in forms:
+        normalised = normalise_name(text, form)
+        for token in normalised.tokens:
+            assert token
+            assert token.isascii() and token.isalnum() and token == token.lower()
+
+
+def test_number_words_and_roman_numerals_become_digits() -> None:
+    assert normalise_name("Brigade Forty-Four", "organisation").tokens == ("brigade", "44")
+    assert normalise_name("1st International Bank", "any").tokens == ("1", "international", "bank")
+    assert normalise_name("Apollo Fund VIII", "organisation").tokens == ("apollo", "fund", "8")
+    # never in people's names, never a name's first word
+    assert normalise_name("Seven Smith", "person").tokens == ("seven", "smith")
+    assert normalise_name("Xi Jinping", "organisation").tokens == ("xi", "jinping")
+
+
+def test_legal_form_removal_never_leaves_only_initials() -> None:
+    # `e.g.` is a German co-operative form, but `T.E.G.` is the name
+    assert normalise_name("T.E.G. Limited", "organisation").tokens[0] == "teg"
+
+
+def test_legal_forms_found_in_the_original_spelling() -> None:
+    normalised = normalise_name("Volkswagen Gesellschaft mit beschränkter Haftung", "organisation")
+    assert normalised.tokens == ("volkswagen",)
+    assert normalise_name("FABERLIC EUROPE Sp. z o.o.", "organisation").tokens == ("faberlic", "europe")
