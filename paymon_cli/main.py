@@ -51,4 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the package's own module, so the CommandError that command modules import from
+    # paymon_cli.main is the class caught above, not a second copy living in __main__.
+    from paymon_cli.main import main as package_main
+
+    sys.exit(package_main())
