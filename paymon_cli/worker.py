@@ -58,9 +58,20 @@ def register(subparsers: Any) -> None:
     )
     worker.set_defaults(handler=run_worker)
 
-    for group, what, kind, default_topic in (
-        ("lists", "sanctions list entries", "lists", "sanctions-lists"),
-        ("ownership", "ownership edges", "ownership", "ownership"),
+    lists_update_help = (
+        "the PATHs add to / replace records already published (e.g. ofac-sdn-2024-09-update "
+        "on top of ofac-sdn-2024-05-03): remove nothing. Without it the PATHs are the complete "
+        "new set. Rows of an update that refer to records it does not contain (OFAC alt/add "
+        "rows of older entries) are skipped with a warning: to attach them, publish base and "
+        "update together without --update (only the changed records are written)."
+    )
+    ownership_update_help = (
+        "the PATHs add edges to / replace edges already published (same owner -> asset): "
+        "remove nothing. Without it the PATHs are the complete new ownership table."
+    )
+    for group, what, kind, default_topic, update_help in (
+        ("lists", "sanctions list entries", "lists", "sanctions-lists", lists_update_help),
+        ("ownership", "ownership edges", "ownership", "ownership", ownership_update_help),
     ):
         parser = subparsers.add_parser(group, help=f"manage the {what} on their Kafka topic")
         sub = parser.add_subparsers(dest=f"{group}_command", required=True, metavar="COMMAND")
@@ -81,13 +92,7 @@ def register(subparsers: Any) -> None:
             "--no-delete",
             dest="update",
             action="store_true",
-            help=(
-                "the PATHs add to / replace records already published (e.g. ofac-sdn-2024-09-update "
-                "on top of ofac-sdn-2024-05-03): remove nothing. Without it the PATHs are the complete "
-                "new set. Rows of an update that refer to records it does not contain (OFAC alt/add "
-                "rows of older entries) are skipped with a warning: to attach them, publish base and "
-                "update together without --update (only the changed records are written)."
-            ),
+            help=update_help,
         )
         publish.add_argument("--dry-run", action="store_true", help="print the summary, write nothing")
         publish.add_argument(
