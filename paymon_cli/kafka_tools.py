@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from paymon_cli.connection import add_connection_flags, settings_from
 from paymon_cli.main import CommandError
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def register(subparsers: Any) -> None:
     create.add_argument(
         "--partitions", type=int, help="partitions of the event topics (PAYMON_PARTITIONS, 4)"
     )
-    _add_connection_flags(create)
+    add_connection_flags(create)
     create.set_defaults(handler=run_topics_create)
 
     replay = subparsers.add_parser(
@@ -79,7 +79,7 @@ def register(subparsers: Any) -> None:
         default=None,
         help="progress bar on stderr (default: when stderr is a terminal)",
     )
-    _add_connection_flags(replay)
+    add_connection_flags(replay)
     replay.set_defaults(handler=run_replay)
 
     alerts = subparsers.add_parser("alerts", help="look at the alerts topic")
@@ -98,31 +98,8 @@ def register(subparsers: Any) -> None:
     tail.add_argument("--max", type=int, dest="max_alerts", metavar="N", help="stop after N alerts")
     tail.add_argument("--timeout", type=float, metavar="S", help="stop after S seconds without a new alert")
     tail.add_argument("--topic", help="topic to read (default PAYMON_TOPIC_ALERTS, 'sanctions-alerts')")
-    _add_connection_flags(tail)
+    add_connection_flags(tail)
     tail.set_defaults(handler=run_alerts_tail)
-
-
-def _add_connection_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--bootstrap-servers", help="host:port[,host:port] of the Kafka brokers (PAYMON_BOOTSTRAP_SERVERS)"
-    )
-
-
-def settings_from(args: argparse.Namespace) -> Settings:
-    """`Settings.from_env()` with `--bootstrap-servers` applied; a bad value is a CommandError."""
-    from agents.settings import Settings, SettingsError, parse_bootstrap_servers
-
-    try:
-        settings = Settings.from_env()
-    except SettingsError as exc:
-        raise CommandError(str(exc)) from exc
-    if args.bootstrap_servers:
-        try:
-            servers = parse_bootstrap_servers(args.bootstrap_servers)
-        except ValueError as exc:
-            raise CommandError(f"--bootstrap-servers {args.bootstrap_servers!r}: {exc}") from exc
-        settings = dataclasses.replace(settings, bootstrap_servers=servers)
-    return settings
 
 
 def _kafka_failure(settings: Settings, exc: Exception) -> int:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from paymon_cli.connection import add_connection_flags, settings_from
 from paymon_cli.main import CommandError
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ def register(subparsers: Any) -> None:
             "payments topic. Settings from PAYMON_* variables; flags override them."
         ),
     )
-    _add_connection_flags(worker)
+    add_connection_flags(worker)
     worker.add_argument(
         "--group-id", help="consumer group id (PAYMON_GROUP_ID); workers sharing it split the work"
     )
@@ -98,42 +98,8 @@ def register(subparsers: Any) -> None:
         publish.add_argument(
             "--topic", help=f"topic to publish to (default PAYMON_TOPIC_{group.upper()}, '{default_topic}')"
         )
-        _add_connection_flags(publish)
+        add_connection_flags(publish)
         publish.set_defaults(handler=publish_lists if kind == "lists" else publish_ownership)
-
-
-def _add_connection_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--bootstrap-servers", help="host:port[,host:port] of the Kafka brokers (PAYMON_BOOTSTRAP_SERVERS)"
-    )
-
-
-def settings_from(args: argparse.Namespace) -> Settings:
-    """`Settings.from_env()` with the command's flags applied; a bad value is a CommandError."""
-    from agents.settings import Settings, SettingsError
-
-    try:
-        settings = Settings.from_env()
-    except SettingsError as exc:
-        raise CommandError(str(exc)) from exc
-    changes: dict[str, Any] = {}
-    servers = getattr(args, "bootstrap_servers", None)
-    if servers:
-        parsed = tuple(s.strip() for s in servers.split(",") if s.strip())
-        if not parsed or any(":" not in s for s in parsed):
-            raise CommandError(f"--bootstrap-servers {servers!r}: expected host:port[,host:port]")
-        changes["bootstrap_servers"] = parsed
-    for flag in ("group_id", "batch_size", "batch_timeout", "metrics_host", "metrics_port"):
-        value = getattr(args, flag, None)
-        if value is not None:
-            changes[flag] = value
-    if changes.get("batch_size", 1) < 1:
-        raise CommandError("--batch-size must be at least 1")
-    if changes.get("batch_timeout", 1.0) <= 0:
-        raise CommandError("--batch-timeout must be positive")
-    if not 0 <= changes.get("metrics_port", 0) <= 65535:
-        raise CommandError("--metrics-port must be between 0 and 65535")
-    return dataclasses.replace(settings, **changes)
 
 
 def run_worker(args: argparse.Namespace) -> int:

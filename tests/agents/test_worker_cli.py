@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from paymon_cli.connection import settings_from
 from paymon_cli.main import main
-from paymon_cli.worker import settings_from
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "stream"
 
@@ -58,7 +58,8 @@ def test_worker_flags_override_the_environment(monkeypatch: pytest.MonkeyPatch) 
     [
         (["--batch-size", "0"], "--batch-size must be at least 1"),
         (["--batch-timeout", "-1"], "--batch-timeout must be positive"),
-        (["--bootstrap-servers", "nohost"], "expected host:port"),
+        (["--bootstrap-servers", "kafka://h:9092"], "give host:port without a scheme"),
+        (["--bootstrap-servers", "h:99999"], "port must be a number"),
     ],
 )
 def test_bad_worker_flags_are_usage_errors(
