@@ -125,7 +125,7 @@ def time_each(fn: Callable[[str], object], queries: Sequence[str]) -> list[float
 
 
 def describe(label: str, seconds: Sequence[float]) -> str:
-    """Median / p90 / p99 / mean in microseconds."""
+    """Median / p95 / p99 / mean in microseconds and calls per second (1 / mean)."""
     ordered = sorted(seconds)
 
     def p(q: float) -> float:
@@ -133,9 +133,11 @@ def describe(label: str, seconds: Sequence[float]) -> str:
 
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1e6
 
+    mean = statistics.fmean(ordered)
     return (
-        f"{label:<28} median {statistics.median(ordered) * 1e6:7.1f} us  p90 {p(0.9):7.1f}  "
-        f"p99 {p(0.99):8.1f}  mean {statistics.fmean(ordered) * 1e6:7.1f}  (n={len(ordered)})"
+        f"{label:<28} median {statistics.median(ordered) * 1e6:7.1f} us  p95 {p(0.95):7.1f}  "
+        f"p99 {p(0.99):8.1f}  mean {mean * 1e6:7.1f}  {1 / mean if mean else 0.0:8,.0f}/s"
+        f"  (n={len(ordered)})"
     )
 
 
@@ -182,12 +184,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     sources = rng.sample(names, half)
     typo_queries = [perturb(text, rng) for _, text in sources]
     clean = clean_names(half, rng)
+    exact_queries = [text for _, text in sources]
     index.match_name("warm up")
+    # Each query is distinct within its set and no whole-query result is remembered anywhere,
+    # so these are uncached figures (only per-word work is memoised, as in production).
     typo_times = time_each(index.match_name, typo_queries)
     clean_times = time_each(index.match_name, clean)
+    exact_times = time_each(index.match_name, exact_queries)
     print(describe("match_name, listed + typo", typo_times))
+    print(describe("match_name, listed exact", exact_times))
     print(describe("match_name, clean names", clean_times))
-    print(describe("match_name, all", typo_times + clean_times) + "  (goal: median <= 50 us)")
+    print(describe("match_name, typo + clean", typo_times + clean_times) + "  (goal: median <= 50 us)")
     found = sum(
         1
         for (entry_id, _), q in zip(sources, typo_queries, strict=True)

@@ -10,6 +10,12 @@ candidates by shared rarity pass an optimistic bound of the comparison (so hopel
 scored) and the survivors are scored with the full comparison. Generic words (`bank`,
 `trading`) never make a name a candidate.
 
+Speed: per-word work that depends only on the word and this (immutable) index is memoised in
+bounded per-index tables (a query word's postings and variants, an unlisted text word's typo
+neighbours, which words of a listed name a text word may pair with); no whole-query result is
+remembered. In free text, each window gets a cheap upper bound of its score
+(`match.masked_score_bound`) before the comparison, so hopeless windows cost a few look-ups.
+
 Indexes are immutable: `updated()` returns a new index (reusing the normalisation of unchanged
 entries) and leaves the old one untouched, so workers can swap atomically.
 """
@@ -23,6 +29,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import cast
 
 from rapidfuzz.distance import OSA, Levenshtein
 
@@ -30,7 +37,9 @@ from screening.match import (
     CONFLICT_FACTOR,
     DEFAULT_THRESHOLD,
     MIN_PAIR_SIMILARITY,
+    NUMBER_CONFLICT_FACTOR,
     SHORT_SIDE_WEIGHT,
+    SINGLE_TOKEN_FACTOR,
     SKELETON_DISCOUNT,
     WEAK_ALIAS_MIN_SCORE,
     Comparison,
@@ -39,6 +48,9 @@ from screening.match import (
     PreparedName,
     apply_qualifiers,
     compare_prepared,
+    compare_prepared_reaching,
+    masked_score_bound,
+    partner_mask,
     prepare,
     score_prepared,
 )
@@ -91,6 +103,14 @@ SCAN_MAX_POSTINGS = 40
 # A listed name with only one distinctive token must match a free-text word exactly, and that
 # word must be at least this long: short single words in remittance text are mostly noise.
 SCAN_MIN_SINGLE_TOKEN_LENGTH = 5
+# Looked-up query words remembered per index (a word's postings, variants and rarities depend
+# only on the word and the immutable index; payment names reuse a small vocabulary). Bounded:
+# the memo is emptied when it holds this many words (about 20 MB at worst).
+WORD_CACHE_SIZE = 1 << 15
+# (text word, listed name) pairs whose `partner_mask` is remembered (free-text scanning).
+MASK_CACHE_SIZE = 1 << 17
+# Scores are rounded to 4 decimals, so a bound this far under the threshold may still round up.
+SCORE_ROUNDING = 5e-5
 _ID_STRIP = re.compile(r"[\s\-./]+")
 
 
@@ -142,8 +162,12 @@ class _Word:
     """One looked-up query word: (postings, similarity, rarity) of each listed word it may be."""
 
     size: int
-    lists: list[tuple[tuple[int, ...], float, float]]
-    variants: dict[str, tuple[float, float]]  # listed word -> (similarity, rarity)
+    lists: list[tuple[tuple[int, ...], float, float]]  # joined pairs included
+    # the listed words' own postings only (no joined pairs), best similarity first
+    evidence: tuple[tuple[tuple[int, ...], float, float], ...]
+
+
+_NOT_CACHED = object()
 
 
 def idf_unknown(size: int) -> float:
@@ -169,11 +193,14 @@ class ListIndex:
         "_idf",
         "_ids",
         "_joined",
+        "_mask_cache",
         "_names",
+        "_near_cache",
         "_neighbours",
         "_postings",
         "_skeletons",
         "_tie",
+        "_word_cache",
         "entries",
     )
 
@@ -208,7 +235,7 @@ class ListIndex:
             if len(skel) >= 2:
                 skeletons.setdefault(skel, []).append(token)
         self._deletes = {k: tuple(v) for k, v in deletes.items()}
-        self._skeletons = {k: tuple(v) for k, v in skeletons.items()}
+        self._skeletons = {k: tuple(sorted(v)) for k, v in skeletons.items()}
         # Most query words are listed words: their typo neighbourhoods are computed once here.
         self._neighbours: dict[str, dict[str, float]] = {}
         for token in self._postings:
@@ -230,6 +257,9 @@ class ListIndex:
         self._ids = {k: tuple(dict.fromkeys(v)) for k, v in ids.items()}
         self._bic8 = {k: tuple(dict.fromkeys(v)) for k, v in bic8.items()}
         self._tie = tuple(TIE_BREAK * item.bound.total for item in listed)
+        self._word_cache: dict[tuple[str, bool], _Word | None] = {}
+        self._near_cache: dict[str, dict[str, float]] = {}
+        self._mask_cache: dict[tuple[str, int], int] = {}
 
     # ------------------------------------------------------------------ building
 
@@ -323,7 +353,7 @@ class ListIndex:
                     found.add(swapped)
         found.discard(token)
         out: dict[str, float] = {}
-        for other in found:
+        for other in sorted(found):  # a fixed order: equal candidates rank alike in every process
             sim = OSA.normalized_similarity(token, other)  # a swap of two letters is one edit
             if sim >= MIN_PAIR_SIMILARITY:
                 out[other] = sim
@@ -346,9 +376,46 @@ class ListIndex:
             lists.append((joined_hits, 1.0, idf_unknown(len(self._names))))
         if not lists:
             return None
+        # stable sorts: among equal similarities the variants' own order decides, as before
+        evidence = tuple(sorted(lists[: len(variants)], key=lambda entry: -entry[1]))
         lists.sort(key=lambda entry: -entry[1])
-        found = {v: (sim, self._idf[v]) for v, sim in variants.items()}
-        return _Word(sum(len(p) for p, _, _ in lists), lists, found)
+        return _Word(sum(len(p) for p, _, _ in lists), lists, evidence)
+
+    def _cached_word(self, token: str, lenient: bool) -> _Word | None:
+        """`_make_word`, memoised per index (bounded by `WORD_CACHE_SIZE`); same result."""
+        cache = self._word_cache
+        key = (token, lenient)
+        held = cache.get(key, _NOT_CACHED)  # one look-up: safe if another thread empties it
+        if held is not _NOT_CACHED:
+            return cast("_Word | None", held)
+        word = self._make_word(token, lenient)
+        if len(cache) >= WORD_CACHE_SIZE:
+            cache.clear()  # crude but bounded; the hot vocabulary refills it at once
+        cache[key] = word
+        return word
+
+    def _unlisted_neighbours(self, word: str) -> dict[str, float]:
+        """`_typo_neighbours` of a word no listed name holds, memoised per index (bounded):
+        remittance texts repeat the same unlisted words (`invoice`, `membership`)."""
+        cache = self._near_cache
+        near = cache.get(word)
+        if near is None:
+            near = self._typo_neighbours(word)
+            if len(cache) >= WORD_CACHE_SIZE:
+                cache.clear()
+            cache[word] = near
+        return near
+
+    def _partner_mask(self, word: str, pos: int, person: bool, cache: dict[tuple[str, int], int]) -> int:
+        """`partner_mask` of a text word and listed name `pos`, memoised per index (bounded)."""
+        key = (word, pos)
+        mask = cache.get(key)
+        if mask is None:
+            mask = partner_mask(word, self._names[pos].prepared, person)
+            if len(cache) >= MASK_CACHE_SIZE:
+                cache.clear()
+            cache[key] = mask
+        return mask
 
     def _query_words(self, query: PreparedName) -> tuple[list[_Word], list[int]]:
         """The query's looked-up words with the listed words each may stand for, and the lengths
@@ -362,14 +429,14 @@ class ListIndex:
             if len(t) < 2 or (w <= GENERIC_WEIGHT and not (t.isdigit() and len(t) >= MIN_KEY_NUMBER_LENGTH)):
                 continue  # generic words never open candidates; long numbers (`RA-78796`) do
             lengths.append(len(t))
-            word = self._make_word(t, lenient)
+            word = self._cached_word(t, lenient)
             if word is not None:
                 words.append(word)
         for a, b in itertools.pairwise(tokens):
             # two query words = one listed word (`tsmr bank` ~ `tsmrbank`)
             hit = postings.get(a + b)
             if hit:
-                words.append(_Word(len(hit), [(hit, 1.0, self._idf[a + b])], {}))
+                words.append(_Word(len(hit), [(hit, 1.0, self._idf[a + b])], ()))
         words.sort(key=lambda word: word.size)
         return words, lengths
 
@@ -387,7 +454,7 @@ class ListIndex:
         acc: dict[int, list[float]] = {}
         names = self._names
         opened = 0
-        pruned = False
+        kept: set[int] | None = None  # the best candidates once common words only add evidence
         for word in words:
             local: dict[int, tuple[float, float]] = {}
             if opened < CANDIDATE_BUDGET or not acc:
@@ -403,18 +470,16 @@ class ListIndex:
             else:
                 # A common word: only the best candidates so far are checked for it, by looking
                 # at their (few) tokens rather than reading the word's long postings.
-                if not pruned:
+                if kept is None:
                     keep = heapq.nlargest(MAX_EVIDENCE_CHECKS, acc, key=lambda pos: acc[pos][0])
                     acc = {pos: acc[pos] for pos in keep}
-                    pruned = True
-                holders: set[int] = set()
-                for plist, _, _ in word.lists:
-                    holders.update(plist)  # C speed: no Python step per posting
-                for pos in holders.intersection(acc):
-                    listed_tokens = names[pos].prepared.tokens
-                    for v, found in word.variants.items():
-                        if v in listed_tokens and (pos not in local or local[pos][0] < found[0]):
-                            local[pos] = found
+                    kept = set(keep)
+                # A candidate holds a listed word exactly when it is in that word's postings;
+                # best similarity first, first seen wins (set intersections run at C speed).
+                for plist, sim, weight in word.evidence:
+                    for pos in kept.intersection(plist):
+                        if pos not in local:
+                            local[pos] = (sim, weight)
 
             if not acc:
                 # among equal rarity the shorter listed name first (more of it is shared)
@@ -505,9 +570,10 @@ class ListIndex:
             if not _kind_allows(kind, item.entry_type):
                 continue
             compare_kind = _compare_kind(kind, item.entry_type)
-            if score_prepared(prepared, item.prepared, compare_kind) < threshold:
-                continue  # the name must reach the threshold on its own; qualifiers adjust hits only
-            comparison = compare_prepared(prepared, item.prepared, compare_kind)
+            # the name must reach the threshold on its own; qualifiers adjust hits only
+            comparison = compare_prepared_reaching(prepared, item.prepared, compare_kind, threshold)
+            if comparison is None:
+                continue
             comparison = self._common_words_only(prepared, item, comparison)
             match = self._qualify(comparison, item, country, birth_date, threshold)
             if match is not None:
@@ -582,7 +648,9 @@ class ListIndex:
         for at, word in enumerate(words):
             if len(word) < 3 or word.isdigit() or token_weight(word) <= GENERIC_WEIGHT:
                 continue
-            variants = self._neighbours.get(word) or (self._typo_neighbours(word) if len(word) >= 5 else {})
+            variants = self._neighbours.get(word)
+            if not variants:
+                variants = self._unlisted_neighbours(word) if len(word) >= 5 else {}
             for v, sim in variants.items():
                 plist = self._postings[v]
                 if len(plist) > SCAN_MAX_POSTINGS or (sim < 1.0 and len(word) < 5):
@@ -606,7 +674,7 @@ class ListIndex:
                 exact = [a for a in ats if words[a] in listed.tokens]
                 if not exact or max(len(words[a]) for a in exact) < SCAN_MIN_SINGLE_TOKEN_LENGTH:
                     continue
-            match = self._best_window(words, ats, item, threshold, windows)
+            match = self._best_window(words, ats, pos, threshold, windows)
             if match is not None:
                 held = best.get(item.entry_id)
                 if held is None or match.score > held.score:
@@ -618,7 +686,7 @@ class ListIndex:
         self,
         words: list[str],
         ats: list[int],
-        item: _Listed,
+        pos: int,
         threshold: float,
         windows: dict[tuple[int, int], PreparedName],
     ) -> NameMatch | None:
@@ -627,16 +695,23 @@ class ListIndex:
         Windows are as long as the listed name, one word shorter or longer; each window is
         normalised once per text (`windows`) whichever listed names it is compared with.
         """
+        item = self._names[pos]
         size = len(item.prepared.tokens)
         kind = _compare_kind("any", item.entry_type)
+        person = kind == "person"
+        masks = self._mask_cache
         best_score = -1.0
         best_window: PreparedName | None = None
+        seen: set[tuple[int, int]] = set()  # anchors close together share windows: score each once
         for at in sorted(set(ats))[:MAX_SCAN_ANCHORS]:
             # Never shorter than the name: a shorter window drops the word that would conflict
             # (`kim jong | un` is not `KIM, Jung Jong`).
             for length in {size, min(size + 1, MAX_SCAN_TOKENS)}:
                 for start in range(max(0, at - length + 1), min(at, len(words) - length) + 1):
                     span = (start, length)
+                    if span in seen:
+                        continue
+                    seen.add(span)
                     window = windows.get(span)
                     if window is None:
                         window = prepare(" ".join(words[start : start + length]), "any", eager=True)
@@ -644,6 +719,16 @@ class ListIndex:
                         windows[span] = window
                     if not window.tokens:
                         continue
+                    # A cheap bound first: most windows around a rare word are hopeless.
+                    known = [masks.get((t, pos)) for t in window.tokens]
+                    partners = (
+                        [self._partner_mask(t, pos, person, masks) for t in window.tokens]
+                        if None in known
+                        else cast("list[int]", known)
+                    )
+                    reach = masked_score_bound(window, partners, item.prepared)
+                    if reach + SCORE_ROUNDING < threshold or reach + SCORE_ROUNDING <= best_score:
+                        continue  # it could neither hit nor beat the best window so far
                     score = score_prepared(window, item.prepared, kind)
                     if score > best_score:
                         best_score, best_window = score, window
@@ -662,6 +747,8 @@ class _Bound:
     generic_n: int
     initials_n: int  # one-letter tokens (not looked up; may stand for any word)
     distinct_n: int  # tokens looked up by retrieval
+    distinctive_w: float  # weight of the distinctive tokens (the single-token rule's input)
+    numbers: frozenset[str]  # number tokens (the number-conflict rule's input)
 
     @staticmethod
     def of(name: PreparedName) -> _Bound:
@@ -675,7 +762,13 @@ class _Bound:
             elif len(t) == 1:
                 initials_n += 1
         return _Bound(
-            name.total_weight, generic_w, generic_n, initials_n, len(name.tokens) - generic_n - initials_n
+            name.total_weight,
+            generic_w,
+            generic_n,
+            initials_n,
+            len(name.tokens) - generic_n - initials_n,
+            name.distinctive_weight,
+            name.numbers,
         )
 
     def could_reach(
@@ -718,7 +811,16 @@ class _Bound:
             bound = SHORT_SIDE_WEIGHT * cov_l + (1 - SHORT_SIDE_WEIGHT) * cov_q
         if left_q > typo_pairs and left_l > typo_pairs:
             bound *= CONFLICT_FACTOR  # a distinctive token on each side has no partner
-        return bound >= threshold
+        # The comparison's factors that depend on the two names alone, not on the alignment,
+        # apply exactly as `match._outcome` applies them (every later step only lowers a score).
+        if (
+            min(self.distinctive_w, listed.distinctive_w) <= 1.0
+            and max(self.distinctive_w, listed.distinctive_w) >= 2.0
+        ):
+            bound *= SINGLE_TOKEN_FACTOR
+        if self.numbers != listed.numbers:
+            bound *= NUMBER_CONFLICT_FACTOR
+        return bound >= threshold - SCORE_ROUNDING
 
 
 def _hidden_typo_similarity(length: int) -> float:

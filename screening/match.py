@@ -21,6 +21,7 @@ The algorithm (nomenklatura logic-v2 in spirit, tuned on the name bench, `bench.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from screening.names import (
     GENERIC_WORDS,
     PARTICLES,
     SKELETON_MAP,
+    TOKEN_CACHE_SIZE,
     NameForm,
     NormalisedName,
     consonant_skeleton,
@@ -52,6 +54,9 @@ __all__ = [
     "apply_qualifiers",
     "compare_names",
     "compare_prepared",
+    "compare_prepared_reaching",
+    "masked_score_bound",
+    "partner_mask",
     "prepare",
     "prepare_normalised",
     "score_prepared",
@@ -60,6 +65,13 @@ __all__ = [
 PartyKind = Literal["person", "organisation", "any"]
 
 _DOUBLED = re.compile(r"(.)\1+")
+
+
+@functools.lru_cache(maxsize=TOKEN_CACHE_SIZE)
+def _single_letters(token: str) -> str:
+    """`token` with doubled letters single (`jongg` -> `jong`); memoised per word (hot path)."""
+    return _DOUBLED.sub(r"\1", token)
+
 # `Oleksandrovych` is the son of an Oleksandr, not a long form of the name.
 _PATRONYMIC_SUFFIXES = (
     "ovich",
@@ -203,7 +215,7 @@ def prepare_normalised(name: NormalisedName, *, eager: bool = False) -> Prepared
         tokens=tokens,
         weights=weights,
         skeletons=tuple([consonant_skeleton(t) for t in tokens]) if eager else (),
-        collapsed=tuple([_DOUBLED.sub(r"\1", t) for t in tokens]) if eager else (),
+        collapsed=tuple([_single_letters(t) for t in tokens]) if eager else (),
         joined="".join(tokens),
         total_weight=sum(weights),
         distinctive_weight=sum(w for w in weights if w > GENERIC_WEIGHT),
@@ -213,14 +225,6 @@ def prepare_normalised(name: NormalisedName, *, eager: bool = False) -> Prepared
 
 # Weights of particles and generic words, looked up before calling `token_weight` (hot path).
 _WEIGHTS: dict[str, float] = {t: token_weight(t) for t in PARTICLES | GENERIC_WORDS}
-
-
-def _collapsed(name: PreparedName, i: int) -> str:
-    return name.collapsed[i] if name.collapsed else _DOUBLED.sub(r"\1", name.tokens[i])
-
-
-def _skeleton(name: PreparedName, i: int) -> str:
-    return name.skeletons[i] if name.skeletons else consonant_skeleton(name.tokens[i])
 
 
 def _is_subsequence(short: str, long_: str) -> bool:
@@ -243,6 +247,17 @@ def _token_similarity(
     a, b = qa.tokens[i], qb.tokens[j]
     if a == b:
         return 1.0, "exact"
+    return _pair_similarity(a, b, person, lenient)
+
+
+# Distinct (word, word) pairs remembered by `_pair_similarity`: overlapping free-text windows and
+# repeated payment names compare the same words again and again. About 100 bytes each.
+PAIR_CACHE_SIZE = 1 << 17
+
+
+@functools.lru_cache(maxsize=PAIR_CACHE_SIZE)
+def _pair_similarity(a: str, b: str, person: bool, lenient: bool) -> tuple[float, str]:
+    """`_token_similarity` of two different words; depends on the words alone, so memoised."""
     if a.isdigit() or b.isdigit():
         return 0.0, ""  # numbers are equal or different, never 'close'
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
@@ -250,7 +265,7 @@ def _token_similarity(
         # an initial stands for a person's name; in other names a letter is just a letter
         return (INITIAL_SIMILARITY, "initial") if person and long_[0] == short else (0.0, "")
 
-    if _collapsed(qa, i) == _collapsed(qb, j):
+    if _single_letters(a) == _single_letters(b):
         return DOUBLED_LETTER_SIMILARITY, "doubled letter"
     raw = OSA.normalized_similarity(a, b)  # a swap of two letters is one edit
     sim = _typo_credit(raw) if raw >= MIN_PAIR_SIMILARITY else 0.0
@@ -274,7 +289,7 @@ def _token_similarity(
     ):
         sim, how = ABBREVIATION_SIMILARITY, "abbreviation"  # `intl` ~ `international`
     if sim < SKELETON_DISCOUNT:
-        ska, skb = _skeleton(qa, i), _skeleton(qb, j)
+        ska, skb = consonant_skeleton(a), consonant_skeleton(b)
         if ska and skb:
             if lenient:
                 # another script: romanisations disagree on vowels and voicing
@@ -537,6 +552,128 @@ def _same_script_syllables_cap(qa: PreparedName, qb: PreparedName) -> float:
     return Levenshtein.normalized_similarity(sa, sb) ** 2
 
 
+def partner_mask(word: str, other: PreparedName, person: bool) -> int:
+    """Bits j set for every token j of `other` that `word` may be aligned with (see `_align`) when
+    it is a token of any name in Latin script compared with `other`.
+
+    Guarantees: never a clear bit where `_align` could pair `word` with token j as a word, as half
+    of a joined pair with a neighbour, or as an acronym of words of `other`. Not covered: a word of
+    `other` spelling the initials of a run of words holding `word` (that depends on the whole name;
+    `masked_score_bound` finds it). Bits may be set needlessly; all bits when `other` was
+    transliterated. Depends on `word` and `other` alone (callers memoise it).
+    """
+    tb = other.tokens
+    if other.name.transliterated:
+        return (1 << len(tb)) - 1  # romanisation variants: any pair may be a skeleton match
+    mask = 0
+    number = word.isdigit()
+    for j, y in enumerate(tb):
+        if word == y:
+            mask |= 1 << j
+        elif not (number or y.isdigit()) and _pair_similarity(word, y, person, False)[0] > 0.0:
+            mask |= 1 << j  # (different numbers never pair; nor is a number kept in the memo)
+        elif (not number or _few_missing(word, y)) and _may_join_into(word, y):
+            mask |= 1 << j
+    for j in range(len(tb) - 1):
+        joined = tb[j] + tb[j + 1]  # `word` may be two adjacent words of `other` written as one
+        if len(word) >= len(joined) - 2 and Levenshtein.normalized_similarity(
+            joined, word, score_cutoff=JOINED_MIN_SIMILARITY - _FLOAT_SLACK
+        ):
+            mask |= 3 << j
+    spelled: list[_Pair] = []
+    _acronym_pairs((word,), tb, [0], list(range(len(tb))), spelled, swap=False)
+    for pair in spelled:
+        for j in pair.b:
+            mask |= 1 << j
+    return mask
+
+
+# Float comparisons in the over-approximations below are made this much more generous.
+_FLOAT_SLACK = 1e-9
+
+
+def _few_missing(word: str, listed: str) -> bool:
+    """False when `word` has more letters missing from `listed` than a joined pair allows (the
+    check `_may_join_into` starts with, without filling its memo with one-off numbers)."""
+    budget = (1 - JOINED_MIN_SIMILARITY) * (len(listed) + 2) + _FLOAT_SLACK
+    return sum(1 for char in word if char not in listed) <= budget
+
+
+@functools.lru_cache(maxsize=PAIR_CACHE_SIZE)
+def _may_join_into(word: str, listed: str) -> bool:
+    """False only when no word w makes `word + w` or `w + word` a joined pair with `listed`.
+
+    `_joined_pairs` needs len(listed) >= len(joined) - 2 and similarity >= JOINED_MIN_SIMILARITY,
+    so at most (1 - JOINED_MIN_SIMILARITY) * (len(listed) + 2) edits; aligning `word` with a prefix
+    (or suffix) of `listed` is part of those edits.
+    """
+    if len(listed) < len(word) - 1:
+        return False
+    budget = (1 - JOINED_MIN_SIMILARITY) * (len(listed) + 2) + _FLOAT_SLACK
+    if sum(1 for char in word if char not in listed) > budget:
+        return False  # each letter `listed` lacks costs an edit against any part of it
+    return any(
+        Levenshtein.distance(word, listed[:k]) <= budget or Levenshtein.distance(word, listed[k:]) <= budget
+        for k in range(len(listed) + 1)
+    )
+
+
+def masked_score_bound(qa: PreparedName, masks: list[int], qb: PreparedName) -> float:
+    """A value never below `score_prepared(qa, qb, kind)` (before its rounding to 4 decimals) when
+    `masks[i] == partner_mask(qa.tokens[i], qb, kind == "person")` and `qa` is in Latin script.
+
+    Tokens that may pair are credited in full; the factors that depend on the names alone
+    (single token, numbers, syllables) apply exactly, the conflict factor when each side has a
+    distinctive token that can pair with nothing. Cheap: no alignment.
+    """
+    ta, tb = qa.tokens, qb.tokens
+    if not ta or not tb:
+        return 0.0
+    if ta != tb and (qa.joined == qb.joined or qa.name.unstripped == qb.name.unstripped):
+        return 1.0
+    if any(MIN_ACRONYM_LENGTH <= len(y) <= min(MAX_ACRONYM_LENGTH, len(ta)) for y in tb):
+        # a word of `qb` spelling the initials of a run of `qa` (the case `partner_mask` leaves
+        # out); it needs a word of `qa` per letter, hence the length test first
+        spelled: list[_Pair] = []
+        _acronym_pairs(tb, ta, list(range(len(tb))), list(range(len(ta))), spelled, swap=True)
+        if spelled:
+            masks = list(masks)
+            for pair in spelled:
+                for i in pair.a:
+                    masks[i] |= 1 << pair.b[0]
+    covered = 0
+    got_a = 0.0
+    lone_a = lone_b = False
+    for weight, mask in zip(qa.weights, masks, strict=True):
+        if mask:
+            got_a += weight
+            covered |= mask
+        elif weight > GENERIC_WEIGHT:
+            lone_a = True
+    got_b = 0.0
+    for j, weight in enumerate(qb.weights):
+        if covered >> j & 1:
+            got_b += weight
+        elif weight > GENERIC_WEIGHT:
+            lone_b = True
+    cov_a = min(1.0, got_a / qa.total_weight)
+    cov_b = min(1.0, got_b / qb.total_weight)
+    if qa.total_weight <= qb.total_weight:
+        score = SHORT_SIDE_WEIGHT * cov_a + (1 - SHORT_SIDE_WEIGHT) * cov_b
+    else:
+        score = SHORT_SIDE_WEIGHT * cov_b + (1 - SHORT_SIDE_WEIGHT) * cov_a
+    if lone_a and lone_b:
+        score *= CONFLICT_FACTOR  # those two stay unpaired whatever the alignment
+    if (
+        min(qa.distinctive_weight, qb.distinctive_weight) <= 1.0
+        and max(qa.distinctive_weight, qb.distinctive_weight) >= 2.0
+    ):
+        score *= SINGLE_TOKEN_FACTOR
+    if qa.numbers != qb.numbers:
+        score *= NUMBER_CONFLICT_FACTOR
+    return min(score, _same_script_syllables_cap(qa, qb))
+
+
 def score_prepared(qa: PreparedName, qb: PreparedName, kind: PartyKind = "any") -> float:
     """The score `compare_prepared` would give, without building its explanation (hot path)."""
     if not qa.tokens or not qb.tokens:
@@ -548,7 +685,26 @@ def compare_prepared(qa: PreparedName, qb: PreparedName, kind: PartyKind = "any"
     """Compare two prepared names (see module doc). Guarantees: score in [0, 1]; never raises."""
     if not qa.tokens or not qb.tokens:
         return Comparison(0.0, "no comparable name tokens", (("empty", 1.0),))
+    return _explain(qa, qb, _outcome(qa, qb, kind))
+
+
+def compare_prepared_reaching(
+    qa: PreparedName, qb: PreparedName, kind: PartyKind, threshold: float
+) -> Comparison | None:
+    """`compare_prepared(qa, qb, kind)` when `score_prepared(qa, qb, kind) >= threshold`, else None.
+
+    One alignment instead of two for a hit, and no explanation built for a miss (hot path).
+    """
+    if not qa.tokens or not qb.tokens:
+        return compare_prepared(qa, qb, kind) if threshold <= 0.0 else None
     out = _outcome(qa, qb, kind)
+    if min(1.0, max(0.0, round(out.score, 4))) < threshold:
+        return None
+    return _explain(qa, qb, out)
+
+
+def _explain(qa: PreparedName, qb: PreparedName, out: _Outcome) -> Comparison:
+    """The comparison with its explanation and features, from the facts of `_outcome`."""
     features: list[tuple[str, float]] = []
     notes: list[str] = []
     if out.joined_equal:

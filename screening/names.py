@@ -9,6 +9,7 @@ the index is built; a screened name once per query.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ __all__ = [
     "GENERIC_WORDS",
     "PARTICLES",
     "SKELETON_MAP",
+    "TOKEN_CACHE_SIZE",
     "NameForm",
     "NormalisedName",
     "consonant_skeleton",
@@ -465,6 +467,13 @@ _VOWELS = re.compile(r"[aeiouy]+")
 _REPEATS = re.compile(r"(.)\1+")
 
 
+# Per-word results are asked for again and again (each query word, each listed word at build
+# time); the memo is keyed by the word alone, so it never goes stale, and bounded (about 60k
+# distinct listed words fit, a few MB).
+TOKEN_CACHE_SIZE = 1 << 16
+
+
+@functools.lru_cache(maxsize=TOKEN_CACHE_SIZE)
 def consonant_skeleton(token: str) -> str:
     """The token's consonants with voiced/unvoiced look-alikes merged and repeats collapsed.
 

@@ -1,0 +1,237 @@
+"""The speed mechanisms of matching never change a result: bounds stay above the scores they
+stand for, memos are bounded and transparent, skipped work could not have produced a hit."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import screening.index as index_module
+from screening.index import ListIndex
+from screening.match import (
+    compare_prepared,
+    compare_prepared_reaching,
+    masked_score_bound,
+    partner_mask,
+    prepare,
+    score_prepared,
+)
+from screening.model import EntryType, ListEntry
+
+# Scores are rounded to 4 decimals; a bound may sit this far under a score it stands for.
+ROUNDING = 5e-5
+
+# Invented names with the features the comparison has special rules for: particles, patronymics,
+# doubled letters, spelling variants, joined words, acronyms, numbers, generic words, initials.
+VOCABULARY = [
+    "al",
+    "bin",
+    "abd",
+    "allah",
+    "abdullah",
+    "husayn",
+    "hussein",
+    "mohamed",
+    "mohammed",
+    "mhmd",
+    "jong",
+    "un",
+    "jongun",
+    "kim",
+    "petrova",
+    "petrov",
+    "anna",
+    "ann",
+    "zarya",
+    "zaria",
+    "shipping",
+    "ltd",
+    "bank",
+    "melli",
+    "bankmelli",
+    "us",
+    "united",
+    "states",
+    "pla",
+    "peoples",
+    "liberation",
+    "army",
+    "intl",
+    "international",
+    "fund",
+    "2023",
+    "2024",
+    "a",
+    "j",
+    "steel",
+    "pipes",
+    "spare",
+    "parts",
+    "space",
+    "party",
+]
+LISTED = [
+    "ZARYA SHIPPING LTD",
+    "KIM, Jong Un",
+    "PETROVA, Anna",
+    "BANK MELLI",
+    "PEOPLES LIBERATION ARMY",
+    "UNITED STATES STEEL",
+    "ABDULLAH bin HUSAYN",
+    "MOHAMMED AL HUSSEIN",
+    "FUND 2023",
+    "SPACE PARTY",
+    "KAVEH PARS",
+    "Мохаммед Хуссейн",
+]
+KINDS = ("any", "person", "organisation")
+
+words = st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=6)
+
+
+def _typo(word: str, at: int) -> str:
+    """Drop one letter (a typo the index reaches through its deletion neighbourhood)."""
+    return word if len(word) < 4 else word[: at % len(word)] + word[at % len(word) + 1 :]
+
+
+@settings(max_examples=300, deadline=None)
+@given(words, st.sampled_from(LISTED), st.sampled_from(KINDS), st.integers(0, 20), st.booleans())
+def test_masked_bound_is_never_below_the_score(
+    tokens: list[str], listed_text: str, kind: str, at: int, typo: bool
+) -> None:
+    if typo:
+        tokens = [_typo(tokens[0], at), *tokens[1:]]
+    window = prepare(" ".join(tokens), "any", eager=True)
+    listed = prepare(listed_text, "person" if kind == "person" else "any", eager=True)
+    masks = [partner_mask(t, listed, kind == "person") for t in window.tokens]
+    bound = masked_score_bound(window, masks, listed)
+    assert bound + ROUNDING >= score_prepared(window, listed, kind)  # type: ignore[arg-type]
+
+
+def test_masked_bound_rejects_a_window_sharing_one_common_word() -> None:
+    """The point of the bound: `spare parts` vs `SPACE PARTY` is hopeless without an alignment."""
+    window = prepare("invoice 123456 spare parts", eager=True)
+    listed = prepare("SPACE COMMUNICATIONS", eager=True)
+    masks = [partner_mask(t, listed, False) for t in window.tokens]
+    assert masked_score_bound(window, masks, listed) < 0.7
+    assert masks[1] == 0  # a number pairs with no word
+
+
+@settings(max_examples=200, deadline=None)
+@given(words, st.sampled_from(LISTED), st.sampled_from(KINDS), st.floats(0.0, 1.0))
+def test_compare_reaching_agrees_with_compare(
+    tokens: list[str], listed_text: str, kind: str, threshold: float
+) -> None:
+    query = prepare(" ".join(tokens), "any", eager=True)
+    listed = prepare(listed_text, "any", eager=True)
+    got = compare_prepared_reaching(query, listed, kind, threshold)  # type: ignore[arg-type]
+    if score_prepared(query, listed, kind) >= threshold:  # type: ignore[arg-type]
+        assert got == compare_prepared(query, listed, kind)  # type: ignore[arg-type]
+    else:
+        assert got is None
+
+
+def _entries() -> list[ListEntry]:
+    types = (EntryType.ORGANISATION, EntryType.PERSON, EntryType.UNKNOWN)
+    return [ListEntry(f"t:{n}", "test", types[n % 3], text) for n, text in enumerate(LISTED)]
+
+
+@pytest.fixture(scope="module")
+def index() -> ListIndex:
+    return ListIndex.build(_entries())
+
+
+def _exhaustive(index: ListIndex, query: str, kind: str) -> list[tuple[str, float]]:
+    """Every listed name scored, no retrieval and no bound: what the index must agree with."""
+    prepared = prepare(query, kind, eager=True)  # type: ignore[arg-type]
+    everything = range(len(index._names))
+    found = index._score(prepared, everything, kind, None, None, 0.7, 50)  # type: ignore[arg-type]
+    return [(m.entry.entry_id, m.score) for m in found]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(LISTED), min_size=1, max_size=2), st.sampled_from(KINDS), st.randoms())
+def test_candidate_bound_drops_no_hit_of_listed_words(
+    index: ListIndex, names: list[str], kind: str, rng: object
+) -> None:
+    """Queries made of listed words, shuffled and cut: retrieval and its bound lose no hit the
+    comparison of every listed name finds (typos are the accuracy bench's job, not this one's)."""
+    tokens = prepare(" ".join(names)).tokens
+    picked = list(tokens)
+    rng.shuffle(picked)  # type: ignore[attr-defined]
+    query = " ".join(picked[: max(1, len(picked) - rng.randrange(2))])  # type: ignore[attr-defined]
+    got = [(m.entry.entry_id, m.score) for m in index.match_name(query, kind=kind, limit=50)]  # type: ignore[arg-type]
+    assert got == _exhaustive(index, query, kind)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from([*VOCABULARY, "invoice", "payment", "ref", "2024", "for"]), max_size=10),
+    st.sampled_from(LISTED),
+)
+def test_scan_bound_skips_only_hopeless_windows(index: ListIndex, filler: list[str], name: str) -> None:
+    """`scan_text` with the window bound gives what it gives with every window scored."""
+    text = " ".join([*filler[:4], name, *filler[4:]])
+    with_bound = index.updated([], []).scan_text(text)
+    original = index_module.masked_score_bound
+    index_module.masked_score_bound = lambda *_: 1.0  # type: ignore[assignment]
+    try:
+        without = index.updated([], []).scan_text(text)
+    finally:
+        index_module.masked_score_bound = original
+    assert [(m.entry.entry_id, m.score, m.explanation) for m in with_bound] == [
+        (m.entry.entry_id, m.score, m.explanation) for m in without
+    ]
+
+
+def test_word_memo_is_bounded_and_transparent(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(index_module, "WORD_CACHE_SIZE", 3)
+    monkeypatch.setattr(index_module, "MASK_CACHE_SIZE", 5)
+    warm = ListIndex.build(_entries())
+    queries = ["Kim Jong Un", "Zarya Shiping", "Petrova Anna", "Bank Meli", "Abdullah bin Husayn"] * 2
+    texts = [f"payment to {q} ref 42" for q in queries]
+    first = [[m.score for m in warm.match_name(q)] for q in queries]
+    scans = [[m.score for m in warm.scan_text(t)] for t in texts]
+    assert len(warm._word_cache) <= 3
+    assert len(warm._mask_cache) <= 5
+    assert len(warm._near_cache) <= 3
+    cold = [[m.score for m in ListIndex.build(_entries()).match_name(q)] for q in queries]
+    assert first == cold
+    assert scans == [[m.score for m in ListIndex.build(_entries()).scan_text(t)] for t in texts]
+    assert any(first)  # the fixture queries do hit
+
+
+_SAME_IN_EVERY_PROCESS = """
+from screening.index import ListIndex
+from screening.model import EntryType, ListEntry, Name
+names = {names!r}
+entries = [ListEntry(f"t:{{n}}", "test", EntryType.UNKNOWN, text) for n, text in enumerate(names)]
+# equally good spellings of one entry: which one is reported must not depend on the process
+aliases = (Name("JONDULLAH"), Name("JONDALLAH"), Name("JONDILLAH"), Name("JONDELLAH"))
+entries.append(ListEntry("t:alias", "test", EntryType.PERSON, "JONDOLLAH", aliases=aliases))
+index = ListIndex.build(entries)
+for query in ["Mohamed Husein", "Jondllah", "Pars Party", "Abdulah bin Hussein"]:
+    print([(m.entry.entry_id, m.matched_name, m.score) for m in index.match_name(query)])
+print([(m.entry.entry_id, m.score) for m in index.scan_text("pay Kim Jong Un and Mohammed al Husayn")])
+"""
+
+
+def test_results_do_not_depend_on_the_process_hash_seed() -> None:
+    """Ties between equally good candidates are broken in a fixed order, so two workers (or a
+    replay) screening the same payment give the same decision."""
+    import os
+    import subprocess
+    import sys
+
+    names = [*LISTED, "MOHAMED HUSEIN", "MOHAMMED HUSEYN", "PARS PARTI"]
+    script = _SAME_IN_EVERY_PROCESS.format(names=names)
+    outputs = []
+    for seed in ("1", "2", "3", "4"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+        )
+        outputs.append(done.stdout)
+    assert all(output == outputs[0] for output in outputs)
+    assert "t:alias" in outputs[0]
