@@ -20,7 +20,7 @@ from paymon_cli.main import CommandError
 
 if TYPE_CHECKING:
     from agents.publish import PublishResult
-    from agents.settings import Settings
+    from agents.publish_protocol import ReferenceKind
 
 log = logging.getLogger("paymon_cli.worker")
 
@@ -151,28 +151,77 @@ def run_worker(args: argparse.Namespace) -> int:
             server.close()
 
 
-def _run_publish(args: argparse.Namespace, publish: Callable[[Settings], Any]) -> PublishResult:
-    from aiokafka.errors import KafkaError
-
-    settings = settings_from(args)
-    try:
-        result: PublishResult = asyncio.run(publish(settings))
-    except (KafkaError, OSError) as exc:  # before RuntimeError: some KafkaErrors are RuntimeErrors
-        raise CommandError(f"Kafka at {settings.bootstrap} failed: {type(exc).__name__}: {exc}") from exc
-    except RuntimeError as exc:
-        raise CommandError(str(exc)) from exc
-    return result
-
-
 def _check_paths(paths: list[Path]) -> None:
     for path in paths:
         if not path.exists():
             raise CommandError(f"{path}: no such file or folder")
 
 
+def _same_when_decoded(decode: Callable[[bytes], object]) -> Callable[[bytes, bytes], bool]:
+    """Records are the same when their bytes are, or when they decode to equal values."""
+
+    def same(old: bytes, new: bytes) -> bool:
+        if old == new:
+            return True
+        try:
+            return bool(decode(old) == decode(new))
+        except Exception:  # an undecodable stored record is never the same
+            return False
+
+    return same
+
+
+def _publish_difference(
+    args: argparse.Namespace,
+    kind: ReferenceKind,
+    desired: dict[str, bytes],
+    *,
+    decode: Callable[[bytes], object],
+    sources: list[str],
+    what: str,
+) -> int:
+    """Publish `desired` against the topic's current state and print the summary line.
+
+    Guarantees: an empty replace publish (which would tombstone everything) is refused; a broker
+    failure is a CommandError naming the brokers."""
+    from aiokafka.errors import KafkaError
+
+    from agents.publish import publish_records
+
+    if not desired and not args.update:
+        # Publishing an empty set would tombstone every record: surely a wrong path.
+        paths = ", ".join(map(str, args.paths))
+        raise CommandError(f"no {what} found in {paths}: refusing to empty the topic")
+    settings = settings_from(args)
+    topic = args.topic or (settings.topics.lists if kind == "lists" else settings.topics.ownership)
+    try:
+        result: PublishResult = asyncio.run(
+            publish_records(
+                settings,
+                topic,
+                kind,
+                desired,
+                new_sources=sources,
+                same=_same_when_decoded(decode),
+                mode="update" if args.update else "replace",
+                dry_run=args.dry_run,
+            )
+        )
+    except (KafkaError, OSError) as exc:  # before RuntimeError: some KafkaErrors are RuntimeErrors
+        raise CommandError(f"Kafka at {settings.bootstrap} failed: {type(exc).__name__}: {exc}") from exc
+    except RuntimeError as exc:
+        raise CommandError(str(exc)) from exc
+    print(result.summary(f"{kind} {', '.join(sources)}"))
+    return 0
+
+
+def _print_warnings(warnings: list[str]) -> None:
+    for warning in warnings:
+        print(f"paymon: warning: {warning}", file=sys.stderr)
+
+
 def publish_lists(args: argparse.Namespace) -> int:
     """`paymon lists publish`: load the lists, publish the difference, print the summary."""
-    from agents.publish import publish_records
     from screening.lists import ListLoadError, decode_entry, encode_entry, load_lists
 
     _check_paths(args.paths)
@@ -180,43 +229,15 @@ def publish_lists(args: argparse.Namespace) -> int:
         loaded = load_lists(list(args.paths))
     except ListLoadError as exc:
         raise CommandError(str(exc)) from exc
-    for warning in loaded.warnings:
-        print(f"paymon: warning: {warning}", file=sys.stderr)
-    if not loaded.entries and not args.update:
-        # Publishing an empty set would tombstone every listed entry: surely a wrong path.
-        raise CommandError(
-            f"no list entries found in {', '.join(map(str, args.paths))}: refusing to empty the lists"
-        )
+    _print_warnings(list(loaded.warnings))
     desired = {entry_id: encode_entry(entry) for entry_id, entry in loaded.entries.items()}
-
-    def same(old: bytes, new: bytes) -> bool:
-        if old == new:
-            return True
-        try:
-            return bool(decode_entry(old) == decode_entry(new))
-        except Exception:  # an undecodable stored record is never the same
-            return False
-
-    def publish(settings: Settings) -> Any:
-        return publish_records(
-            settings,
-            args.topic or settings.topics.lists,
-            "lists",
-            desired,
-            new_sources=list(loaded.sources),
-            same=same,
-            mode="update" if args.update else "replace",
-            dry_run=args.dry_run,
-        )
-
-    result = _run_publish(args, publish)
-    print(result.summary(f"lists {', '.join(loaded.sources)}"))
-    return 0
+    return _publish_difference(
+        args, "lists", desired, decode=decode_entry, sources=list(loaded.sources), what="list entries"
+    )
 
 
 def publish_ownership(args: argparse.Namespace) -> int:
     """`paymon ownership publish`: load the ownership edges, publish the difference, print the summary."""
-    from agents.publish import publish_records
     from screening.ownership import OwnershipLoadError, decode_edge, encode_edge, load_ownership
 
     _check_paths(args.paths)
@@ -224,32 +245,13 @@ def publish_ownership(args: argparse.Namespace) -> int:
         graph = load_ownership(list(args.paths))
     except OwnershipLoadError as exc:
         raise CommandError(str(exc)) from exc
+    _print_warnings(list(graph.warnings))
     desired = {edge.edge_id: encode_edge(edge) for edge in graph.edges()}
-    if not desired and not args.update:
-        raise CommandError(
-            f"no ownership edges found in {', '.join(map(str, args.paths))}: refusing to empty the table"
-        )
-
-    def same(old: bytes, new: bytes) -> bool:
-        if old == new:
-            return True
-        try:
-            return bool(decode_edge(old) == decode_edge(new))
-        except Exception:  # an undecodable stored record is never the same
-            return False
-
-    def publish(settings: Settings) -> Any:
-        return publish_records(
-            settings,
-            args.topic or settings.topics.ownership,
-            "ownership",
-            desired,
-            new_sources=[path.name for path in args.paths],
-            same=same,
-            mode="update" if args.update else "replace",
-            dry_run=args.dry_run,
-        )
-
-    result = _run_publish(args, publish)
-    print(result.summary(f"ownership {', '.join(p.name for p in args.paths)}"))
-    return 0
+    return _publish_difference(
+        args,
+        "ownership",
+        desired,
+        decode=decode_edge,
+        sources=[path.name for path in args.paths],
+        what="ownership edges",
+    )
