@@ -13,8 +13,11 @@ scored) and the survivors are scored with the full comparison. Generic words (`b
 Speed: per-word work that depends only on the word and this (immutable) index is memoised in
 bounded per-index tables (a query word's postings and variants, an unlisted text word's typo
 neighbours, which words of a listed name a text word may pair with); no whole-query result is
-remembered. In free text, each window gets a cheap upper bound of its score
-(`match.masked_score_bound`) before the comparison, so hopeless windows cost a few look-ups.
+remembered. In free text, each window gets cheap upper bounds of its score
+(`match.window_score_bound`, then `match.masked_score_bound`) before the comparison, so hopeless
+windows cost a few look-ups; a listed name whose every window failed the cheaper bound is
+remembered with those windows (numbers inert against it as placeholders) and skipped when a later
+text brings the same windows.
 
 Indexes are immutable: `updated()` returns a new index (reusing the normalisation of unchanged
 entries) and leaves the old one untouched, so workers can swap atomically.
@@ -46,13 +49,17 @@ from screening.match import (
     NameMatch,
     PartyKind,
     PreparedName,
+    acronym_letters,
     apply_qualifiers,
     compare_prepared,
     compare_prepared_reaching,
+    inert_number_length,
+    listed_coverage,
     masked_score_bound,
     partner_mask,
     prepare,
     score_prepared,
+    window_score_bound,
 )
 from screening.model import EntryType, IdentifierScheme, ListEntry, NameQuality
 from screening.names import GENERIC_WEIGHT, NameForm, consonant_skeleton, normalise_text, token_weight
@@ -111,6 +118,9 @@ WORD_CACHE_SIZE = 1 << 15
 MASK_CACHE_SIZE = 1 << 17
 # Scores are rounded to 4 decimals, so a bound this far under the threshold may still round up.
 SCORE_ROUNDING = 5e-5
+# Stands for any number inert against a listed name in the memo of hopeless windows (no token
+# of a normalised name holds a NUL).
+INERT_NUMBER = "\x00"
 _ID_STRIP = re.compile(r"[\s\-./]+")
 
 
@@ -169,6 +179,13 @@ class _Word:
 
 _NOT_CACHED = object()
 
+# Per text: each window by (start, length), and each layout of windows by (anchors, length,
+# inert number length) with its memo shape (`ListIndex._windows`).
+_TextWindows = dict[
+    tuple[int, int] | tuple[tuple[int, ...], int, float],
+    PreparedName | tuple[list[PreparedName], tuple[tuple[str, ...], ...]],
+]
+
 
 def idf_unknown(size: int) -> float:
     """Rarity of a word no listed name holds: as rare as a word in one name."""
@@ -190,8 +207,10 @@ class ListIndex:
         "_bic8",
         "_deletes",
         "_entries",
+        "_hopeless",
         "_idf",
         "_ids",
+        "_inert",
         "_joined",
         "_mask_cache",
         "_names",
@@ -257,9 +276,11 @@ class ListIndex:
         self._ids = {k: tuple(dict.fromkeys(v)) for k, v in ids.items()}
         self._bic8 = {k: tuple(dict.fromkeys(v)) for k, v in bic8.items()}
         self._tie = tuple(TIE_BREAK * item.bound.total for item in listed)
+        self._inert = tuple(inert_number_length(item.prepared) for item in listed)
         self._word_cache: dict[tuple[str, bool], _Word | None] = {}
         self._near_cache: dict[str, dict[str, float]] = {}
         self._mask_cache: dict[tuple[str, int], int] = {}
+        self._hopeless: set[tuple[int, float, tuple[tuple[str, ...], ...]]] = set()
 
     # ------------------------------------------------------------------ building
 
@@ -664,7 +685,7 @@ class ListIndex:
             anchors,
             key=lambda pos: (len(set(anchors[pos])), -names[pos].bound.total),
         )
-        windows: dict[tuple[int, int], PreparedName] = {}
+        windows: _TextWindows = {}
         best: dict[str, NameMatch] = {}
         for pos in ranked:
             item = names[pos]
@@ -682,13 +703,60 @@ class ListIndex:
         found = sorted(best.values(), key=lambda m: (-m.score, m.entry.entry_id))
         return found[:limit]
 
+    @staticmethod
+    def _windows(
+        words: list[str], ats: list[int], size: int, inert: float, windows: _TextWindows
+    ) -> tuple[list[PreparedName], tuple[tuple[str, ...], ...]]:
+        """The non-empty windows of `size` (and one more) words around the anchors `ats`, in a
+        fixed order, and their tokens with every number longer than `inert` as `INERT_NUMBER`.
+
+        Memoised per text (`windows`): listed names of one length anchored by the same words
+        share their windows, and each window is normalised once whichever names it meets.
+        """
+        anchors = tuple(sorted(set(ats))[:MAX_SCAN_ANCHORS])
+        layout_key = (anchors, size, inert)
+        layout = windows.get(layout_key)
+        if layout is not None:
+            return cast("tuple[list[PreparedName], tuple[tuple[str, ...], ...]]", layout)
+        plain_key = (anchors, size, math.inf)  # the same windows with no number as a placeholder
+        plain = windows.get(plain_key)
+        if plain is None:
+            seen: set[tuple[int, int]] = set()  # anchors close together share windows: score each once
+            spans: list[PreparedName] = []
+            for at in anchors:
+                # Never shorter than the name: a shorter window drops the word that would conflict
+                # (`kim jong | un` is not `KIM, Jung Jong`).
+                for length in {size, min(size + 1, MAX_SCAN_TOKENS)}:
+                    for start in range(max(0, at - length + 1), min(at, len(words) - length) + 1):
+                        span = (start, length)
+                        if span in seen:
+                            continue
+                        seen.add(span)
+                        window = windows.get(span)
+                        if window is None:
+                            window = prepare(" ".join(words[start : start + length]), "any", eager=True)
+                            windows[span] = window
+                        if cast("PreparedName", window).tokens:
+                            spans.append(cast("PreparedName", window))
+            plain = (spans, tuple(window.tokens for window in spans))
+            windows[plain_key] = plain
+        spans, tokens = cast("tuple[list[PreparedName], tuple[tuple[str, ...], ...]]", plain)
+        # Texts repeat around their numbers (`Invoice 5123 steel pipes`): windows that differ
+        # only in numbers inert against a name get the same cheap bounds (`inert_number_length`).
+        shape = tuple(
+            tuple([INERT_NUMBER if len(t) > inert and t.isdigit() else t for t in window])
+            for window in tokens
+        )
+        windows[layout_key] = (spans, shape)
+        return spans, shape
+
     def _best_window(
         self,
         words: list[str],
         ats: list[int],
         pos: int,
         threshold: float,
-        windows: dict[tuple[int, int], PreparedName],
+        windows: _TextWindows,
     ) -> NameMatch | None:
         """The best-scoring window of the text around the anchor positions, as a hit or None.
 
@@ -696,42 +764,53 @@ class ListIndex:
         normalised once per text (`windows`) whichever listed names it is compared with.
         """
         item = self._names[pos]
-        size = len(item.prepared.tokens)
+        spans, shape = self._windows(words, ats, len(item.prepared.tokens), self._inert[pos], windows)
+        hopeless_key = (pos, threshold, shape)
+        if hopeless_key in self._hopeless:
+            return None
         kind = _compare_kind("any", item.entry_type)
         person = kind == "person"
         masks = self._mask_cache
         best_score = -1.0
         best_window: PreparedName | None = None
-        seen: set[tuple[int, int]] = set()  # anchors close together share windows: score each once
-        for at in sorted(set(ats))[:MAX_SCAN_ANCHORS]:
-            # Never shorter than the name: a shorter window drops the word that would conflict
-            # (`kim jong | un` is not `KIM, Jung Jong`).
-            for length in {size, min(size + 1, MAX_SCAN_TOKENS)}:
-                for start in range(max(0, at - length + 1), min(at, len(words) - length) + 1):
-                    span = (start, length)
-                    if span in seen:
-                        continue
-                    seen.add(span)
-                    window = windows.get(span)
-                    if window is None:
-                        window = prepare(" ".join(words[start : start + length]), "any", eager=True)
-
-                        windows[span] = window
-                    if not window.tokens:
-                        continue
-                    # A cheap bound first: most windows around a rare word are hopeless.
-                    known = [masks.get((t, pos)) for t in window.tokens]
-                    partners = (
-                        [self._partner_mask(t, pos, person, masks) for t in window.tokens]
-                        if None in known
-                        else cast("list[int]", known)
-                    )
-                    reach = masked_score_bound(window, partners, item.prepared)
-                    if reach + SCORE_ROUNDING < threshold or reach + SCORE_ROUNDING <= best_score:
-                        continue  # it could neither hit nor beat the best window so far
-                    score = score_prepared(window, item.prepared, kind)
-                    if score > best_score:
-                        best_score, best_window = score, window
+        # The listed side's coverage is bounded once for all windows (by every word any window
+        # holds), so each window's own cheap bound costs one pass over its words.
+        partner = {t: self._partner_mask(t, pos, person, masks) for window in spans for t in window.tokens}
+        covered = 0
+        for mask in partner.values():
+            covered |= mask
+        listed = item.prepared
+        coverage = listed_coverage(listed, covered)
+        acronyms = acronym_letters(listed)
+        hopeful: list[tuple[float, int, PreparedName, list[int]]] = []
+        for order, window in enumerate(spans):
+            partners = [partner[t] for t in window.tokens]
+            # Cheap bounds first: most windows around a rare word are hopeless.
+            quick = window_score_bound(window, partners, listed, coverage, acronyms)
+            if quick + SCORE_ROUNDING >= threshold:  # else the exact bound would skip it too
+                hopeful.append((quick, order, window, partners))
+        passed = bool(hopeful)  # some window passed the cheap bound against the threshold
+        # Most promising windows first, so the best score so far rules out the rest sooner; the
+        # hit is still the first window (in `spans` order) of the best score, as in one pass.
+        hopeful.sort(key=lambda h: -h[0])
+        best_order = len(spans)
+        for quick, order, window, partners in hopeful:
+            if quick + SCORE_ROUNDING < best_score:
+                break  # no window left can reach the best score
+            if quick + SCORE_ROUNDING <= best_score and order > best_order:
+                continue  # at best a tie with an earlier window, which wins ties
+            reach = masked_score_bound(window, partners, listed)
+            if reach + SCORE_ROUNDING < threshold or reach + SCORE_ROUNDING < best_score:
+                continue  # it could neither hit nor beat the best window so far
+            if reach + SCORE_ROUNDING <= best_score and order > best_order:
+                continue
+            score = score_prepared(window, listed, kind)
+            if score > best_score or (score == best_score and order < best_order):
+                best_score, best_window, best_order = score, window, order
+        if not passed:
+            if len(self._hopeless) >= MASK_CACHE_SIZE:
+                self._hopeless.clear()
+            self._hopeless.add(hopeless_key)
         if best_window is None or best_score < threshold:
             return None
         comparison = compare_prepared(best_window, item.prepared, kind)

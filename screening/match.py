@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -552,6 +553,21 @@ def _same_script_syllables_cap(qa: PreparedName, qb: PreparedName) -> float:
     return Levenshtein.normalized_similarity(sa, sb) ** 2
 
 
+def inert_number_length(other: PreparedName) -> float:
+    """A length above which every number (digits only) is inert against `other`: its
+    `partner_mask` is 0 and `masked_score_bound` treats any two such numbers alike (a generic
+    token with no partner that makes the two names' numbers differ). Infinite when `other` has
+    digits or was transliterated.
+
+    Such a number equals no token, is not compared as a word, has too many characters missing
+    from every token to join into one (`_few_missing`), is nothing like a joined pair of letters,
+    and spells no initials.
+    """
+    if other.name.transliterated or not (other.joined.isalpha() and other.name.unstripped.isalpha()):
+        return math.inf
+    return (1 - JOINED_MIN_SIMILARITY) * (max(map(len, other.tokens)) + 2) + _FLOAT_SLACK
+
+
 def partner_mask(word: str, other: PreparedName, person: bool) -> int:
     """Bits j set for every token j of `other` that `word` may be aligned with (see `_align`) when
     it is a token of any name in Latin script compared with `other`.
@@ -565,8 +581,10 @@ def partner_mask(word: str, other: PreparedName, person: bool) -> int:
     tb = other.tokens
     if other.name.transliterated:
         return (1 << len(tb)) - 1  # romanisation variants: any pair may be a skeleton match
-    mask = 0
     number = word.isdigit()
+    if number and len(word) > inert_number_length(other):
+        return 0  # the common case in free text: an invoice number against a name of letters
+    mask = 0
     for j, y in enumerate(tb):
         if word == y:
             mask |= 1 << j
@@ -672,6 +690,83 @@ def masked_score_bound(qa: PreparedName, masks: list[int], qb: PreparedName) -> 
     if qa.numbers != qb.numbers:
         score *= NUMBER_CONFLICT_FACTOR
     return min(score, _same_script_syllables_cap(qa, qb))
+
+
+def listed_coverage(qb: PreparedName, covered: int) -> tuple[float, bool]:
+    """(coverage, lone) of `qb` when only its tokens whose bit is set in `covered` may pair:
+    the weight share they hold, and whether a distinctive token is left with no partner.
+
+    With `covered` the union of the partner masks of several names' tokens, the coverage is
+    never below what `masked_score_bound` credits `qb` against any one of them, and `lone` is
+    True only when it holds against every one of them (input of `window_score_bound`).
+    """
+    got = 0.0
+    lone = False
+    for j, weight in enumerate(qb.weights):
+        if covered >> j & 1:
+            got += weight
+        elif weight > GENERIC_WEIGHT:
+            lone = True
+    return min(1.0, got / qb.total_weight) if qb.total_weight else 0.0, lone
+
+
+def acronym_letters(qb: PreparedName) -> tuple[tuple[int, frozenset[str]], ...]:
+    """(length, letters) of every token of `qb` that may spell the initials of another name's
+    words (the tokens `_acronym_pairs` tries), input of `window_score_bound`."""
+    return tuple(
+        (len(y), frozenset(y))
+        for y in qb.tokens
+        if MIN_ACRONYM_LENGTH <= len(y) <= MAX_ACRONYM_LENGTH and y.isalpha()
+    )
+
+
+def window_score_bound(
+    qa: PreparedName,
+    masks: list[int],
+    qb: PreparedName,
+    coverage: tuple[float, bool],
+    acronyms: tuple[tuple[int, frozenset[str]], ...],
+) -> float:
+    """A value never below `masked_score_bound(qa, masks, qb)` (hence never below the score)
+    when `coverage == listed_coverage(qb, c)` for a `c` holding every bit of every mask and
+    `acronyms == acronym_letters(qb)`.
+
+    Cheaper per window of a free text than `masked_score_bound`: the listed side's coverage is
+    worked out once per text (`coverage`) instead of once per window.
+    """
+    ta, tb = qa.tokens, qb.tokens
+    if not ta or not tb:
+        return 0.0
+    if ta != tb and (qa.joined == qb.joined or qa.name.unstripped == qb.name.unstripped):
+        return 1.0
+    if acronyms:
+        # a listed word spelling initials needs each of its letters to start a word of `qa`
+        initials = {t[0] for t in ta}
+        if any(n <= len(ta) and letters <= initials for n, letters in acronyms):
+            return masked_score_bound(qa, masks, qb)  # the rare case: the exact bound itself
+    got_a = 0.0
+    lone_a = False
+    for weight, mask in zip(qa.weights, masks, strict=True):
+        if mask:
+            got_a += weight
+        elif weight > GENERIC_WEIGHT:
+            lone_a = True
+    cov_a = min(1.0, got_a / qa.total_weight)
+    cov_b, lone_b = coverage
+    if qa.total_weight <= qb.total_weight:
+        score = SHORT_SIDE_WEIGHT * cov_a + (1 - SHORT_SIDE_WEIGHT) * cov_b
+    else:
+        score = SHORT_SIDE_WEIGHT * cov_b + (1 - SHORT_SIDE_WEIGHT) * cov_a
+    if lone_a and lone_b:
+        score *= CONFLICT_FACTOR
+    if (
+        min(qa.distinctive_weight, qb.distinctive_weight) <= 1.0
+        and max(qa.distinctive_weight, qb.distinctive_weight) >= 2.0
+    ):
+        score *= SINGLE_TOKEN_FACTOR
+    if qa.numbers != qb.numbers:
+        score *= NUMBER_CONFLICT_FACTOR
+    return score
 
 
 def score_prepared(qa: PreparedName, qb: PreparedName, kind: PartyKind = "any") -> float:

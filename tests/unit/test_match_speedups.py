@@ -10,12 +10,16 @@ from hypothesis import strategies as st
 import screening.index as index_module
 from screening.index import ListIndex
 from screening.match import (
+    acronym_letters,
     compare_prepared,
     compare_prepared_reaching,
+    inert_number_length,
+    listed_coverage,
     masked_score_bound,
     partner_mask,
     prepare,
     score_prepared,
+    window_score_bound,
 )
 from screening.model import EntryType, ListEntry
 
@@ -109,6 +113,62 @@ def test_masked_bound_is_never_below_the_score(
     assert bound + ROUNDING >= score_prepared(window, listed, kind)  # type: ignore[arg-type]
 
 
+@settings(max_examples=300, deadline=None)
+@given(words, words, st.sampled_from(LISTED), st.sampled_from(KINDS))
+def test_window_bound_is_never_below_the_masked_bound(
+    tokens: list[str], elsewhere: list[str], listed_text: str, kind: str
+) -> None:
+    """The per-window bound of free-text scanning, with the listed side's coverage taken from
+    every word of the text (`elsewhere` stands for the other windows), never undercuts the
+    exact bound of the window alone, hence never the score."""
+    person = kind == "person"
+    window = prepare(" ".join(tokens), "any", eager=True)
+    listed = prepare(listed_text, "person" if person else "any", eager=True)
+    masks = [partner_mask(t, listed, person) for t in window.tokens]
+    covered = 0
+    for t in [*window.tokens, *prepare(" ".join(elsewhere), "any", eager=True).tokens]:
+        covered |= partner_mask(t, listed, person)
+    coverage = listed_coverage(listed, covered)
+    bound = window_score_bound(window, masks, listed, coverage, acronym_letters(listed))
+    assert bound >= masked_score_bound(window, masks, listed)
+    assert bound + ROUNDING >= score_prepared(window, listed, kind)  # type: ignore[arg-type]
+
+
+@settings(max_examples=200, deadline=None)
+@given(words, st.sampled_from(LISTED), st.integers(0, 10**9), st.integers(0, 10**9))
+def test_inert_numbers_are_interchangeable(tokens: list[str], listed_text: str, one: int, other: int) -> None:
+    """Two numbers longer than `inert_number_length` pair with nothing and leave both bounds
+    unchanged when swapped (what lets the scan memo stand a placeholder for them)."""
+    listed = prepare(listed_text, eager=True)
+    inert = inert_number_length(listed)
+    first, second = str(one), str(other)
+    if not (len(first) > inert and len(second) > inert):
+        return
+    bounds = []
+    for number in (first, second):
+        window = prepare(" ".join([*tokens, number]), "any", eager=True)
+        masks = [partner_mask(t, listed, False) for t in window.tokens]
+        assert masks[window.tokens.index(number)] == 0
+        covered = 0
+        for mask in masks:
+            covered |= mask
+        coverage = listed_coverage(listed, covered)
+        bounds.append(
+            (
+                masked_score_bound(window, masks, listed),
+                window_score_bound(window, masks, listed, coverage, acronym_letters(listed)),
+            )
+        )
+    assert bounds[0] == bounds[1]
+
+
+def test_inert_number_length_needs_a_name_of_letters() -> None:
+    """A name with digits or in another script has no inert numbers; a name of letters does."""
+    assert inert_number_length(prepare("FUND 2023", eager=True)) == float("inf")
+    assert inert_number_length(prepare("Мохаммед Хуссейн", eager=True)) == float("inf")
+    assert inert_number_length(prepare("SPACE PARTY", eager=True)) < 6
+
+
 def test_masked_bound_rejects_a_window_sharing_one_common_word() -> None:
     """The point of the bound: `spare parts` vs `SPACE PARTY` is hopeless without an alignment."""
     window = prepare("invoice 123456 spare parts", eager=True)
@@ -174,14 +234,40 @@ def test_scan_bound_skips_only_hopeless_windows(index: ListIndex, filler: list[s
     """`scan_text` with the window bound gives what it gives with every window scored."""
     text = " ".join([*filler[:4], name, *filler[4:]])
     with_bound = index.updated([], []).scan_text(text)
-    original = index_module.masked_score_bound
+    original, original_window = index_module.masked_score_bound, index_module.window_score_bound
     index_module.masked_score_bound = lambda *_: 1.0  # type: ignore[assignment]
+    index_module.window_score_bound = lambda *_: 1.0  # type: ignore[assignment]
     try:
         without = index.updated([], []).scan_text(text)
     finally:
         index_module.masked_score_bound = original
+        index_module.window_score_bound = original_window
     assert [(m.entry.entry_id, m.score, m.explanation) for m in with_bound] == [
         (m.entry.entry_id, m.score, m.explanation) for m in without
+    ]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.sampled_from([*VOCABULARY, "invoice", "ref", "for"]), max_size=6),
+    st.sampled_from(LISTED),
+    st.integers(100, 10**8),
+    st.integers(100, 10**8),
+)
+def test_hopeless_memo_is_transparent(
+    index: ListIndex, filler: list[str], name: str, one: int, other: int
+) -> None:
+    """A text scanned after one that differs only in its number gives what it gives alone."""
+
+    def text(number: int) -> str:
+        return " ".join([*filler[:3], str(number), *filler[3:], name])
+
+    warmed = index.updated([], [])
+    warmed.scan_text(text(one))
+    after = warmed.scan_text(text(other))
+    alone = index.updated([], []).scan_text(text(other))
+    assert [(m.entry.entry_id, m.score, m.explanation) for m in after] == [
+        (m.entry.entry_id, m.score, m.explanation) for m in alone
     ]
 
 
