@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import msgspec
-
 from screening.ownership_io.builder import GraphBuilder
 from screening.ownership_io.edge import PercentageError, parse_percentage
+from screening.ownership_io.jsonlines import json_objects
 from screening.ownership_io.lei import normalise_lei
 
 __all__ = ["load_ftm"]
@@ -72,52 +71,40 @@ def load_ftm(path: Path, builder: GraphBuilder, *, today: dt.date | None = None)
     leis: dict[str, str] = {}
     stakes: list[_Stake] = []
     ended = 0
-    with path.open("rb") as handle:
-        for line, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            try:
-                entity = msgspec.json.decode(raw)
-            except msgspec.DecodeError as exc:
-                builder.problems.append(f"{path}:{line}: not JSON: {exc}")
-                continue
-            if (
-                not isinstance(entity, dict)
-                or not isinstance(entity.get("id"), str)
-                or "schema" not in entity
-            ):
-                builder.problems.append(f"{path}:{line}: not an FtM entity (needs 'id' and 'schema')")
-                continue
-            props = entity.get("properties") or {}
-            if not isinstance(props, dict):
-                builder.problems.append(f"{path}:{line}: 'properties' is not an object")
-                continue
-            if entity["schema"] != "Ownership":
-                _remember(entity, names, leis)
-                continue
-            owners, assets = props.get("owner") or [], props.get("asset") or []
-            if (
-                not isinstance(owners, list)
-                or not isinstance(assets, list)
-                or len(owners) != 1
-                or len(assets) != 1
-            ):
-                builder.problems.append(f"{path}:{line}: Ownership needs exactly one owner and one asset")
-                continue
-            owner, asset = _ref(owners[0], names, leis), _ref(assets[0], names, leis)
-            if owner is None or asset is None:
-                builder.problems.append(
-                    f"{path}:{line}: Ownership {'owner' if owner is None else 'asset'} is not an entity id"
-                )
-                continue
-            end = _first(props, "endDate")
-            if isinstance(end, str) and end and end[:10] < cutoff:
-                ended += 1
-                continue
-            pct = _first(props, "percentage")
-            stakes.append(
-                _Stake(line, owner, asset, pct if isinstance(pct, str) else "" if pct is None else str(pct))
+    for line, entity in json_objects(path, builder.problems):
+        if not isinstance(entity.get("id"), str) or "schema" not in entity:
+            builder.problems.append(f"{path}:{line}: not an FtM entity (needs 'id' and 'schema')")
+            continue
+        props = entity.get("properties") or {}
+        if not isinstance(props, dict):
+            builder.problems.append(f"{path}:{line}: 'properties' is not an object")
+            continue
+        if entity["schema"] != "Ownership":
+            _remember(entity, names, leis)
+            continue
+        owners, assets = props.get("owner") or [], props.get("asset") or []
+        if (
+            not isinstance(owners, list)
+            or not isinstance(assets, list)
+            or len(owners) != 1
+            or len(assets) != 1
+        ):
+            builder.problems.append(f"{path}:{line}: Ownership needs exactly one owner and one asset")
+            continue
+        owner, asset = _ref(owners[0], names, leis), _ref(assets[0], names, leis)
+        if owner is None or asset is None:
+            builder.problems.append(
+                f"{path}:{line}: Ownership {'owner' if owner is None else 'asset'} is not an entity id"
             )
+            continue
+        end = _first(props, "endDate")
+        if isinstance(end, str) and end and end[:10] < cutoff:
+            ended += 1
+            continue
+        pct = _first(props, "percentage")
+        stakes.append(
+            _Stake(line, owner, asset, pct if isinstance(pct, str) else "" if pct is None else str(pct))
+        )
     if ended:
         builder.warnings.append(f"{path}: {ended} Ownership entities have an endDate in the past; not loaded")
     for stake in stakes:

@@ -15,9 +15,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import msgspec
-
 from screening.ownership_io.builder import GraphBuilder
+from screening.ownership_io.jsonlines import json_objects
 
 __all__ = ["band_of", "load_psc"]
 
@@ -80,48 +79,37 @@ def load_psc(path: Path, builder: GraphBuilder) -> None:
     """
     file_no = builder.file(str(path))
     skipped: Counter[str] = Counter()
-    with path.open("rb") as handle:
-        for line, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            try:
-                record = msgspec.json.decode(raw)
-            except msgspec.DecodeError as exc:
-                builder.problems.append(f"{path}:{line}: not JSON: {exc}")
-                continue
-            if not isinstance(record, dict):
-                builder.problems.append(f"{path}:{line}: not a JSON object")
-                continue
-            data = record.get("data", record)
-            if not isinstance(data, dict):
-                builder.problems.append(f"{path}:{line}: 'data' is not an object")
-                continue
-            kind = str(data.get("kind", ""))
-            if any(k in kind for k in _SKIPPED_KINDS):
-                skipped["statements/exemptions/super-secure"] += 1
-                continue
-            links = data.get("links") if isinstance(data.get("links"), dict) else {}
-            m = _SELF_LINK.match(str((links or {}).get("self", "")))
-            company = str(record.get("company_number") or (m.group(1) if m else "")).strip().upper()
-            if not company:
-                builder.problems.append(f"{path}:{line}: no company_number (nor a links.self naming one)")
-                continue
-            natures = data.get("natures_of_control")
-            if not isinstance(natures, list) or not all(isinstance(n, str) for n in natures):
-                builder.problems.append(f"{path}:{line}: natures_of_control missing or not a list of strings")
-                continue
-            if data.get("ceased_on"):
-                skipped["ceased"] += 1
-                continue
-            band = band_of(natures)
-            if band is None:
-                skipped["control without an ownership band"] += 1
-                continue
-            # The register's own PSC id when given; else company + name, stable across snapshots.
-            psc_id = m.group(2) if m else f"{company}:{str(data.get('name') or '').strip().upper()}"
-            owner = builder.node(_owner_id(data, psc_id), str(data.get("name") or "").strip())
-            asset = builder.node(company.zfill(8) if company.isdigit() else company)
-            builder.add(owner, asset, band[0], band[1], band[2], file_no, line)
+    for line, record in json_objects(path, builder.problems):
+        data = record.get("data", record)
+        if not isinstance(data, dict):
+            builder.problems.append(f"{path}:{line}: 'data' is not an object")
+            continue
+        kind = str(data.get("kind", ""))
+        if any(k in kind for k in _SKIPPED_KINDS):
+            skipped["statements/exemptions/super-secure"] += 1
+            continue
+        links = data.get("links") if isinstance(data.get("links"), dict) else {}
+        m = _SELF_LINK.match(str((links or {}).get("self", "")))
+        company = str(record.get("company_number") or (m.group(1) if m else "")).strip().upper()
+        if not company:
+            builder.problems.append(f"{path}:{line}: no company_number (nor a links.self naming one)")
+            continue
+        natures = data.get("natures_of_control")
+        if not isinstance(natures, list) or not all(isinstance(n, str) for n in natures):
+            builder.problems.append(f"{path}:{line}: natures_of_control missing or not a list of strings")
+            continue
+        if data.get("ceased_on"):
+            skipped["ceased"] += 1
+            continue
+        band = band_of(natures)
+        if band is None:
+            skipped["control without an ownership band"] += 1
+            continue
+        # The register's own PSC id when given; else company + name, stable across snapshots.
+        psc_id = m.group(2) if m else f"{company}:{str(data.get('name') or '').strip().upper()}"
+        owner = builder.node(_owner_id(data, psc_id), str(data.get("name") or "").strip())
+        asset = builder.node(company.zfill(8) if company.isdigit() else company)
+        builder.add(owner, asset, band[0], band[1], band[2], file_no, line)
     if skipped:
         detail = ", ".join(f"{count} {why}" for why, count in sorted(skipped.items()))
         builder.warnings.append(f"{path}: PSC records that state no ownership, not loaded: {detail}")
