@@ -3,17 +3,23 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PACKAGES := screening schemas agents paymon_cli
+NATIVE   := screening/_native.abi3.so
 
-.PHONY: install test lint typecheck pytest bench demo clean tools kafka-jars
+.PHONY: install test lint typecheck pytest bench demo clean tools kafka-jars native-test
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(NATIVE)
 
-# Re-install only when the dependency pins change.
+# Re-install only when the dependency pins change. The install also builds the Rust extension
+# (native/, the screening hot path) with cargo; crates come from crates.io, pinned by Cargo.lock.
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@
+
+# Rebuild the extension in place when its Rust sources change (what the editable install does).
+$(NATIVE): $(VENV)/.installed native/Cargo.toml native/Cargo.lock $(wildcard native/src/*.rs)
+	sh native/dev-build.sh
 
 lint: install
 	$(VENV)/bin/ruff check $(PACKAGES) tests bench
@@ -28,7 +34,11 @@ pytest: install
 tools:
 	sh deploy/prometheus/install-tools.sh
 
-test: tools lint typecheck pytest
+# The Rust port's own unit tests and lints (pytest holds it to the Python reference).
+native-test: install
+	cd native && cargo test --release --quiet && cargo clippy --release --quiet -- -D warnings
+
+test: tools lint typecheck native-test pytest
 
 # Pre-fetch the Kafka broker jars (Maven Central, once); the test fixture also fetches on demand.
 kafka-jars: install
@@ -41,4 +51,4 @@ demo: install
 	$(PY) -m paymon_cli.demo
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache native/target $(NATIVE)

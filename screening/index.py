@@ -32,7 +32,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from rapidfuzz.distance import OSA, Levenshtein
 
@@ -58,11 +58,26 @@ from screening.match import (
     masked_score_bound,
     partner_mask,
     prepare,
+    prepare_normalised,
     score_prepared,
     window_score_bound,
 )
 from screening.model import EntryType, IdentifierScheme, ListEntry, NameQuality
-from screening.names import GENERIC_WEIGHT, NameForm, consonant_skeleton, normalise_text, token_weight
+from screening.names import (
+    GENERIC_WEIGHT,
+    NameForm,
+    consonant_skeleton,
+    normalise_name,
+    normalise_text,
+    token_weight,
+)
+from screening.native import (
+    QUERY_KINDS,
+    comparison_reaching,
+    name_parts,
+    native_available,
+    new_native_index,
+)
 
 __all__ = ["ListIndex", "normalise_identifier"]
 
@@ -121,6 +136,9 @@ SCORE_ROUNDING = 5e-5
 # Stands for any number inert against a listed name in the memo of hopeless windows (no token
 # of a normalised name holds a NUL).
 INERT_NUMBER = "\x00"
+if TYPE_CHECKING:
+    from screening._native import NativeIndex, NativeName
+
 _ID_STRIP = re.compile(r"[\s\-./]+")
 
 
@@ -153,6 +171,15 @@ def _compare_kind(kind: PartyKind, entry_type: EntryType) -> PartyKind:
     if entry_type is EntryType.ORGANISATION:
         return "organisation"
     return "any"
+
+
+def _kind_slots(entry_type: EntryType) -> tuple[PartyKind | None, PartyKind | None, PartyKind | None]:
+    """How a listed name of `entry_type` is compared by a query of each of `QUERY_KINDS` (None:
+    that query skips it), for the native index."""
+    person, organisation, any_kind = (
+        _compare_kind(kind, entry_type) if _kind_allows(kind, entry_type) else None for kind in QUERY_KINDS
+    )
+    return person, organisation, any_kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +241,7 @@ class ListIndex:
         "_joined",
         "_mask_cache",
         "_names",
+        "_native",
         "_near_cache",
         "_neighbours",
         "_postings",
@@ -223,8 +251,14 @@ class ListIndex:
         "entries",
     )
 
-    def __init__(self, entries: dict[str, ListEntry], listed: list[_Listed]) -> None:
-        """Use `ListIndex.build`; this assembles the lookup tables from prepared names."""
+    def __init__(
+        self, entries: dict[str, ListEntry], listed: list[_Listed], *, native: bool | None = None
+    ) -> None:
+        """Use `ListIndex.build`; this assembles the lookup tables from prepared names.
+
+        `native` (default: when built) looks names up through the Rust port of `_candidates` and
+        the comparison (`screening.native`); False uses the Python reference. Same results.
+        """
         self._entries = entries
         self.entries: Mapping[str, ListEntry] = MappingProxyType(entries)
         self._names = listed
@@ -281,16 +315,32 @@ class ListIndex:
         self._near_cache: dict[str, dict[str, float]] = {}
         self._mask_cache: dict[tuple[str, int], int] = {}
         self._hopeless: set[tuple[int, float, tuple[tuple[str, ...], ...]]] = set()
+        use_native = native_available() if native is None else native
+        self._native = (
+            new_native_index(
+                [item.prepared for item in listed], [_kind_slots(item.entry_type) for item in listed]
+            )
+            if use_native
+            else None
+        )
 
     # ------------------------------------------------------------------ building
 
     @classmethod
-    def build(cls, entries: Iterable[ListEntry]) -> ListIndex:
-        """Index every name and identifier of `entries` (later entries replace earlier same ids)."""
+    def build(cls, entries: Iterable[ListEntry], *, native: bool | None = None) -> ListIndex:
+        """Index every name and identifier of `entries` (later entries replace earlier same ids).
+
+        `native`: see `ListIndex.__init__` (default: the Rust port when it is built).
+        """
         by_id: dict[str, ListEntry] = {}
         for entry in entries:
             by_id[entry.entry_id] = entry
-        return cls(by_id, _prepare_entries(by_id.values()))
+        return cls(by_id, _prepare_entries(by_id.values()), native=native)
+
+    @property
+    def native(self) -> bool:
+        """True when names are looked up through the Rust port (`screening.native`)."""
+        return self._native is not None
 
     def updated(self, upserts: Iterable[ListEntry], removed_ids: Iterable[str]) -> ListIndex:
         """A new index with `upserts` added/replaced and `removed_ids` dropped; `self` is unchanged.
@@ -307,7 +357,7 @@ class ListIndex:
         ]
         entries.update(changed)
         listed.extend(_prepare_entries(changed.values()))
-        return ListIndex(entries, listed)
+        return ListIndex(entries, listed, native=self._native is not None)
 
     def __len__(self) -> int:
         """Number of entries."""
@@ -389,8 +439,9 @@ class ListIndex:
         joined_hits = self._joined.get(token)
         if joined_hits is None and len(token) > MIN_FUZZY_LENGTH:
             # one query word = two listed words joined, perhaps with one stray letter
-            for key in _deletes(token):
-                joined_hits = self._joined.get(key)
+            # deletes left to right: the first that hits wins, the same in every process
+            for i in range(len(token)):
+                joined_hits = self._joined.get(token[:i] + token[i + 1 :])
                 if joined_hits:
                     break
         if joined_hits:
@@ -562,39 +613,73 @@ class ListIndex:
         `country` (ISO alpha-2) and `birth_date` (ISO date or prefix) lower the score when the
         entry lists different ones. A weak alias only counts at `WEAK_ALIAS_MIN_SCORE` or above.
         """
-        prepared = prepare(query, kind, eager=True)
-        if not prepared.tokens:
+        name = normalise_name(query, kind)
+        if not name.tokens:
             return []
-        return self._score(
-            prepared,
-            self._candidates(prepared, threshold, MAX_CANDIDATES),
-            kind,
-            country,
-            birth_date,
-            threshold,
-            limit,
-        )
+        if self._native is None:
+            prepared = prepare_normalised(name, eager=True)
+            positions = self._candidates(prepared, threshold, MAX_CANDIDATES)
+            return self._ranked(
+                prepared,
+                self._compared(prepared, positions, kind, threshold),
+                country,
+                birth_date,
+                threshold,
+                limit,
+            )
+        native = self._native
+        query_name, scored = native.lookup(*name_parts(name), kind, threshold, MAX_CANDIDATES)
+        if not scored:
+            return []  # Rust only finds and scores; the (rare) hits are explained in Python
+        prepared = prepare_normalised(name, eager=True)
+        compared = self._explained(prepared, query_name, scored, kind, threshold)
+        return self._ranked(prepared, compared, country, birth_date, threshold, limit)
 
-    def _score(
+    def _compared(
+        self, prepared: PreparedName, positions: Iterable[int], kind: PartyKind, threshold: float
+    ) -> Iterable[tuple[int, Comparison]]:
+        """(position, comparison) of each listed name of `positions` the query reaches, in Python."""
+        for pos in positions:
+            item = self._names[pos]
+            if not _kind_allows(kind, item.entry_type):
+                continue
+            # the name must reach the threshold on its own; qualifiers adjust hits only
+            comparison = compare_prepared_reaching(
+                prepared, item.prepared, _compare_kind(kind, item.entry_type), threshold
+            )
+            if comparison is not None:
+                yield pos, comparison
+
+    def _explained(
         self,
         prepared: PreparedName,
-        positions: Iterable[int],
+        query: NativeName,
+        scored: list[tuple[int, float]],
         kind: PartyKind,
+        threshold: float,
+    ) -> Iterable[tuple[int, Comparison]]:
+        """`_compared` for the names a native look-up scored (`NativeIndex.lookup`)."""
+        native = cast("NativeIndex", self._native)
+        for pos, _ in scored:
+            item = self._names[pos]
+            out = native.facts(query, pos, _compare_kind(kind, item.entry_type))
+            comparison = comparison_reaching(prepared, item.prepared, out, threshold)
+            if comparison is not None:
+                yield pos, comparison
+
+    def _ranked(
+        self,
+        prepared: PreparedName,
+        compared: Iterable[tuple[int, Comparison]],
         country: str | None,
         birth_date: str | None,
         threshold: float,
         limit: int,
     ) -> list[NameMatch]:
+        """The qualified hits of `compared`, best first, one per entry, at most `limit`."""
         best: dict[str, NameMatch] = {}
-        for pos in positions:
+        for pos, comparison in compared:
             item = self._names[pos]
-            if not _kind_allows(kind, item.entry_type):
-                continue
-            compare_kind = _compare_kind(kind, item.entry_type)
-            # the name must reach the threshold on its own; qualifiers adjust hits only
-            comparison = compare_prepared_reaching(prepared, item.prepared, compare_kind, threshold)
-            if comparison is None:
-                continue
             comparison = self._common_words_only(prepared, item, comparison)
             match = self._qualify(comparison, item, country, birth_date, threshold)
             if match is not None:

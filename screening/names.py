@@ -20,8 +20,11 @@ from rigour.names import extract_org_types, remove_org_types
 from rigour.text import ascii_text
 
 __all__ = [
+    "COMPOUND_ENDINGS",
     "GENERIC_WORDS",
     "PARTICLES",
+    "PATRONYMIC_ENDINGS",
+    "PATRONYMIC_WEIGHT",
     "SKELETON_MAP",
     "TOKEN_CACHE_SIZE",
     "NameForm",
@@ -38,6 +41,29 @@ __all__ = [
 # organisations lose their legal form; `any` is treated like an organisation because a legal-form
 # token in a person name is rare while in a company name it is the rule.
 NameForm = Literal["person", "organisation", "any"]
+
+# Words that form a compound personal name with the word before them and are often written fused
+# to it: Arabic `Allah`/`al-Din` (`Hamidullah`, `Shamsuddin`), Persian `zadeh` (son of),
+# Icelandic `dottir` (daughter of), Georgian `shvili` (child of). Fused, they make different names
+# look like typos of each other (`Hamidullah`/`Waliullah` share 6 of 10 letters); split off
+# (`hamid ullah`), they weigh like particles and the distinctive stems are compared on their own.
+COMPOUND_ENDINGS: tuple[str, ...] = (
+    "ullah",
+    "ollah",
+    "allah",
+    "uddin",
+    "eddin",
+    "addin",
+    "oddin",
+    "zadeh",
+    "dottir",
+    "shvili",
+)
+# ... split only when the stem left is a word of its own (`Abdullah` is `abd`+`ullah`: both
+# particles, nothing distinctive would be left, so it stays one word).
+MIN_COMPOUND_STEM_LENGTH = 3
+_COMPOUND_ENDING_SET = frozenset(COMPOUND_ENDINGS)
+_MIN_COMPOUND_LENGTH = MIN_COMPOUND_STEM_LENGTH + min(map(len, COMPOUND_ENDINGS))
 
 # Particles of personal names: they carry little identity (`al`, `bin`, `van`, `de`), so they get a
 # small weight (see `token_weight`) and never make a match by themselves.
@@ -75,6 +101,8 @@ PARTICLES: frozenset[str] = frozenset(
         "of",
         "the",
         "mc",
+        # name-forming words written fused to a name (see `COMPOUND_ENDINGS`)
+        *COMPOUND_ENDINGS,
     ]
 )
 
@@ -196,6 +224,14 @@ MAX_NAME_TOKENS = 40
 # differing `bank`/`trading` alone does not sink an otherwise identical name.
 PARTICLE_WEIGHT = 0.2
 GENERIC_WEIGHT = 0.3
+# East Slavic patronymics (`Viktorovich`, `Ivanovna`): lists give the full three-part name, payments
+# usually drop the father's name (`Sergei Lavrov` for `Sergei Viktorovich Lavrov`), and it is
+# shared by every child of the father, so it identifies half as much as a given name or surname.
+# 0.4-0.6 give the same name-bench result; a missing patronymic then costs a quarter of a name.
+PATRONYMIC_WEIGHT = 0.5
+PATRONYMIC_ENDINGS: tuple[str, ...] = ("ovich", "evich", "ovych", "evych", "ovna", "evna", "ichna", "ivna")
+# ... at least this long: a three-letter father's name and an ending (`Ilyich` is not matched).
+MIN_PATRONYMIC_LENGTH = 7
 
 # Characters that join the letters they sit between: `L.L.C.` -> `llc`, `Cho'ng` -> `chong`.
 _JOINERS = re.compile(r"[.'`´ʼ’‘ʻʿʾ\u00ad\u200b\u200c\u200d]")
@@ -203,6 +239,58 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 # Scripts written in syllables, where each syllable of a name is often a name part of its own in
 # the Latin spelling (김정은 -> Kim Jong Un, 習近平 -> Xi Jin Ping): split them before transliterating.
 _SYLLABIC_RANGES = ((0xAC00, 0xD7A3), (0x4E00, 0x9FFF), (0x3400, 0x4DBF))
+# Khmer, which ICU (hence `ascii_text`) does not transliterate at all (`ហ៊ុន` -> `??`): a
+# simplified UNGEGN romanisation. Inherent vowels and the two consonant series are not rendered
+# (spellings disagree on them) and `ុ` is always `u` (`Hun`; `o` would make `hon`, an honorific
+# that `normalise_name` strips); names in another script than the other side's are compared on
+# the consonant skeleton anyway (`match._pair_similarity`, lenient), so `pt` ~ `Pot` still pairs.
+_KHMER_CONSONANTS = "k kh k kh ng ch chh ch chh nh d th d th n t th t th n b ph p ph m y r l v sh ss s h l"
+_KHMER_INDEPENDENT_VOWELS = "a a e ei o ou ou ov rue rueu lue lueu ae ai ao ao au"
+_KHMER_VOWEL_SIGNS = "a e ei oe eu u ou uo aeu oea ie e ae ai ao au"
+_KHMER = str.maketrans(
+    {
+        **{chr(0x1780 + i): v for i, v in enumerate(_KHMER_CONSONANTS.split())},
+        "\u17a2": "",  # the vowel carrier `អ` has no sound of its own
+        **{chr(0x17A3 + i): v for i, v in enumerate(_KHMER_INDEPENDENT_VOWELS.split())},
+        **{chr(0x17B6 + i): v for i, v in enumerate(_KHMER_VOWEL_SIGNS.split())},
+        "\u17c6": "m",  # nikahit: a final nasal
+        "\u17c7": "h",  # reahmuk: a final aspiration
+        "\u17cc": "r",  # robat
+        # other signs (series shifters, the subscript mark, silencers) have no letter of their own
+        **{chr(c): "" for c in (0x17B4, 0x17B5, *range(0x17C8, 0x17CC), *range(0x17CD, 0x17D4), 0x17DD)},
+        **{chr(0x17D4 + i): " " for i in range(7)},  # punctuation
+        **{chr(0x17E0 + i): str(i) for i in range(10)},  # digits
+    }
+)
+# `ប` with the sign `៉` is read `p` (`ប៉ុល ពត` -> `pul pt`, Pol Pot).
+_KHMER_P = re.compile("\u1794\u17c9")
+# Arabic `ع` (ʿayn) carries a vowel the script leaves unwritten (ʿAbd, ʿAli, ʿUmar) and
+# transliterates to nothing, so `عبد الله` gave `bd allh`: not the particle `abd`, not `Abd Allah`.
+# Written `a` it gives `abd allh`; next to an alif, which writes the vowel itself, it is dropped
+# (it used to become `?`, which split `إسماعيل` into `asma yl`).
+_AYN = re.compile("(?<![\u0627\u0622\u0623\u0625])\u0639(?![\u0627\u0622\u0623\u0625])")
+# Devanagari and Bengali write a consonant with an inherent `a` that names do not pronounce at the
+# end of a word (schwa deletion: `मोहम्मद` is Mohammad, `শামসুদ্দিন` Shamsuddin), while ICU
+# transliterates it (`mohammada`, `samasuddina`). A virama after a word-final lone consonant
+# silences it; after a consonant cluster the vowel is spoken (`नरेन्द्र`, Narendra) and stays.
+_INDIC_FINAL = re.compile(
+    "(?<![\u094d\u09cd])([\u0915-\u0939\u0958-\u095f]|[\u0995-\u09b9\u09ce\u09dc-\u09df])(?![\u0900-\u09ff])"
+)
+
+
+def _silence_final_vowel(match: re.Match[str]) -> str:
+    consonant = match.group(1)
+    return consonant + ("\u094d" if consonant < "\u0980" else "\u09cd")
+
+
+# Arabic-script `و` and `ي`/`ی` write both the consonants w/y and the long vowels u/i; ICU always
+# writes w/y (`محمود` -> `mhmwd`, `سعيد` -> `syd`), which hides Mahmoud's and Said's consonant
+# skeleton behind a `w`. Inside a word and not before another vowel letter they are the vowels;
+# at the start of a word or before a vowel letter (`جواد`, Javad; `پرویز`, Parviz) consonants.
+_ARABIC_LETTER = "\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff"
+_ARABIC_VOWEL_LETTERS = "\u0627\u0622\u0623\u0625\u0649\u064a\u06cc\u0648"
+_LONG_U = re.compile(f"(?<=[{_ARABIC_LETTER}])\u0648(?![{_ARABIC_VOWEL_LETTERS}])")
+_LONG_I = re.compile(f"(?<=[{_ARABIC_LETTER}])[\u064a\u06cc](?![{_ARABIC_VOWEL_LETTERS}])")
 # Word separators of other scripts that transliteration would turn into `?`.
 _SEPARATORS = str.maketrans({"\u30fb": " ", "\u00b7": " ", "\u3000": " ", "\u060c": " "})
 
@@ -285,6 +373,13 @@ def normalise_text(text: str) -> str:
         text = unicodedata.normalize("NFC", text).translate(_SEPARATORS)
         if any(is_syllabic(c) for c in text):
             text = "".join(f" {c} " if is_syllabic(c) else c for c in text)
+        if any("\u0900" <= c <= "\u09ff" for c in text):
+            text = _INDIC_FINAL.sub(_silence_final_vowel, text)
+        if any("\u0600" <= c <= "\u06ff" for c in text):
+            text = _LONG_I.sub("i", _LONG_U.sub("u", text))
+            text = _AYN.sub("a", text).replace("\u0639", "")
+        if any("\u1780" <= c <= "\u17ff" for c in text):
+            text = _KHMER_P.sub("p", text).translate(_KHMER)
         text = ascii_text(text)
     text = text.lower().replace("&", " and ")
     text = _JOINERS.sub("", text)
@@ -407,6 +502,25 @@ def _numbers_as_digits(tokens: list[str], roman: bool) -> list[str]:
     return out
 
 
+def _split_compound(tokens: list[str]) -> list[str]:
+    """`hamidullah` -> `hamid`, `ullah`; a token stays whole when it has no compound ending or
+    the stem would be too short or a particle. Cheap for the common case (no such ending)."""
+    out: list[str] = []
+    for token in tokens:
+        ending = ""
+        if len(token) >= _MIN_COMPOUND_LENGTH:
+            if token[-5:] in _COMPOUND_ENDING_SET:
+                ending = token[-5:]
+            elif token[-6:] in _COMPOUND_ENDING_SET:
+                ending = token[-6:]
+        stem = token[: -len(ending)] if ending else ""
+        if len(stem) >= MIN_COMPOUND_STEM_LENGTH and stem.isalpha() and stem not in PARTICLES:
+            out += (stem, ending)
+        else:
+            out.append(token)
+    return out
+
+
 def normalise_name(text: str, form: NameForm = "any") -> NormalisedName:
     """Normalise one name for comparison.
 
@@ -438,6 +552,7 @@ def normalise_name(text: str, form: NameForm = "any") -> NormalisedName:
         tokens = without
     if form != "person":
         tokens = _numbers_as_digits(tokens, roman=form == "organisation")
+    tokens = _split_compound(tokens)
     del tokens[MAX_NAME_TOKENS:]
     return NormalisedName(
         original=text,
@@ -450,7 +565,8 @@ def normalise_name(text: str, form: NameForm = "any") -> NormalisedName:
 
 
 def token_weight(token: str) -> float:
-    """How much one token identifies a name: 1 for distinctive words, less for particles/generic words.
+    """How much one token identifies a name: 1 for distinctive words, less for particles, generic
+    words, numbers and patronymics.
 
     Guarantees: a value in (0, 1].
     """
@@ -458,6 +574,8 @@ def token_weight(token: str) -> float:
         return PARTICLE_WEIGHT
     if token in GENERIC_WORDS or token.isdigit():
         return GENERIC_WEIGHT  # numbers are judged by their own rule (equal or not)
+    if len(token) >= MIN_PATRONYMIC_LENGTH and token.endswith(PATRONYMIC_ENDINGS):
+        return PATRONYMIC_WEIGHT
     return 1.0
 
 

@@ -206,7 +206,8 @@ def _exhaustive(index: ListIndex, query: str, kind: str) -> list[tuple[str, floa
     """Every listed name scored, no retrieval and no bound: what the index must agree with."""
     prepared = prepare(query, kind, eager=True)  # type: ignore[arg-type]
     everything = range(len(index._names))
-    found = index._score(prepared, everything, kind, None, None, 0.7, 50)  # type: ignore[arg-type]
+    compared = index._compared(prepared, everything, kind, 0.7)  # type: ignore[arg-type]
+    found = index._ranked(prepared, compared, None, None, 0.7, 50)
     return [(m.entry.entry_id, m.score) for m in found]
 
 

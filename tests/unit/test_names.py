@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from screening.names import (
     GENERIC_WEIGHT,
     PARTICLE_WEIGHT,
+    PATRONYMIC_WEIGHT,
     NameForm,
     consonant_skeleton,
     normalise_name,
@@ -125,3 +126,46 @@ def test_legal_forms_found_in_the_original_spelling() -> None:
     normalised = normalise_name("Volkswagen Gesellschaft mit beschränkter Haftung", "organisation")
     assert normalised.tokens == ("volkswagen",)
     assert normalise_name("FABERLIC EUROPE Sp. z o.o.", "organisation").tokens == ("faberlic", "europe")
+
+
+def test_khmer_is_transliterated() -> None:
+    # ICU has no Khmer transliterator: without the table these names had no tokens at all
+    assert normalise_text("ហ៊ុន សែន") == "hun saen"
+    assert normalise_text("ប៉ុល ពត") == "pul pt"  # `ប` with `៉` is read `p`
+    assert normalise_text("១២៣") == "123"
+
+
+def test_arabic_ayn_is_a_vowel_not_a_word_break() -> None:
+    assert normalise_text("عبد الله") == "abd allh"  # the particle `abd`, not `bd`
+    assert normalise_text("عارف") == "arf"  # next to an alif the vowel is written already
+    assert normalise_text("إسماعيل") == "asmail"  # one word, not `asma yl`
+
+
+def test_arabic_waw_and_ya_inside_a_word_are_long_vowels() -> None:
+    assert normalise_text("محمود") == "mhmud"  # Mahmoud, not `mhmwd`
+    assert normalise_text("سعيد") == "said"
+    # at the start of a word or before a vowel letter they stay consonants
+    assert normalise_text("يوسف") == "yusf"
+    assert normalise_text("جواد") == "jwad"
+
+
+def test_indic_word_final_inherent_vowel_is_silent() -> None:
+    assert normalise_text("मोहम्मद") == "mohammad"
+    assert normalise_text("মোহাম্মদ শামসুদ্দিন") == "mohammad samasuddin"
+    # after a consonant cluster the vowel is spoken
+    assert normalise_text("नरेन्द्र") == "narendra"
+
+
+def test_compound_name_endings_are_split_off_and_light() -> None:
+    assert normalise_name("Hamidullah", "person").tokens == ("hamid", "ullah")
+    assert normalise_name("Shamsuddin", "person").tokens == ("shams", "uddin")
+    assert normalise_name("Halla Jonsdottir", "person").tokens == ("halla", "jons", "dottir")
+    assert token_weight("ullah") == PARTICLE_WEIGHT
+    # a stem that is itself a particle keeps the word whole (`Abdullah` is one name)
+    assert normalise_name("Abdullah", "person").tokens == ("abdullah",)
+
+
+def test_patronymics_weigh_less_than_names() -> None:
+    assert token_weight("viktorovich") == PATRONYMIC_WEIGHT < 1.0
+    assert token_weight("ivanovna") == PATRONYMIC_WEIGHT
+    assert token_weight("petrovic") == 1.0  # a Serbian surname, not a patronymic

@@ -1,0 +1,1005 @@
+//! Port of `screening/index.py`'s candidate retrieval (`ListIndex.__init__`'s lookup tables and
+//! `ListIndex._candidates`). The Python side stays the reference: every order (dict insertion,
+//! stable sorts, `heapq.nlargest`) and every float operation is reproduced as Python does it, so
+//! both return the same positions in the same order.
+//!
+//! Tables are compact: tokens are interned as `u32` ids assigned in sorted string order (so
+//! sorting ids sorts strings, as `sorted(found)` does), postings and joined pairs are flat
+//! arrays with offsets, and the SymSpell deletes are one sorted array of `(hash, token, index)`
+//! (the delete key is the token without the letter at `index`, checked on look-up) behind a
+//! radix directory on the hash's top bits.
+use rustc_hash::FxHashMap;
+
+use crate::common::{consonant_skeleton, is_digits, levenshtein_similarity, osa_similarity, Config, Name};
+
+/// `index._Bound`: what the optimistic bound of a comparison needs to know about one name
+/// (its number tokens are read from the `Name` itself).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Bound {
+    pub total: f64,
+    pub generic_w: f64,
+    pub distinctive_w: f64,
+    pub generic_n: u32,
+    pub initials_n: u32,
+    pub distinct_n: u32,
+}
+
+impl Bound {
+    /// `_Bound.of(name)`.
+    pub fn of(cfg: &Config, name: &Name) -> Bound {
+        let mut generic_w = 0.0;
+        let mut generic_n = 0usize;
+        let mut initials_n = 0usize;
+        for (t, &w) in name.tokens.iter().zip(&name.weights) {
+            if w <= cfg.generic_weight {
+                generic_w += w;
+                generic_n += 1;
+            } else if t.len() == 1 {
+                initials_n += 1;
+            }
+        }
+        Bound {
+            total: name.total_weight,
+            generic_w,
+            distinctive_w: name.distinctive_weight,
+            generic_n: generic_n as u32,
+            initials_n: initials_n as u32,
+            distinct_n: (name.tokens.len() - generic_n - initials_n) as u32,
+        }
+    }
+
+    /// `_Bound.could_reach` (self = the query); `same_numbers` is `self.numbers ==
+    /// listed.numbers`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn could_reach(
+        &self,
+        cfg: &Config,
+        listed: &Bound,
+        same_numbers: bool,
+        hit_sim: f64,
+        hit_n: usize,
+        keys_n: usize,
+        hidden: &[f64],
+        hidden_max: usize,
+        threshold: f64,
+    ) -> bool {
+        let sub = |a: usize, b: usize| a.saturating_sub(b); // max(0, a - b)
+        let (q_generic_n, q_initials_n) = (self.generic_n as usize, self.initials_n as usize);
+        let (l_generic_n, l_initials_n) = (listed.generic_n as usize, listed.initials_n as usize);
+        let generic_pairs = q_generic_n.min(l_generic_n) as f64 * cfg.generic_weight;
+        let left_l = sub(listed.distinct_n as usize, hit_n);
+        let left_q = sub(keys_n, hit_n);
+        let q_init = q_initials_n.min(left_l + l_initials_n);
+        let l_init = l_initials_n.min(left_q + q_initials_n);
+        let left_l = sub(left_l, q_init);
+        let left_q = sub(left_q, l_init);
+        let typo_pairs = hidden_max.min(left_q).min(left_l + sub(l_generic_n, q_generic_n));
+        let mut typo_sim = 0.0;
+        for &h in &hidden[..typo_pairs.min(hidden.len())] {
+            typo_sim += h;
+        }
+        let q_extra = py_min(self.generic_w, generic_pairs) + q_init as f64 + l_init as f64 + typo_sim;
+        let l_extra = py_min(listed.generic_w, generic_pairs) + l_init as f64 + q_init as f64 + typo_sim;
+        let cov_q = py_min(1.0, (hit_sim + q_extra) / self.total);
+        let cov_l = py_min(1.0, (hit_sim + l_extra) / listed.total);
+        let ssw = cfg.short_side_weight;
+        let mut bound = if self.total <= listed.total {
+            ssw * cov_q + (1.0 - ssw) * cov_l
+        } else {
+            ssw * cov_l + (1.0 - ssw) * cov_q
+        };
+        if left_q > typo_pairs && left_l > typo_pairs {
+            bound *= cfg.conflict_factor;
+        }
+        if py_min(self.distinctive_w, listed.distinctive_w) <= 1.0
+            && py_max(self.distinctive_w, listed.distinctive_w) >= 2.0
+        {
+            bound *= cfg.single_token_factor;
+        }
+        if !same_numbers {
+            bound *= cfg.number_conflict_factor;
+        }
+        bound >= threshold - cfg.score_rounding
+    }
+}
+
+/// Python's `min(a, b)`: the first of equal values.
+fn py_min(a: f64, b: f64) -> f64 {
+    if b < a {
+        b
+    } else {
+        a
+    }
+}
+
+/// Python's `max(a, b)`: the first of equal values.
+fn py_max(a: f64, b: f64) -> f64 {
+    if b > a {
+        b
+    } else {
+        a
+    }
+}
+
+/// `index._hidden_typo_similarity`.
+pub fn hidden_typo_similarity(cfg: &Config, length: usize) -> f64 {
+    if length < cfg.min_fuzzy_length + 2 {
+        return 1.0 - 1.0 / (length as f64 + 1.0);
+    }
+    if length < cfg.hidden_typo_min_length {
+        return 0.0;
+    }
+    1.0 - 2.0 / (length as f64 + 2.0)
+}
+
+/// `index.idf_unknown`.
+pub fn idf_unknown(size: usize) -> f64 {
+    ((1 + size.max(1)) as f64).ln()
+}
+
+/// A 64-bit hash of a byte string (FNV-1a with a splitmix finaliser, so the top bits are good
+/// for the radix directory).
+fn hash_bytes(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for &b in *part {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h ^= h >> 30;
+    h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h ^= h >> 27;
+    h = h.wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
+}
+
+/// `ListIndex._deletes`: delete key -> the listed tokens (>= MIN_FUZZY_LENGTH letters, not
+/// digits) that give it when one letter is removed.
+struct DeleteIndex {
+    shift: u32,
+    dir: Vec<u32>,                 // radix directory: first entry whose hash >> shift is >= b
+    entries: Vec<(u64, u32, u32)>, // (hash of the key, token id, index of the removed letter)
+}
+
+impl DeleteIndex {
+    fn build(tokens: &[Box<str>], min_fuzzy: usize) -> DeleteIndex {
+        let mut entries: Vec<(u64, u32, u32)> = Vec::new();
+        for (id, token) in tokens.iter().enumerate() {
+            let t = token.as_bytes();
+            if t.len() < min_fuzzy || is_digits(token) {
+                continue;
+            }
+            for i in 0..t.len() {
+                if i > 0 && t[i] == t[i - 1] {
+                    continue; // the same key as removing the letter before (a set in Python)
+                }
+                entries.push((hash_bytes(&[&t[..i], &t[i + 1..]]), id as u32, i as u32));
+            }
+        }
+        entries.sort_unstable();
+        let bits = (usize::BITS - (entries.len() / 4).max(1).leading_zeros()).clamp(1, 24);
+        let shift = 64 - bits;
+        let mut dir = vec![0u32; (1usize << bits) + 1];
+        let mut at = 0usize;
+        for (b, slot) in dir.iter_mut().enumerate() {
+            while at < entries.len() && ((entries[at].0 >> shift) as usize) < b {
+                at += 1;
+            }
+            *slot = at as u32;
+        }
+        DeleteIndex { shift, dir, entries }
+    }
+
+    /// Call `f` with every listed token having `key` as a delete (`deletes.get(key, ())`).
+    #[inline]
+    fn each(&self, tokens: &[Box<str>], key: &[u8], mut f: impl FnMut(u32)) {
+        let h = hash_bytes(&[key]);
+        let b = (h >> self.shift) as usize;
+        let (lo, hi) = (self.dir[b] as usize, self.dir[b + 1] as usize);
+        for &(eh, id, i) in &self.entries[lo..hi] {
+            if eh != h {
+                continue;
+            }
+            let t = tokens[id as usize].as_bytes();
+            let i = i as usize;
+            if t.len() == key.len() + 1 && t[..i] == key[..i] && t[i + 1..] == key[i..] {
+                f(id);
+            }
+        }
+    }
+}
+
+/// Flat lists of positions: list `i` is `data[offsets[i]..offsets[i + 1]]`.
+struct Lists {
+    offsets: Vec<u32>,
+    data: Vec<u32>,
+}
+
+impl Lists {
+    #[inline]
+    fn get(&self, i: u32) -> &[u32] {
+        let i = i as usize;
+        &self.data[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+    }
+}
+
+/// `(postings, similarity, rarity)` of one listed word (or joined pair) a query word may be.
+#[derive(Clone, Copy)]
+struct Hit<'a> {
+    plist: &'a [u32],
+    sim: f64,
+    weight: f64,
+}
+
+/// `index._Word`.
+struct Word<'a> {
+    size: usize,
+    lists: Vec<Hit<'a>>,
+    evidence: Vec<Hit<'a>>,
+}
+
+/// The lookup tables of `ListIndex.__init__` that `_candidates` reads.
+pub struct Retrieval {
+    tokens: Vec<Box<str>>,            // listed tokens by id, sorted
+    vocab: FxHashMap<Box<str>, u32>,  // token -> id (the keys of `_postings`)
+    postings: Lists,                  // by token id
+    idf: Vec<f64>,                    // by token id
+    joined: FxHashMap<Box<str>, u32>, // joined pair -> list in `joined_lists`
+    joined_lists: Lists,
+    deletes: DeleteIndex,
+    skeletons: FxHashMap<Box<str>, Vec<u32>>, // skeleton -> token ids, sorted
+    neighbours: Lists,                        // by token id: `_typo_neighbours` (token ids, sorted)
+    neighbour_sims: Vec<f64>,                 // their similarities, parallel to `neighbours.data`
+    token_joined: Vec<u32>,                   // by token id: `make_word`'s joined pair (NONE: none)
+    listed: Vec<Listed>,                      // by position
+}
+
+/// What the ranking reads of one listed name, in one cache line: its bound (the tie-break is
+/// `TIE_BREAK * bound.total`, computed as Python does) and hashes of its joined tokens, unstripped
+/// text and numbers (equal hashes are confirmed on the strings).
+#[derive(Clone, Copy, Debug)]
+#[repr(align(64))]
+struct Listed {
+    bound: Bound,
+    joined: u64,
+    unstripped: u64,
+    numbers: u64,
+}
+
+impl Listed {
+    fn of(cfg: &Config, name: &Name) -> Listed {
+        Listed {
+            bound: Bound::of(cfg, name),
+            joined: hash_bytes(&[name.joined.as_bytes()]),
+            unstripped: hash_bytes(&[name.unstripped.as_bytes()]),
+            numbers: numbers_hash(&name.numbers),
+        }
+    }
+}
+
+fn numbers_hash(numbers: &[String]) -> u64 {
+    let mut parts: Vec<&[u8]> = Vec::with_capacity(numbers.len() * 2);
+    for n in numbers {
+        parts.push(n.as_bytes());
+        parts.push(b"/");
+    }
+    hash_bytes(&parts)
+}
+
+const NONE: u32 = u32::MAX;
+
+fn flatten(lists: impl Iterator<Item = Vec<u32>>) -> Lists {
+    let mut offsets = vec![0u32];
+    let mut data = Vec::new();
+    for list in lists {
+        data.extend_from_slice(&list);
+        offsets.push(data.len() as u32);
+    }
+    data.shrink_to_fit();
+    Lists { offsets, data }
+}
+
+fn join_into(buf: &mut String, a: &str, b: &str) {
+    buf.clear();
+    buf.push_str(a);
+    buf.push_str(b);
+}
+
+impl Retrieval {
+    /// `ListIndex.__init__`'s tables for `names` (positions are indexes into `names`).
+    pub fn build(cfg: &Config, names: &[Name]) -> Retrieval {
+        // tokens interned in sorted order
+        let mut seen: FxHashMap<&str, ()> = FxHashMap::default();
+        for name in names {
+            for t in &name.tokens {
+                seen.insert(t.as_str(), ());
+            }
+        }
+        let mut sorted: Vec<&str> = seen.into_keys().collect();
+        sorted.sort_unstable();
+        let tokens: Vec<Box<str>> = sorted.iter().map(|&t| Box::from(t)).collect();
+        let mut vocab: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        vocab.reserve(tokens.len());
+        for (id, t) in tokens.iter().enumerate() {
+            vocab.insert(t.clone(), id as u32);
+        }
+
+        // postings: each name once per distinct token, in position order
+        let mut counts = vec![0u32; tokens.len() + 1];
+        let mut name_ids: Vec<Vec<u32>> = Vec::with_capacity(names.len());
+        for name in names {
+            let mut ids: Vec<u32> = name.tokens.iter().map(|t| vocab[t.as_str()]).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            for &id in &ids {
+                counts[id as usize + 1] += 1;
+            }
+            name_ids.push(ids);
+        }
+        for i in 1..counts.len() {
+            counts[i] += counts[i - 1];
+        }
+        let offsets = counts.clone();
+        let mut fill = counts;
+        let mut data = vec![0u32; *offsets.last().unwrap_or(&0) as usize];
+        for (pos, ids) in name_ids.iter().enumerate() {
+            for &id in ids {
+                data[fill[id as usize] as usize] = pos as u32;
+                fill[id as usize] += 1;
+            }
+        }
+        drop(name_ids);
+        let postings = Lists { offsets, data };
+
+        // joined adjacent pairs, kept only when in at most MAX_JOINED_POSTINGS names
+        let mut joined_tmp: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        let mut buf = String::new();
+        for (pos, name) in names.iter().enumerate() {
+            for pair in name.tokens.windows(2) {
+                join_into(&mut buf, &pair[0], &pair[1]);
+                let pos = pos as u32;
+                match joined_tmp.get_mut(buf.as_str()) {
+                    Some(list) => {
+                        if list.last() != Some(&pos) && list.len() <= cfg.max_joined_postings {
+                            list.push(pos);
+                        }
+                    }
+                    None => {
+                        joined_tmp.insert(buf.clone(), vec![pos]);
+                    }
+                }
+            }
+        }
+        let mut joined: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        let mut kept_lists: Vec<Vec<u32>> = Vec::new();
+        for (key, list) in joined_tmp {
+            if list.len() <= cfg.max_joined_postings {
+                joined.insert(key.into_boxed_str(), kept_lists.len() as u32);
+                kept_lists.push(list);
+            }
+        }
+        joined.shrink_to_fit();
+        let joined_lists = flatten(kept_lists.into_iter());
+
+        let n = names.len().max(1) as f64;
+        let idf = (0..tokens.len() as u32)
+            .map(|id| (1.0 + n / postings.get(id).len() as f64).ln())
+            .collect();
+
+        let deletes = DeleteIndex::build(&tokens, cfg.min_fuzzy_length);
+        let mut skeletons: FxHashMap<Box<str>, Vec<u32>> = FxHashMap::default();
+        for (id, t) in tokens.iter().enumerate() {
+            let skel = consonant_skeleton(t);
+            if skel.len() >= 2 {
+                skeletons
+                    .entry(skel.into_boxed_str())
+                    .or_default()
+                    .push(id as u32);
+            }
+        }
+        for list in skeletons.values_mut() {
+            list.shrink_to_fit();
+        }
+
+        let mut retrieval = Retrieval {
+            tokens,
+            vocab,
+            postings,
+            idf,
+            joined,
+            joined_lists,
+            deletes,
+            skeletons,
+            neighbours: Lists {
+                offsets: vec![0],
+                data: Vec::new(),
+            },
+            neighbour_sims: Vec::new(),
+            token_joined: Vec::new(),
+            listed: names.iter().map(|name| Listed::of(cfg, name)).collect(),
+        };
+        // Most query words are listed words: their typo neighbourhoods are computed once here.
+        let mut offsets = vec![0u32];
+        let mut data = Vec::new();
+        let mut sims = Vec::new();
+        for t in &retrieval.tokens {
+            for (id, sim) in retrieval.typo_neighbours(cfg, t) {
+                data.push(id);
+                sims.push(sim);
+            }
+            offsets.push(data.len() as u32);
+        }
+        data.shrink_to_fit();
+        sims.shrink_to_fit();
+        retrieval.neighbours = Lists { offsets, data };
+        retrieval.neighbour_sims = sims;
+        retrieval.token_joined = retrieval
+            .tokens
+            .iter()
+            .map(|t| retrieval.joined_hits(cfg, t).unwrap_or(NONE))
+            .collect();
+        retrieval
+    }
+
+    /// `ListIndex._typo_neighbours`: listed tokens about one edit from `token`, in sorted
+    /// order, with their OSA similarity (at least MIN_PAIR_SIMILARITY).
+    fn typo_neighbours(&self, cfg: &Config, token: &str) -> Vec<(u32, f64)> {
+        let t = token.as_bytes();
+        let mut found: Vec<u32> = Vec::new();
+        if t.len() + 1 >= cfg.min_fuzzy_length && !is_digits(token) {
+            let tokens = &self.tokens;
+            self.deletes.each(tokens, t, |id| found.push(id)); // a letter missing from the query word
+            let mut key = String::with_capacity(t.len());
+            for i in 0..t.len() {
+                if i > 0 && t[i] == t[i - 1] {
+                    continue; // the same key again
+                }
+                key.clear();
+                key.push_str(&token[..i]);
+                key.push_str(&token[i + 1..]);
+                if key.len() >= cfg.min_fuzzy_length {
+                    if let Some(&id) = self.vocab.get(key.as_str()) {
+                        found.push(id); // a letter added to the query word
+                    }
+                }
+                if key.len() + 1 >= cfg.min_fuzzy_length {
+                    self.deletes.each(tokens, key.as_bytes(), |id| found.push(id));
+                    // replaced or swapped
+                }
+            }
+            let mut swapped = t.to_vec();
+            for i in 0..t.len().saturating_sub(1) {
+                if t[i] == t[i + 1] {
+                    continue; // the token itself
+                }
+                swapped.swap(i, i + 1);
+                if let Some(&id) = std::str::from_utf8(&swapped).ok().and_then(|s| self.vocab.get(s)) {
+                    found.push(id);
+                }
+                swapped.swap(i, i + 1);
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        let mut out = Vec::with_capacity(found.len());
+        for id in found {
+            let other = &self.tokens[id as usize];
+            if **other == *token {
+                continue;
+            }
+            let sim = osa_similarity(token, other);
+            if sim >= cfg.min_pair_similarity {
+                out.push((id, sim));
+            }
+        }
+        out
+    }
+
+    /// `ListIndex._variants`: listed tokens this query token may stand for, in dict order.
+    fn variants(&self, cfg: &Config, token: &str, lenient: bool) -> Vec<(u32, f64)> {
+        let own = self.vocab.get(token).copied();
+        let mut out = match own {
+            Some(id) => {
+                let range = self.neighbours.offsets[id as usize] as usize
+                    ..self.neighbours.offsets[id as usize + 1] as usize;
+                let mut out: Vec<(u32, f64)> = self.neighbours.data[range.clone()]
+                    .iter()
+                    .copied()
+                    .zip(self.neighbour_sims[range].iter().copied())
+                    .collect();
+                out.push((id, 1.0));
+                out
+            }
+            None => self.typo_neighbours(cfg, token),
+        };
+        if lenient {
+            let skel = consonant_skeleton(token);
+            if skel.len() >= 2 {
+                if let Some(group) = self.skeletons.get(skel.as_str()) {
+                    for &other in group {
+                        if Some(other) == own {
+                            continue;
+                        }
+                        let sim = levenshtein_similarity(token, &self.tokens[other as usize], 0.0);
+                        let value = py_max(cfg.skeleton_discount, sim);
+                        match out.iter_mut().find(|entry| entry.0 == other) {
+                            Some(entry) => entry.1 = value,
+                            None => out.push((other, value)),
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The joined pair `_make_word` finds for `token` (its list in `joined_lists`).
+    fn joined_hits(&self, cfg: &Config, token: &str) -> Option<u32> {
+        if let Some(&j) = self.joined.get(token) {
+            return Some(j);
+        }
+        if token.len() > cfg.min_fuzzy_length {
+            // one query word = two listed words joined, perhaps with one stray letter
+            // (Python iterates a set of the deletes; here they go left to right)
+            let mut key = String::with_capacity(token.len());
+            for i in 0..token.len() {
+                key.clear();
+                key.push_str(&token[..i]);
+                key.push_str(&token[i + 1..]);
+                if let Some(&j) = self.joined.get(key.as_str()) {
+                    return Some(j);
+                }
+            }
+        }
+        None
+    }
+
+    /// `ListIndex._make_word`.
+    fn make_word(&self, cfg: &Config, names_len: usize, token: &str, lenient: bool) -> Option<Word<'_>> {
+        let variants = self.variants(cfg, token, lenient);
+        let mut lists: Vec<Hit<'_>> = variants
+            .iter()
+            .map(|&(id, sim)| Hit {
+                plist: self.postings.get(id),
+                sim,
+                weight: self.idf[id as usize],
+            })
+            .collect();
+        let joined_hits = match self.vocab.get(token) {
+            Some(&id) => Some(self.token_joined[id as usize]).filter(|&j| j != NONE),
+            None => self.joined_hits(cfg, token),
+        };
+        if let Some(j) = joined_hits {
+            lists.push(Hit {
+                plist: self.joined_lists.get(j),
+                sim: 1.0,
+                weight: idf_unknown(names_len),
+            });
+        }
+        if lists.is_empty() {
+            return None;
+        }
+        let by_sim =
+            |a: &Hit<'_>, b: &Hit<'_>| b.sim.partial_cmp(&a.sim).unwrap_or(std::cmp::Ordering::Equal);
+        let mut evidence = lists[..variants.len()].to_vec();
+        evidence.sort_by(by_sim); // stable, as Python's sorted
+        lists.sort_by(by_sim);
+        let size = lists.iter().map(|hit| hit.plist.len()).sum();
+        Some(Word {
+            size,
+            lists,
+            evidence,
+        })
+    }
+
+    /// `ListIndex._query_words`: the looked-up words (rarest first) and their lengths.
+    fn query_words(&self, cfg: &Config, names_len: usize, query: &Name) -> (Vec<Word<'_>>, Vec<usize>) {
+        let lenient = query.transliterated;
+        let mut words = Vec::new();
+        let mut lengths = Vec::new();
+        for (t, &w) in query.tokens.iter().zip(&query.weights) {
+            if t.len() < 2
+                || (w <= cfg.generic_weight && !(is_digits(t) && t.len() >= cfg.min_key_number_length))
+            {
+                continue;
+            }
+            lengths.push(t.len());
+            if let Some(word) = self.make_word(cfg, names_len, t, lenient) {
+                words.push(word);
+            }
+        }
+        let mut buf = String::new();
+        for pair in query.tokens.windows(2) {
+            join_into(&mut buf, &pair[0], &pair[1]);
+            if let Some(&id) = self.vocab.get(buf.as_str()) {
+                let hit = self.postings.get(id);
+                if !hit.is_empty() {
+                    let lists = vec![Hit {
+                        plist: hit,
+                        sim: 1.0,
+                        weight: self.idf[id as usize],
+                    }];
+                    words.push(Word {
+                        size: hit.len(),
+                        lists,
+                        evidence: Vec::new(),
+                    });
+                }
+            }
+        }
+        words.sort_by_key(|word| word.size); // stable
+        (words, lengths)
+    }
+
+    /// `ListIndex._candidates(query, threshold, limit)`.
+    pub fn candidates(
+        &self,
+        cfg: &Config,
+        names: &[Name],
+        query: &Name,
+        threshold: f64,
+        limit: usize,
+    ) -> Vec<usize> {
+        // The scratch is taken out while in use: a panic loses it (a fresh one is made next
+        // time) rather than leaving stale slots behind.
+        let mut scratch = SCRATCH.with(|cell| cell.take()).unwrap_or_default();
+        let out = self.candidates_in(cfg, names, query, threshold, limit, &mut scratch);
+        SCRATCH.with(|cell| cell.set(Some(scratch)));
+        out
+    }
+
+    fn candidates_in(
+        &self,
+        cfg: &Config,
+        names: &[Name],
+        query: &Name,
+        threshold: f64,
+        limit: usize,
+        scratch: &mut Scratch,
+    ) -> Vec<usize> {
+        let (words, lengths) = self.query_words(cfg, names.len(), query);
+        if scratch.acc_slot.len() < names.len() {
+            scratch.acc_slot.resize(names.len(), 0);
+            scratch.local_slot.resize(names.len(), 0);
+        }
+        let Scratch { acc_slot, local_slot } = scratch;
+        // position -> [shared rarity, summed similarity, number of words found], in insertion
+        // order; `acc_slot[pos]` is its index + 1 (0: absent)
+        let mut acc: Vec<(u32, [f64; 3])> = Vec::new();
+        let mut local: Vec<(u32, f64, f64)> = Vec::new();
+        let mut opened = 0usize;
+        // once common words only add evidence: the kept candidates as (position, acc index),
+        // sorted by position
+        let mut kept: Option<Vec<(u32, u32)>> = None;
+        let mut found: Vec<Option<(f64, f64)>> = Vec::new();
+        for word in &words {
+            if opened < cfg.candidate_budget || acc.is_empty() {
+                // Python: for each list (best similarity first) `fresh = dict.fromkeys(plist, v);
+                // fresh.update(local)`: the last list's positions first, then each earlier list's
+                // new ones; the first list holding a position gives its value. Inserting the lists
+                // in reverse, overwriting values in place, gives both.
+                local.clear();
+                for hit in word.lists.iter().rev() {
+                    for &pos in hit.plist {
+                        let slot = &mut local_slot[pos as usize];
+                        if *slot == 0 {
+                            local.push((pos, hit.sim, hit.weight));
+                            *slot = local.len() as u32;
+                        } else {
+                            let entry = &mut local[*slot as usize - 1];
+                            entry.1 = hit.sim;
+                            entry.2 = hit.weight;
+                        }
+                    }
+                }
+                opened += word.size;
+                for &(pos, sim, weight) in &local {
+                    local_slot[pos as usize] = 0;
+                    let slot = &mut acc_slot[pos as usize];
+                    if *slot == 0 {
+                        acc.push((
+                            pos,
+                            [
+                                weight * sim - cfg.tie_break * self.listed[pos as usize].bound.total,
+                                sim,
+                                1.0,
+                            ],
+                        ));
+                        *slot = acc.len() as u32;
+                    } else {
+                        let held = &mut acc[*slot as usize - 1].1;
+                        held[0] += weight * sim;
+                        held[1] += sim;
+                        held[2] += 1.0;
+                    }
+                }
+            } else {
+                // A common word: only the best candidates so far are checked for it, by
+                // intersecting their positions with the word's postings.
+                let kept = kept.get_or_insert_with(|| {
+                    let keep = top_by_score(&acc, cfg.max_evidence_checks);
+                    for &(pos, _) in &acc {
+                        acc_slot[pos as usize] = 0;
+                    }
+                    acc = keep.iter().map(|&i| acc[i]).collect();
+                    let mut kept: Vec<(u32, u32)> = acc
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &(pos, _))| (pos, i as u32))
+                        .collect();
+                    for &(pos, i) in &kept {
+                        acc_slot[pos as usize] = i + 1;
+                    }
+                    kept.sort_unstable();
+                    kept
+                });
+                found.clear();
+                found.resize(acc.len(), None);
+                for hit in &word.evidence {
+                    intersect(kept, hit.plist, |i| {
+                        let slot = &mut found[i as usize];
+                        if slot.is_none() {
+                            *slot = Some((hit.sim, hit.weight));
+                        }
+                    });
+                }
+                for (held, slot) in acc.iter_mut().zip(&found) {
+                    if let Some((sim, weight)) = *slot {
+                        let held = &mut held.1;
+                        held[0] += weight * sim;
+                        held[1] += sim;
+                        held[2] += 1.0;
+                    }
+                }
+            }
+        }
+        for &(pos, _) in &acc {
+            acc_slot[pos as usize] = 0;
+        }
+        if acc.is_empty() {
+            return Vec::new();
+        }
+        let ranked = top_by_score(&acc, cfg.max_bound_checks);
+        let bound = Bound::of(cfg, query);
+        let keys_n = lengths.len();
+        let (hidden, hidden_max) = if query.transliterated {
+            (vec![cfg.skeleton_discount; keys_n], keys_n)
+        } else {
+            let mut hidden: Vec<f64> = lengths.iter().map(|&n| hidden_typo_similarity(cfg, n)).collect();
+            hidden.sort_by(|a, b| b.partial_cmp(a).unwrap_or(std::cmp::Ordering::Equal));
+            (hidden, cfg.max_hidden_typos)
+        };
+        let q = Listed::of(cfg, query);
+        let mut out = Vec::new();
+        for i in ranked {
+            let (pos, held) = acc[i];
+            let pos = pos as usize;
+            let listed = &self.listed[pos];
+            if (listed.joined == q.joined && names[pos].joined == query.joined)
+                || (listed.unstripped == q.unstripped && names[pos].unstripped == query.unstripped)
+                || bound.could_reach(
+                    cfg,
+                    &listed.bound,
+                    listed.numbers == q.numbers && names[pos].numbers == query.numbers,
+                    held[1],
+                    held[2] as usize,
+                    keys_n,
+                    &hidden,
+                    hidden_max,
+                    threshold,
+                )
+            {
+                out.push(pos);
+                if out.len() >= limit {
+                    break;
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Per-thread dense slots over positions (all zero between look-ups).
+#[derive(Default)]
+struct Scratch {
+    acc_slot: Vec<u32>,
+    local_slot: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::Cell<Option<Scratch>> = const { std::cell::Cell::new(None) };
+}
+
+/// Call `f(index)` for every `(pos, index)` of `kept` (sorted by position) whose position is in
+/// `plist` (sorted): binary searches from the shorter side.
+fn intersect(kept: &[(u32, u32)], plist: &[u32], mut f: impl FnMut(u32)) {
+    if plist.len() <= kept.len() {
+        for &pos in plist {
+            if let Ok(k) = kept.binary_search_by_key(&pos, |&(p, _)| p) {
+                f(kept[k].1);
+            }
+        }
+    } else {
+        let mut rest = plist;
+        for &(pos, i) in kept {
+            match rest.binary_search(&pos) {
+                Ok(k) => {
+                    f(i);
+                    rest = &rest[k + 1..];
+                }
+                Err(k) => rest = &rest[k..],
+            }
+            if rest.is_empty() {
+                break;
+            }
+        }
+    }
+}
+
+/// `heapq.nlargest(n, acc, key=lambda pos: acc[pos][0])` as indexes into `acc`: highest score
+/// first, ties in insertion order (a stable sort).
+fn top_by_score(acc: &[(u32, [f64; 3])], n: usize) -> Vec<usize> {
+    let mut order: Vec<(f64, usize)> = acc
+        .iter()
+        .enumerate()
+        .map(|(i, (_, held))| (held[0], i))
+        .collect();
+    let cmp = |a: &(f64, usize), b: &(f64, usize)| {
+        b.0.partial_cmp(&a.0)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.1.cmp(&b.1))
+    };
+    if n == 0 {
+        return Vec::new();
+    }
+    if order.len() > n {
+        order.select_nth_unstable_by(n - 1, cmp);
+        order.truncate(n);
+    }
+    order.sort_unstable_by(cmp);
+    order.into_iter().map(|(_, i)| i).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rustc_hash::FxHashSet;
+
+    fn cfg() -> Config {
+        let set = |words: &[&str]| words.iter().map(|w| w.to_string()).collect::<FxHashSet<_>>();
+        Config {
+            generic_weight: 0.2,
+            particles: set(&["al", "bin", "de"]),
+            generic_words: set(&["bank", "trading"]),
+            min_pair_similarity: 0.75,
+            initial_similarity: 0.8,
+            prefix_similarity: 0.85,
+            min_prefix_length: 4,
+            typo_floor: 0.75,
+            max_typo_edits: 2,
+            doubled_letter_similarity: 0.95,
+            acronym_similarity: 0.9,
+            abbreviation_similarity: 0.9,
+            min_acronym_length: 2,
+            max_acronym_length: 6,
+            spelling_variant_similarity: 0.9,
+            min_skeleton_length: 3,
+            spelling_variant_min_length_ratio: 0.6,
+            skeleton_discount: 0.85,
+            short_side_weight: 0.7,
+            conflict_factor: 0.85,
+            patronymic_swap_factor: 0.95,
+            single_token_factor: 0.9,
+            number_conflict_factor: 0.8,
+            generic_only_cap: 0.6,
+            joined_similarity: 0.95,
+            joined_min_similarity: 0.8,
+            patronymic_suffixes: Vec::new(),
+            patronymic_words: set(&["bin", "ibn"]),
+            min_fuzzy_length: 3,
+            max_joined_postings: 30,
+            hidden_typo_min_length: 7,
+            max_hidden_typos: 1,
+            candidate_budget: 80,
+            tie_break: 1e-3,
+            min_key_number_length: 3,
+            max_evidence_checks: 160,
+            max_bound_checks: 32,
+            score_rounding: 5e-5,
+        }
+    }
+
+    fn name(cfg: &Config, text: &str) -> Name {
+        let tokens: Vec<String> = text.split(' ').map(str::to_string).collect();
+        let weights = tokens
+            .iter()
+            .map(|t| {
+                if cfg.generic_words.contains(t) {
+                    cfg.generic_weight
+                } else {
+                    1.0
+                }
+            })
+            .collect();
+        Name::new(cfg, tokens, weights, false, text.replace(' ', ""), text)
+    }
+
+    fn index(cfg: &Config) -> (Vec<Name>, Retrieval) {
+        let names: Vec<Name> = [
+            "ivan petrov",
+            "ivanov sergei",
+            "iwan petrova",
+            "ivna smith",
+            "van dam",
+            "melli bank",
+        ]
+        .iter()
+        .map(|t| name(cfg, t))
+        .collect();
+        let r = Retrieval::build(cfg, &names);
+        (names, r)
+    }
+
+    #[test]
+    fn typo_neighbours_are_one_edit_words_in_sorted_order() {
+        let cfg = cfg();
+        let (_, r) = index(&cfg);
+        let words = |near: &[(u32, f64)]| {
+            near.iter()
+                .map(|&(id, _)| r.tokens[id as usize].to_string())
+                .collect::<Vec<_>>()
+        };
+        // a swap (ivna), a replaced letter (iwan), a letter added to the query (van); not
+        // ivanov (two edits) nor ivan itself
+        let near = r.typo_neighbours(&cfg, "ivan");
+        assert_eq!(words(&near), ["ivna", "iwan", "van"]);
+        assert!(near.iter().all(|&(_, sim)| sim == 0.75));
+        // an unlisted word: a letter missing from it (petrov), not petrova (two edits)
+        let near = r.typo_neighbours(&cfg, "petrv");
+        assert_eq!(words(&near), ["petrov"]);
+        assert_eq!(near[0].1, 1.0 - 1.0 / 6.0);
+        // digits and one-letter words have no neighbourhood
+        assert!(r.typo_neighbours(&cfg, "1234").is_empty());
+        assert!(r.typo_neighbours(&cfg, "v").is_empty());
+        // a listed word's variants: its neighbours in order, then itself
+        let variants = r.variants(&cfg, "ivan", false);
+        assert_eq!(words(&variants), ["ivna", "iwan", "van", "ivan"]);
+        assert_eq!(variants[3].1, 1.0);
+    }
+
+    #[test]
+    fn bound_allows_one_hidden_typo_and_nothing_more() {
+        let cfg = cfg();
+        let q = name(&cfg, "ivan petrov");
+        let b = Bound::of(&cfg, &q);
+        assert_eq!((b.total, b.generic_n, b.initials_n, b.distinct_n), (2.0, 0, 0, 2));
+        let g = Bound::of(&cfg, &name(&cfg, "melli bank v"));
+        assert_eq!((g.generic_n, g.initials_n, g.distinct_n), (1, 1, 1));
+        assert_eq!(g.generic_w, 0.2);
+        // both words found: reaches anything
+        assert!(b.could_reach(&cfg, &b, true, 2.0, 2, 2, &[0.8, 0.0], 1, 0.99));
+        // one of two found: the other may hide a one-edit typo of a 4-letter word (0.8)
+        assert_eq!(hidden_typo_similarity(&cfg, 4), 0.8);
+        assert_eq!(hidden_typo_similarity(&cfg, 6), 0.0);
+        assert_eq!(hidden_typo_similarity(&cfg, 8), 0.8);
+        assert!(b.could_reach(&cfg, &b, true, 1.0, 1, 2, &[0.8, 0.0], 1, 0.85));
+        assert!(!b.could_reach(&cfg, &b, true, 1.0, 1, 2, &[0.8, 0.0], 1, 0.95));
+        // different numbers lower the bound
+        assert!(!b.could_reach(&cfg, &b, false, 2.0, 2, 2, &[0.8, 0.0], 1, 0.85));
+    }
+
+    #[test]
+    fn candidates_rank_the_shared_rarity() {
+        let cfg = cfg();
+        let (names, r) = index(&cfg);
+        let q = name(&cfg, "ivan petrov");
+        let found = r.candidates(&cfg, &names, &q, 0.85, 12);
+        assert_eq!(found[0], 0);
+        assert!(r
+            .candidates(&cfg, &names, &name(&cfg, "zzz qqq"), 0.85, 12)
+            .is_empty());
+        // two query words joined are one listed word and vice versa
+        assert_eq!(r.candidates(&cfg, &names, &name(&cfg, "vandam"), 0.5, 12), [4]);
+    }
+}
