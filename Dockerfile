@@ -1,13 +1,18 @@
 # paymon worker image: `docker build -t paymon .` then `docker run paymon` runs `paymon worker`
 # (docker-compose.yml runs two of them, plus `paymon topics create` once).
 #
-# Two stages: the build stage compiles PyICU (PyPI ships it as source only) against ICU, the
-# runtime stage keeps just the virtualenv and the ICU runtime library. Bookworm is pinned so the
-# ICU library of both stages is the same (libicu72).
+# Two stages: the build stage compiles PyICU (PyPI ships it as source only) against ICU and the
+# Rust extension with cargo; the runtime stage keeps just the virtualenv and the ICU runtime
+# library. Bookworm is pinned so the ICU library of both stages is the same (libicu72).
 FROM python:3.11-slim-bookworm AS build
 RUN apt-get update \
     && apt-get install -y --no-install-recommends build-essential pkg-config libicu-dev \
     && rm -rf /var/lib/apt/lists/*
+# The Rust toolchain builds screening._native (native/, the matching hot path); Debian's rustc is
+# older than PyO3 needs, so the official Rust image's toolchain is copied in (build stage only).
+COPY --from=rust:1.95-slim-bookworm /usr/local/cargo /usr/local/cargo
+COPY --from=rust:1.95-slim-bookworm /usr/local/rustup /usr/local/rustup
+ENV RUSTUP_HOME=/usr/local/rustup CARGO_HOME=/usr/local/cargo PATH=/usr/local/cargo/bin:$PATH
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN python -m venv /opt/paymon
 WORKDIR /src
@@ -18,6 +23,7 @@ COPY screening ./screening
 COPY schemas ./schemas
 COPY agents ./agents
 COPY paymon_cli ./paymon_cli
+COPY native ./native
 RUN /opt/paymon/bin/pip install -c constraints.txt .
 
 FROM python:3.11-slim-bookworm

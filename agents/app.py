@@ -74,6 +74,8 @@ def build_app(settings: Settings, *, metrics: PaymonMetrics | None = None, follo
         broker=settings.faust_broker(),
         broker_credentials=settings.faust_credentials(),
         store="memory://",
+        # faust keeps a small state folder per app; by default in the working directory
+        datadir=str(settings.data_dir / f"{settings.group_id}-data"),
         key_serializer="raw",
         value_serializer="raw",
         processing_guarantee="at_least_once",

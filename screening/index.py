@@ -617,7 +617,7 @@ class ListIndex:
         if not name.tokens:
             return []
         if self._native is None:
-            prepared = prepare_normalised(name, eager=True)
+            prepared = prepare_normalised(name)
             positions = self._candidates(prepared, threshold, MAX_CANDIDATES)
             return self._ranked(
                 prepared,
@@ -631,9 +631,11 @@ class ListIndex:
         query_name, scored = native.lookup(*name_parts(name), kind, threshold, MAX_CANDIDATES)
         if not scored:
             return []  # Rust only finds and scores; the (rare) hits are explained in Python
-        prepared = prepare_normalised(name, eager=True)
-        compared = self._explained(prepared, query_name, scored, kind, threshold)
-        return self._ranked(prepared, compared, country, birth_date, threshold, limit)
+        prepared = prepare_normalised(name)
+        if birth_date is not None:  # a matching birth date may raise a score: explain every one
+            compared = self._explained(prepared, query_name, scored, kind, threshold)
+            return self._ranked(prepared, compared, country, birth_date, threshold, limit)
+        return self._ranked_native(prepared, query_name, scored, kind, country, threshold, limit)
 
     def _compared(
         self, prepared: PreparedName, positions: Iterable[int], kind: PartyKind, threshold: float
@@ -687,6 +689,55 @@ class ListIndex:
                 if held is None or match.score > held.score:
                     best[item.entry_id] = match
         ranked = sorted(best.values(), key=lambda m: (-m.score, m.entry.entry_id))
+        return ranked[: max(0, limit)]
+
+    def _ranked_native(
+        self,
+        prepared: PreparedName,
+        query: NativeName,
+        scored: list[tuple[int, float]],
+        kind: PartyKind,
+        country: str | None,
+        threshold: float,
+        limit: int,
+    ) -> list[NameMatch]:
+        """`_ranked` of the native look-up's scored names when no birth date is given, explaining
+        only the names that can still be their entry's hit.
+
+        With no birth date every qualifier only lowers the rounded score, so a listed name whose
+        rounded score is below the best hit of its entry so far (or equal, but later in candidate
+        order, which loses ties) cannot change the result: its explanation is never built.
+        Names are visited best rounded score first; ties keep candidate order. Same result as
+        `_ranked(prepared, self._explained(...), country, None, threshold, limit)`.
+        """
+        native = cast("NativeIndex", self._native)
+        rounded = [min(1.0, max(0.0, round(score, 4))) for _, score in scored]
+        best: dict[str, tuple[int, NameMatch]] = {}
+        for order in sorted(range(len(scored)), key=lambda k: -rounded[k]):
+            if rounded[order] < threshold:
+                break  # the rest round under the threshold too
+            pos = scored[order][0]
+            item = self._names[pos]
+            held = best.get(item.entry_id)
+            if held is not None and (
+                rounded[order] < held[1].score or (rounded[order] == held[1].score and order > held[0])
+            ):
+                continue
+            out = native.facts(query, pos, _compare_kind(kind, item.entry_type))
+            comparison = comparison_reaching(prepared, item.prepared, out, threshold)
+            if comparison is None:
+                continue
+            comparison = self._common_words_only(prepared, item, comparison)
+            match = self._qualify(comparison, item, country, None, threshold)
+            if match is None:
+                continue
+            if (
+                held is None
+                or match.score > held[1].score
+                or (match.score == held[1].score and order < held[0])
+            ):
+                best[item.entry_id] = (order, match)
+        ranked = sorted((m for _, m in best.values()), key=lambda m: (-m.score, m.entry.entry_id))
         return ranked[: max(0, limit)]
 
     def _common_words_only(self, query: PreparedName, item: _Listed, comparison: Comparison) -> Comparison:
@@ -819,7 +870,7 @@ class ListIndex:
                         seen.add(span)
                         window = windows.get(span)
                         if window is None:
-                            window = prepare(" ".join(words[start : start + length]), "any", eager=True)
+                            window = prepare(" ".join(words[start : start + length]), "any")
                             windows[span] = window
                         if cast("PreparedName", window).tokens:
                             spans.append(cast("PreparedName", window))
@@ -1007,7 +1058,7 @@ def _prepare_entries(entries: Iterable[ListEntry]) -> list[_Listed]:
     for entry in entries:
         form = _form_for(entry.entry_type)
         for name in entry.names():
-            prepared = prepare(name.text, form, eager=True)
+            prepared = prepare(name.text, form)
 
             if prepared.tokens:
                 out.append(

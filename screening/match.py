@@ -26,7 +26,7 @@ import itertools
 import math
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Final, Literal
 
 from rapidfuzz.distance import OSA, Levenshtein
 
@@ -190,19 +190,77 @@ class NameMatch:
     features: tuple[tuple[str, float], ...]
 
 
-@dataclass(frozen=True, slots=True)
 class PreparedName:
-    """A normalised name with its per-token weights and skeletons, computed once."""
+    """A normalised name with its per-token weights and skeletons, computed once.
 
-    name: NormalisedName
-    tokens: tuple[str, ...]
-    weights: tuple[float, ...]
-    skeletons: tuple[str, ...]
-    collapsed: tuple[str, ...]  # each token with doubled letters single
-    joined: str
-    total_weight: float
-    distinctive_weight: float
-    numbers: frozenset[str]
+    Immutable by contract (the attributes are `Final`; mypy rejects assignments). A plain slotted
+    class rather than a frozen dataclass, whose `__init__` (one `object.__setattr__` per field)
+    cost about a microsecond per screened name; equality, hash and repr are the dataclass ones.
+    """
+
+    __slots__ = (
+        "collapsed",
+        "distinctive_weight",
+        "joined",
+        "name",
+        "numbers",
+        "skeletons",
+        "tokens",
+        "total_weight",
+        "weights",
+    )
+
+    def __init__(
+        self,
+        name: NormalisedName,
+        tokens: tuple[str, ...],
+        weights: tuple[float, ...],
+        skeletons: tuple[str, ...],
+        collapsed: tuple[str, ...],  # each token with doubled letters single
+        joined: str,
+        total_weight: float,
+        distinctive_weight: float,
+        numbers: frozenset[str],
+    ) -> None:
+        self.name: Final = name
+        self.tokens: Final = tokens
+        self.weights: Final = weights
+        self.skeletons: Final = skeletons
+        self.collapsed: Final = collapsed
+        self.joined: Final = joined
+        self.total_weight: Final = total_weight
+        self.distinctive_weight: Final = distinctive_weight
+        self.numbers: Final = numbers
+
+    def _fields(self) -> tuple[object, ...]:
+        return (
+            self.name,
+            self.tokens,
+            self.weights,
+            self.skeletons,
+            self.collapsed,
+            self.joined,
+            self.total_weight,
+            self.distinctive_weight,
+            self.numbers,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, PreparedName)
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return (
+            f"PreparedName(name={self.name!r}, tokens={self.tokens!r}, weights={self.weights!r}, "
+            f"skeletons={self.skeletons!r}, collapsed={self.collapsed!r}, joined={self.joined!r}, "
+            f"total_weight={self.total_weight!r}, distinctive_weight={self.distinctive_weight!r}, "
+            f"numbers={self.numbers!r})"
+        )
 
 
 def prepare(text: str, form: NameForm = "any", *, eager: bool = False) -> PreparedName:
@@ -218,26 +276,33 @@ def prepare_normalised(name: NormalisedName, *, eager: bool = False) -> Prepared
     """Precompute weights (and, when `eager`, skeletons) for an already normalised name."""
     tokens = name.tokens
     weights = token_weights(tokens)
+    joined = "".join(tokens)
     return PreparedName(
-        name=name,
-        tokens=tokens,
-        weights=weights,
-        skeletons=tuple([consonant_skeleton(t) for t in tokens]) if eager else (),
-        collapsed=tuple([_single_letters(t) for t in tokens]) if eager else (),
-        joined="".join(tokens),
-        total_weight=sum(weights),
-        distinctive_weight=sum(w for w in weights if w > GENERIC_WEIGHT),
-        numbers=frozenset(t for t in tokens if t.isdigit()),
+        name,
+        tokens,
+        weights,
+        tuple([consonant_skeleton(t) for t in tokens]) if eager else (),
+        tuple([_single_letters(t) for t in tokens]) if eager else (),
+        joined,
+        sum(weights),
+        sum([w for w in weights if w > GENERIC_WEIGHT]),
+        # (tokens are `[a-z0-9]`: one without a digit in `joined` has none of its own)
+        frozenset([t for t in tokens if t.isdigit()]) if _DIGIT.search(joined) else _NO_NUMBERS,
     )
 
 
+_DIGIT = re.compile("[0-9]")
+_NO_NUMBERS: frozenset[str] = frozenset()
+
 # Weights of particles and generic words, looked up before calling `token_weight` (hot path).
 _WEIGHTS: dict[str, float] = {t: token_weight(t) for t in PARTICLES | GENERIC_WORDS}
+# ... and of any other word, memoised by the word alone (`token_weight` is pure).
+_other_weight = functools.lru_cache(maxsize=TOKEN_CACHE_SIZE)(token_weight)
 
 
 def token_weights(tokens: tuple[str, ...]) -> tuple[float, ...]:
     """`token_weight` of each token (the weights of `PreparedName`)."""
-    return tuple([_WEIGHTS.get(t) or token_weight(t) for t in tokens])
+    return tuple([_WEIGHTS.get(t) or _other_weight(t) for t in tokens])
 
 
 def _is_subsequence(short: str, long_: str) -> bool:

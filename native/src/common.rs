@@ -224,9 +224,66 @@ pub fn levenshtein<T: PartialEq>(a: &[T], b: &[T]) -> usize {
     prev[b.len()]
 }
 
-/// Optimal string alignment distance (a swap of two adjacent letters is one edit), as
-/// `rapidfuzz.distance.OSA.distance`.
-pub fn osa(a: &[u8], b: &[u8]) -> usize {
+/// The pattern bit masks of the bit-parallel distances: bit `i` of `table[c]` is set when
+/// `pattern[i] == c`. Only for ASCII patterns of 1 to 64 bytes.
+struct PatternMasks {
+    table: [u64; 128],
+}
+
+impl PatternMasks {
+    #[inline]
+    fn new(pattern: &[u8]) -> PatternMasks {
+        let mut table = [0u64; 128];
+        for (i, &c) in pattern.iter().enumerate() {
+            table[usize::from(c & 0x7f)] |= 1u64 << i;
+        }
+        PatternMasks { table }
+    }
+
+    #[inline]
+    fn get(&self, c: u8) -> u64 {
+        self.table[usize::from(c & 0x7f)]
+    }
+}
+
+/// Whether the bit-parallel distances apply: both sides ASCII, the pattern (`a`) 1 to 64 bytes.
+#[inline]
+fn bit_parallel(a: &[u8], b: &[u8]) -> bool {
+    !a.is_empty() && a.len() <= 64 && a.is_ascii() && b.is_ascii()
+}
+
+/// Levenshtein distance of two byte strings: Hyyrö's bit-parallel algorithm (as rapidfuzz) for
+/// ASCII words of up to 64 bytes, the dynamic programme otherwise (the same distance).
+pub fn levenshtein_bytes(a: &[u8], b: &[u8]) -> usize {
+    let (a, b) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if a.is_empty() {
+        return b.len();
+    }
+    if !bit_parallel(a, b) {
+        return levenshtein(a, b);
+    }
+    let pm = PatternMasks::new(a);
+    let mut vp = !0u64;
+    let mut vn = 0u64;
+    let mut dist = a.len();
+    let mask = 1u64 << (a.len() - 1);
+    for &c in b {
+        let x = pm.get(c);
+        let d0 = (((x & vp).wrapping_add(vp)) ^ vp) | x | vn;
+        let mut hp = vn | !(d0 | vp);
+        let mut hn = d0 & vp;
+        dist += usize::from(hp & mask != 0);
+        dist -= usize::from(hn & mask != 0);
+        hp = (hp << 1) | 1;
+        hn <<= 1;
+        vp = hn | !(d0 | hp);
+        vn = hp & d0;
+    }
+    dist
+}
+
+/// Optimal string alignment distance by the dynamic programme (the reference of [`osa`]).
+pub fn osa_matrix(a: &[u8], b: &[u8]) -> usize {
     let (n, m) = (a.len(), b.len());
     if n == 0 {
         return m;
@@ -257,6 +314,41 @@ pub fn osa(a: &[u8], b: &[u8]) -> usize {
     d[n * width + m]
 }
 
+/// Optimal string alignment distance (a swap of two adjacent letters is one edit), as
+/// `rapidfuzz.distance.OSA.distance`: Hyyrö's bit-parallel algorithm (2003, as rapidfuzz) for
+/// ASCII words of up to 64 bytes, the dynamic programme otherwise (the same distance).
+pub fn osa(a: &[u8], b: &[u8]) -> usize {
+    let (a, b) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if a.is_empty() {
+        return b.len();
+    }
+    if !bit_parallel(a, b) {
+        return osa_matrix(a, b);
+    }
+    let pm = PatternMasks::new(a);
+    let mut vp = !0u64;
+    let mut vn = 0u64;
+    let mut d0 = 0u64;
+    let mut pm_old = 0u64;
+    let mut dist = a.len();
+    let mask = 1u64 << (a.len() - 1);
+    for &c in b {
+        let pm_j = pm.get(c);
+        let tr = (((!d0) & pm_j) << 1) & pm_old;
+        d0 = (((pm_j & vp).wrapping_add(vp)) ^ vp) | pm_j | vn | tr;
+        let mut hp = vn | !(d0 | vp);
+        let mut hn = d0 & vp;
+        dist += usize::from(hp & mask != 0);
+        dist -= usize::from(hn & mask != 0);
+        hp = (hp << 1) | 1;
+        hn <<= 1;
+        vp = hn | !(d0 | hp);
+        vn = hp & d0;
+        pm_old = pm_j;
+    }
+    dist
+}
+
 /// rapidfuzz's normalized similarity from a distance: 1 - dist / max(len) (1.0 for two empty).
 pub fn normalized(dist: usize, len_a: usize, len_b: usize) -> f64 {
     let maximum = len_a.max(len_b);
@@ -279,7 +371,7 @@ pub fn osa_similarity(a: &str, b: &str) -> f64 {
 /// similarity is 0.8, because `0.8f32 > 0.8f64`; a cutoff of 0.75 is exact in both), so this
 /// does the same.
 pub fn levenshtein_similarity(a: &str, b: &str, cutoff: f64) -> f64 {
-    let sim = normalized(levenshtein(a.as_bytes(), b.as_bytes()), a.len(), b.len());
+    let sim = normalized(levenshtein_bytes(a.as_bytes(), b.as_bytes()), a.len(), b.len());
     if sim >= f64::from(cutoff as f32) {
         sim
     } else {
@@ -290,4 +382,60 @@ pub fn levenshtein_similarity(a: &str, b: &str, cutoff: f64) -> f64 {
 /// `Levenshtein.normalized_similarity` of two character sequences (syllables).
 pub fn levenshtein_similarity_chars(a: &[char], b: &[char]) -> f64 {
     normalized(levenshtein(a, b), a.len(), b.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small deterministic generator (xorshift) for the randomised comparisons.
+    fn words(seed: u64, count: usize, alphabet: &[u8], max_len: usize) -> Vec<Vec<u8>> {
+        let mut x = seed | 1;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        (0..count)
+            .map(|_| {
+                let len = (next() % (max_len as u64 + 1)) as usize;
+                (0..len)
+                    .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn bit_parallel_distances_equal_the_dynamic_programme() {
+        for (alphabet, max_len) in [(&b"ab"[..], 12), (&b"abc"[..], 70), (&b"abcdefghij0123"[..], 80)] {
+            let ws = words(0x9e37_79b9_7f4a_7c15 ^ max_len as u64, 400, alphabet, max_len);
+            for pair in ws.chunks(2) {
+                let (a, b) = (&pair[0], &pair[1]);
+                assert_eq!(osa(a, b), osa_matrix(a, b), "{a:?} {b:?}");
+                assert_eq!(osa(b, a), osa_matrix(a, b), "{a:?} {b:?}");
+                assert_eq!(levenshtein_bytes(a, b), levenshtein(a, b), "{a:?} {b:?}");
+                assert_eq!(levenshtein_bytes(b, a), levenshtein(a, b), "{a:?} {b:?}");
+            }
+            for a in &ws[..60] {
+                for b in &ws[..60] {
+                    assert_eq!(osa(a, b), osa_matrix(a, b), "{a:?} {b:?}");
+                    assert_eq!(levenshtein_bytes(a, b), levenshtein(a, b), "{a:?} {b:?}");
+                }
+            }
+        }
+        // swaps, non-ASCII and long words
+        assert_eq!(osa(b"abcd", b"acbd"), 1);
+        assert_eq!(osa(b"ca", b"abc"), 3); // OSA, not Damerau: no edit of a swapped pair
+        assert_eq!(
+            osa("\u{e9}t\u{e9}".as_bytes(), b"ete"),
+            osa_matrix("\u{e9}t\u{e9}".as_bytes(), b"ete")
+        );
+        let long_a = vec![b'a'; 100];
+        let mut long_b = long_a.clone();
+        long_b[50] = b'b';
+        assert_eq!(osa(&long_a, &long_b), 1);
+        assert_eq!(levenshtein_bytes(&long_a, &long_b), 1);
+    }
 }

@@ -230,13 +230,21 @@ impl NativeIndex {
         let name = name_from(&self.cfg, (tokens, weights, transliterated, unstripped, original))?;
         let minimum = threshold - self.cfg.score_rounding;
         let found = py.detach(|| {
+            let mut scratch = score::Scratch::default();
             self.retrieval
                 .candidates(&self.cfg, &self.names, &name, threshold, limit)
                 .into_iter()
                 .filter_map(|pos| {
                     let compare_as = self.kinds[pos][slot]?;
-                    let out = score::outcome(&self.cfg, &name, &self.names[pos], compare_as);
-                    (out.score >= minimum).then_some((pos, out.score))
+                    let score = score::score_with(
+                        &self.cfg,
+                        &name,
+                        &self.names[pos],
+                        compare_as,
+                        &mut scratch,
+                        &mut score::Plain,
+                    );
+                    (score >= minimum).then_some((pos, score))
                 })
                 .collect()
         });

@@ -154,6 +154,77 @@ fn hash_bytes(parts: &[&[u8]]) -> u64 {
     h ^ (h >> 31)
 }
 
+/// A 64-bit hash of a short byte string, eight bytes at a time (with a splitmix finaliser, so
+/// both the top bits, for the radix directory and the tables, and the low bits are good).
+#[inline]
+fn str_hash(b: &[u8]) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut h = (b.len() as u64).wrapping_mul(K);
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(c);
+        h = (h ^ u64::from_le_bytes(word)).wrapping_mul(K).rotate_left(29);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut word = [0u8; 8];
+        word[..rest.len()].copy_from_slice(rest);
+        h = (h ^ u64::from_le_bytes(word)).wrapping_mul(K).rotate_left(29);
+    }
+    h ^= h >> 30;
+    h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h ^= h >> 27;
+    h = h.wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
+}
+
+/// A string -> `u32` map for strings held elsewhere (the value leads to its key): open
+/// addressing over `(hash tag, value + 1)` slots, so a look-up reads one key only when its
+/// 32-bit tag matched.
+struct StrTable {
+    shift: u32,
+    slots: Vec<(u32, u32)>,
+}
+
+impl StrTable {
+    /// A table of `keys[v]` -> `v` for every index `v` (keys distinct).
+    fn build<K: AsRef<str>>(keys: &[K]) -> StrTable {
+        let bits = (usize::BITS - (keys.len() * 2).max(2).leading_zeros()).clamp(1, 32);
+        let mut slots = vec![(0u32, 0u32); 1usize << bits];
+        let shift = 64 - bits;
+        let mask = slots.len() - 1;
+        for (v, key) in keys.iter().enumerate() {
+            let h = str_hash(key.as_ref().as_bytes());
+            let mut at = (h >> shift) as usize;
+            while slots[at].1 != 0 {
+                at = (at + 1) & mask;
+            }
+            slots[at] = (h as u32, v as u32 + 1);
+        }
+        StrTable { shift, slots }
+    }
+
+    /// The value of `key`, whose keys `key_of` gives.
+    #[inline]
+    fn get<'k>(&self, key: &[u8], key_of: impl Fn(u32) -> &'k str) -> Option<u32> {
+        let h = str_hash(key);
+        let tag = h as u32;
+        let mask = self.slots.len() - 1;
+        let mut at = (h >> self.shift) as usize;
+        loop {
+            let (t, v) = self.slots[at];
+            if v == 0 {
+                return None;
+            }
+            if t == tag && key_of(v - 1).as_bytes() == key {
+                return Some(v - 1);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+}
+
 /// `ListIndex._deletes`: delete key -> the listed tokens (>= MIN_FUZZY_LENGTH letters, not
 /// digits) that give it when one letter is removed.
 struct DeleteIndex {
@@ -165,6 +236,7 @@ struct DeleteIndex {
 impl DeleteIndex {
     fn build(tokens: &[Box<str>], min_fuzzy: usize) -> DeleteIndex {
         let mut entries: Vec<(u64, u32, u32)> = Vec::new();
+        let mut key: Vec<u8> = Vec::new();
         for (id, token) in tokens.iter().enumerate() {
             let t = token.as_bytes();
             if t.len() < min_fuzzy || is_digits(token) {
@@ -174,7 +246,10 @@ impl DeleteIndex {
                 if i > 0 && t[i] == t[i - 1] {
                     continue; // the same key as removing the letter before (a set in Python)
                 }
-                entries.push((hash_bytes(&[&t[..i], &t[i + 1..]]), id as u32, i as u32));
+                key.clear();
+                key.extend_from_slice(&t[..i]);
+                key.extend_from_slice(&t[i + 1..]);
+                entries.push((str_hash(&key), id as u32, i as u32));
             }
         }
         entries.sort_unstable();
@@ -194,7 +269,7 @@ impl DeleteIndex {
     /// Call `f` with every listed token having `key` as a delete (`deletes.get(key, ())`).
     #[inline]
     fn each(&self, tokens: &[Box<str>], key: &[u8], mut f: impl FnMut(u32)) {
-        let h = hash_bytes(&[key]);
+        let h = str_hash(key);
         let b = (h >> self.shift) as usize;
         let (lo, hi) = (self.dir[b] as usize, self.dir[b + 1] as usize);
         for &(eh, id, i) in &self.entries[lo..hi] {
@@ -241,11 +316,12 @@ struct Word<'a> {
 
 /// The lookup tables of `ListIndex.__init__` that `_candidates` reads.
 pub struct Retrieval {
-    tokens: Vec<Box<str>>,            // listed tokens by id, sorted
-    vocab: FxHashMap<Box<str>, u32>,  // token -> id (the keys of `_postings`)
-    postings: Lists,                  // by token id
-    idf: Vec<f64>,                    // by token id
-    joined: FxHashMap<Box<str>, u32>, // joined pair -> list in `joined_lists`
+    tokens: Vec<Box<str>>, // listed tokens by id, sorted
+    vocab: StrTable,       // token -> id (the keys of `_postings`)
+    postings: Lists,       // by token id
+    idf: Vec<f64>,         // by token id
+    joined: StrTable,      // joined pair -> list in `joined_lists` (and `joined_keys`)
+    joined_keys: Vec<Box<str>>,
     joined_lists: Lists,
     deletes: DeleteIndex,
     skeletons: FxHashMap<Box<str>, Vec<u32>>, // skeleton -> token ids, sorted
@@ -253,7 +329,11 @@ pub struct Retrieval {
     neighbour_sims: Vec<f64>,                 // their similarities, parallel to `neighbours.data`
     token_joined: Vec<u32>,                   // by token id: `make_word`'s joined pair (NONE: none)
     listed: Vec<Listed>,                      // by position
+    tie: Vec<f64>,                            // by position: `TIE_BREAK * bound.total`
 }
+
+const ACC: usize = 0;
+const LOCAL: usize = 1;
 
 /// What the ranking reads of one listed name, in one cache line: its bound (the tie-break is
 /// `TIE_BREAK * bound.total`, computed as Python does) and hashes of its joined tokens, unstripped
@@ -319,17 +399,14 @@ impl Retrieval {
         let mut sorted: Vec<&str> = seen.into_keys().collect();
         sorted.sort_unstable();
         let tokens: Vec<Box<str>> = sorted.iter().map(|&t| Box::from(t)).collect();
-        let mut vocab: FxHashMap<Box<str>, u32> = FxHashMap::default();
-        vocab.reserve(tokens.len());
-        for (id, t) in tokens.iter().enumerate() {
-            vocab.insert(t.clone(), id as u32);
-        }
+        let vocab = StrTable::build(&tokens);
+        let id_of = |t: &str| vocab.get(t.as_bytes(), |id| &tokens[id as usize]).unwrap_or(NONE);
 
         // postings: each name once per distinct token, in position order
         let mut counts = vec![0u32; tokens.len() + 1];
         let mut name_ids: Vec<Vec<u32>> = Vec::with_capacity(names.len());
         for name in names {
-            let mut ids: Vec<u32> = name.tokens.iter().map(|t| vocab[t.as_str()]).collect();
+            let mut ids: Vec<u32> = name.tokens.iter().map(|t| id_of(t)).collect();
             ids.sort_unstable();
             ids.dedup();
             for &id in &ids {
@@ -371,15 +448,15 @@ impl Retrieval {
                 }
             }
         }
-        let mut joined: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        let mut joined_keys: Vec<Box<str>> = Vec::new();
         let mut kept_lists: Vec<Vec<u32>> = Vec::new();
         for (key, list) in joined_tmp {
             if list.len() <= cfg.max_joined_postings {
-                joined.insert(key.into_boxed_str(), kept_lists.len() as u32);
+                joined_keys.push(key.into_boxed_str());
                 kept_lists.push(list);
             }
         }
-        joined.shrink_to_fit();
+        let joined = StrTable::build(&joined_keys);
         let joined_lists = flatten(kept_lists.into_iter());
 
         let n = names.len().max(1) as f64;
@@ -408,6 +485,7 @@ impl Retrieval {
             postings,
             idf,
             joined,
+            joined_keys,
             joined_lists,
             deletes,
             skeletons,
@@ -418,7 +496,13 @@ impl Retrieval {
             neighbour_sims: Vec::new(),
             token_joined: Vec::new(),
             listed: names.iter().map(|name| Listed::of(cfg, name)).collect(),
+            tie: Vec::new(),
         };
+        retrieval.tie = retrieval
+            .listed
+            .iter()
+            .map(|l| cfg.tie_break * l.bound.total)
+            .collect();
         // Most query words are listed words: their typo neighbourhoods are computed once here.
         let mut offsets = vec![0u32];
         let mut data = Vec::new();
@@ -442,6 +526,18 @@ impl Retrieval {
         retrieval
     }
 
+    /// The id of a listed token.
+    #[inline]
+    fn vocab_id(&self, token: &[u8]) -> Option<u32> {
+        self.vocab.get(token, |id| &self.tokens[id as usize])
+    }
+
+    /// The list in `joined_lists` of a joined pair.
+    #[inline]
+    fn joined_id(&self, key: &[u8]) -> Option<u32> {
+        self.joined.get(key, |j| &self.joined_keys[j as usize])
+    }
+
     /// `ListIndex._typo_neighbours`: listed tokens about one edit from `token`, in sorted
     /// order, with their OSA similarity (at least MIN_PAIR_SIMILARITY).
     fn typo_neighbours(&self, cfg: &Config, token: &str) -> Vec<(u32, f64)> {
@@ -459,7 +555,7 @@ impl Retrieval {
                 key.push_str(&token[..i]);
                 key.push_str(&token[i + 1..]);
                 if key.len() >= cfg.min_fuzzy_length {
-                    if let Some(&id) = self.vocab.get(key.as_str()) {
+                    if let Some(id) = self.vocab_id(key.as_bytes()) {
                         found.push(id); // a letter added to the query word
                     }
                 }
@@ -474,7 +570,7 @@ impl Retrieval {
                     continue; // the token itself
                 }
                 swapped.swap(i, i + 1);
-                if let Some(&id) = std::str::from_utf8(&swapped).ok().and_then(|s| self.vocab.get(s)) {
+                if let Some(id) = self.vocab_id(&swapped) {
                     found.push(id);
                 }
                 swapped.swap(i, i + 1);
@@ -498,7 +594,7 @@ impl Retrieval {
 
     /// `ListIndex._variants`: listed tokens this query token may stand for, in dict order.
     fn variants(&self, cfg: &Config, token: &str, lenient: bool) -> Vec<(u32, f64)> {
-        let own = self.vocab.get(token).copied();
+        let own = self.vocab_id(token.as_bytes());
         let mut out = match own {
             Some(id) => {
                 let range = self.neighbours.offsets[id as usize] as usize
@@ -536,7 +632,7 @@ impl Retrieval {
 
     /// The joined pair `_make_word` finds for `token` (its list in `joined_lists`).
     fn joined_hits(&self, cfg: &Config, token: &str) -> Option<u32> {
-        if let Some(&j) = self.joined.get(token) {
+        if let Some(j) = self.joined_id(token.as_bytes()) {
             return Some(j);
         }
         if token.len() > cfg.min_fuzzy_length {
@@ -547,7 +643,7 @@ impl Retrieval {
                 key.clear();
                 key.push_str(&token[..i]);
                 key.push_str(&token[i + 1..]);
-                if let Some(&j) = self.joined.get(key.as_str()) {
+                if let Some(j) = self.joined_id(key.as_bytes()) {
                     return Some(j);
                 }
             }
@@ -566,8 +662,8 @@ impl Retrieval {
                 weight: self.idf[id as usize],
             })
             .collect();
-        let joined_hits = match self.vocab.get(token) {
-            Some(&id) => Some(self.token_joined[id as usize]).filter(|&j| j != NONE),
+        let joined_hits = match self.vocab_id(token.as_bytes()) {
+            Some(id) => Some(self.token_joined[id as usize]).filter(|&j| j != NONE),
             None => self.joined_hits(cfg, token),
         };
         if let Some(j) = joined_hits {
@@ -612,7 +708,7 @@ impl Retrieval {
         let mut buf = String::new();
         for pair in query.tokens.windows(2) {
             join_into(&mut buf, &pair[0], &pair[1]);
-            if let Some(&id) = self.vocab.get(buf.as_str()) {
+            if let Some(id) = self.vocab_id(buf.as_bytes()) {
                 let hit = self.postings.get(id);
                 if !hit.is_empty() {
                     let lists = vec![Hit {
@@ -659,15 +755,19 @@ impl Retrieval {
         scratch: &mut Scratch,
     ) -> Vec<usize> {
         let (words, lengths) = self.query_words(cfg, names.len(), query);
-        if scratch.acc_slot.len() < names.len() {
-            scratch.acc_slot.resize(names.len(), 0);
-            scratch.local_slot.resize(names.len(), 0);
+        if scratch.slots.len() < names.len() {
+            scratch.slots.resize(names.len(), [0; 2]);
         }
-        let Scratch { acc_slot, local_slot } = scratch;
+        let Scratch {
+            slots,
+            acc,
+            spare,
+            local,
+        } = scratch;
         // position -> [shared rarity, summed similarity, number of words found], in insertion
-        // order; `acc_slot[pos]` is its index + 1 (0: absent)
-        let mut acc: Vec<(u32, [f64; 3])> = Vec::new();
-        let mut local: Vec<(u32, f64, f64)> = Vec::new();
+        // order; `slots[pos][ACC]` is its index + 1 (0: absent)
+        acc.clear();
+        local.clear();
         let mut opened = 0usize;
         // once common words only add evidence: the kept candidates as (position, acc index),
         // sorted by position
@@ -682,7 +782,7 @@ impl Retrieval {
                 local.clear();
                 for hit in word.lists.iter().rev() {
                     for &pos in hit.plist {
-                        let slot = &mut local_slot[pos as usize];
+                        let slot = &mut slots[pos as usize][LOCAL];
                         if *slot == 0 {
                             local.push((pos, hit.sim, hit.weight));
                             *slot = local.len() as u32;
@@ -694,18 +794,12 @@ impl Retrieval {
                     }
                 }
                 opened += word.size;
-                for &(pos, sim, weight) in &local {
-                    local_slot[pos as usize] = 0;
-                    let slot = &mut acc_slot[pos as usize];
+                for &(pos, sim, weight) in local.iter() {
+                    let both = &mut slots[pos as usize];
+                    both[LOCAL] = 0;
+                    let slot = &mut both[ACC];
                     if *slot == 0 {
-                        acc.push((
-                            pos,
-                            [
-                                weight * sim - cfg.tie_break * self.listed[pos as usize].bound.total,
-                                sim,
-                                1.0,
-                            ],
-                        ));
+                        acc.push((pos, [weight * sim - self.tie[pos as usize], sim, 1.0]));
                         *slot = acc.len() as u32;
                     } else {
                         let held = &mut acc[*slot as usize - 1].1;
@@ -718,18 +812,20 @@ impl Retrieval {
                 // A common word: only the best candidates so far are checked for it, by
                 // intersecting their positions with the word's postings.
                 let kept = kept.get_or_insert_with(|| {
-                    let keep = top_by_score(&acc, cfg.max_evidence_checks);
-                    for &(pos, _) in &acc {
-                        acc_slot[pos as usize] = 0;
+                    let keep = top_by_score(acc, cfg.max_evidence_checks);
+                    for &(pos, _) in acc.iter() {
+                        slots[pos as usize][ACC] = 0;
                     }
-                    acc = keep.iter().map(|&i| acc[i]).collect();
+                    spare.clear();
+                    spare.extend(keep.iter().map(|&i| acc[i]));
+                    std::mem::swap(acc, spare);
                     let mut kept: Vec<(u32, u32)> = acc
                         .iter()
                         .enumerate()
                         .map(|(i, &(pos, _))| (pos, i as u32))
                         .collect();
                     for &(pos, i) in &kept {
-                        acc_slot[pos as usize] = i + 1;
+                        slots[pos as usize][ACC] = i + 1;
                     }
                     kept.sort_unstable();
                     kept
@@ -754,13 +850,13 @@ impl Retrieval {
                 }
             }
         }
-        for &(pos, _) in &acc {
-            acc_slot[pos as usize] = 0;
+        for &(pos, _) in acc.iter() {
+            slots[pos as usize][ACC] = 0;
         }
         if acc.is_empty() {
             return Vec::new();
         }
-        let ranked = top_by_score(&acc, cfg.max_bound_checks);
+        let ranked = top_by_score(acc, cfg.max_bound_checks);
         let bound = Bound::of(cfg, query);
         let keys_n = lengths.len();
         let (hidden, hidden_max) = if query.transliterated {
@@ -803,8 +899,11 @@ impl Retrieval {
 /// Per-thread dense slots over positions (all zero between look-ups).
 #[derive(Default)]
 struct Scratch {
-    acc_slot: Vec<u32>,
-    local_slot: Vec<u32>,
+    /// By position: `[ACC]` its index + 1 in `acc`, `[LOCAL]` its index + 1 in `local` (0: absent).
+    slots: Vec<[u32; 2]>,
+    acc: Vec<(u32, [f64; 3])>,
+    spare: Vec<(u32, [f64; 3])>,
+    local: Vec<(u32, f64, f64)>,
 }
 
 thread_local! {
@@ -838,27 +937,34 @@ fn intersect(kept: &[(u32, u32)], plist: &[u32], mut f: impl FnMut(u32)) {
 }
 
 /// `heapq.nlargest(n, acc, key=lambda pos: acc[pos][0])` as indexes into `acc`: highest score
-/// first, ties in insertion order (a stable sort).
+/// first, ties in insertion order (a stable sort). Sorted on integer keys: the score mapped to
+/// an unsigned integer ordered as the floats (descending) above the index (ascending).
 fn top_by_score(acc: &[(u32, [f64; 3])], n: usize) -> Vec<usize> {
-    let mut order: Vec<(f64, usize)> = acc
-        .iter()
-        .enumerate()
-        .map(|(i, (_, held))| (held[0], i))
-        .collect();
-    let cmp = |a: &(f64, usize), b: &(f64, usize)| {
-        b.0.partial_cmp(&a.0)
-            .unwrap_or(std::cmp::Ordering::Equal)
-            .then(a.1.cmp(&b.1))
-    };
     if n == 0 {
         return Vec::new();
     }
+    let mut order: Vec<u128> = acc
+        .iter()
+        .enumerate()
+        .map(|(i, (_, held))| (u128::from(descending_key(held[0])) << 64) | i as u128)
+        .collect();
     if order.len() > n {
-        order.select_nth_unstable_by(n - 1, cmp);
+        order.select_nth_unstable(n - 1);
         order.truncate(n);
     }
-    order.sort_unstable_by(cmp);
-    order.into_iter().map(|(_, i)| i).collect()
+    order.sort_unstable();
+    order.into_iter().map(|k| k as u64 as usize).collect()
+}
+
+/// An integer key of a (non-NaN) float, smaller for larger floats, equal for -0.0 and 0.0 (as
+/// the float comparison has them).
+#[inline]
+fn descending_key(x: f64) -> u64 {
+    let x = if x == 0.0 { 0.0 } else { x };
+    let bits = x.to_bits();
+    // ascending order of floats as unsigned integers, then reversed
+    let ascending = if bits >> 63 == 1 { !bits } else { bits | (1 << 63) };
+    !ascending
 }
 
 #[cfg(test)]
@@ -966,6 +1072,25 @@ mod tests {
         let variants = r.variants(&cfg, "ivan", false);
         assert_eq!(words(&variants), ["ivna", "iwan", "van", "ivan"]);
         assert_eq!(variants[3].1, 1.0);
+    }
+
+    #[test]
+    fn top_by_score_orders_as_the_float_comparison() {
+        let scores = [
+            0.5, -1.25, 0.0, -0.0, 3.0, 0.5, 1e-300, -1e-300, 2.0, 3.0, -7.5, 0.5, 0.0, 1.0, -0.0,
+        ];
+        let acc: Vec<(u32, [f64; 3])> = scores.iter().map(|&x| (0, [x, 0.0, 0.0])).collect();
+        let mut want: Vec<usize> = (0..acc.len()).collect();
+        want.sort_by(|&a, &b| {
+            scores[b]
+                .partial_cmp(&scores[a])
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(a.cmp(&b))
+        });
+        for n in [1, 3, 5, 14, 15, 40] {
+            assert_eq!(top_by_score(&acc, n), want[..n.min(want.len())]);
+        }
+        assert!(top_by_score(&acc, 0).is_empty());
     }
 
     #[test]

@@ -356,33 +356,67 @@ fn acronym_pairs(
     }
 }
 
-/// `match._align`: one-to-one token alignment, equal tokens first, then the best fuzzy pairs.
-fn align(cfg: &Config, qa: &Name, qb: &Name, person: bool, lenient: bool) -> Vec<Pair> {
-    let (ta, tb) = (&qa.tokens, &qb.tokens);
-    let mut chosen: Vec<Pair> = Vec::new();
-    let mut free_b: Vec<usize> = (0..tb.len()).collect();
-    let mut left_a: Vec<usize> = Vec::new();
-    for (i, x) in ta.iter().enumerate() {
-        match free_b.iter().position(|&j| tb[j] == *x) {
+/// Reusable buffers of one comparison (kept by the caller across the comparisons of one
+/// look-up, so scoring a candidate allocates nothing).
+#[derive(Default)]
+pub struct Scratch {
+    chosen: Vec<Candidate>,
+    free_b: Vec<usize>,
+    left_a: Vec<usize>,
+    pairs: Vec<Candidate>,
+    is_free_a: Vec<bool>,
+    is_free_b: Vec<bool>,
+    joined: String,
+}
+
+/// `match._align` into `s.chosen`: one-to-one token alignment, equal tokens first, then the best
+/// fuzzy pairs, comparing tokens as `tk` says.
+fn align_into(
+    cfg: &Config,
+    qa: &Name,
+    qb: &Name,
+    person: bool,
+    lenient: bool,
+    s: &mut Scratch,
+    tk: &mut impl Tokens,
+) {
+    let (na, nb) = (qa.tokens.len(), qb.tokens.len());
+    s.chosen.clear();
+    s.free_b.clear();
+    s.free_b.extend(0..nb);
+    s.left_a.clear();
+    for i in 0..na {
+        match s.free_b.iter().position(|&j| tk.same(qa, i, qb, j)) {
             Some(k) => {
-                chosen.push(Pair {
-                    a: vec![i],
-                    b: vec![free_b[k]],
+                s.chosen.push(Candidate {
+                    a_start: i,
+                    a_len: 1,
+                    b_start: s.free_b[k],
+                    b_len: 1,
                     sim: 1.0,
                     how: How::Exact,
                 });
-                free_b.remove(k);
+                s.free_b.remove(k);
             }
-            None => left_a.push(i),
+            None => s.left_a.push(i),
         }
     }
-    if left_a.is_empty() || free_b.is_empty() {
-        return chosen;
+    if s.left_a.is_empty() || s.free_b.is_empty() {
+        return;
     }
-    let mut pairs: Vec<Candidate> = Vec::new();
-    for &i in &left_a {
-        for &j in &free_b {
-            let (sim, how) = token_similarity(cfg, qa, i, qb, j, person, lenient);
+    let Scratch {
+        chosen,
+        free_b,
+        left_a,
+        pairs,
+        is_free_a,
+        is_free_b,
+        joined,
+    } = s;
+    pairs.clear();
+    for &i in left_a.iter() {
+        for &j in free_b.iter() {
+            let (sim, how) = tk.similar(cfg, qa, i, qb, j, Mode { person, lenient });
             if sim > 0.0 {
                 pairs.push(Candidate {
                     a_start: i,
@@ -395,58 +429,43 @@ fn align(cfg: &Config, qa: &Name, qb: &Name, person: bool, lenient: bool) -> Vec
             }
         }
     }
-    let mut is_free_a = vec![false; ta.len()];
-    for &i in &left_a {
+    is_free_a.clear();
+    is_free_a.resize(na, false);
+    for &i in left_a.iter() {
         is_free_a[i] = true;
     }
-    let mut is_free_b = vec![false; tb.len()];
-    for &j in &free_b {
+    is_free_b.clear();
+    is_free_b.resize(nb, false);
+    for &j in free_b.iter() {
         is_free_b[j] = true;
     }
     // Joined tokens: two adjacent tokens on one side written as one word on the other.
-    let mut joined = String::new();
     joined_pairs(
-        cfg,
-        qa,
-        qb,
-        &left_a,
-        &free_b,
-        &is_free_a,
-        &mut pairs,
-        false,
-        lenient,
-        &mut joined,
+        cfg, qa, qb, left_a, free_b, is_free_a, pairs, false, lenient, joined,
     );
     joined_pairs(
-        cfg,
-        qb,
-        qa,
-        &free_b,
-        &left_a,
-        &is_free_b,
-        &mut pairs,
-        true,
-        lenient,
-        &mut joined,
+        cfg, qb, qa, free_b, left_a, is_free_b, pairs, true, lenient, joined,
     );
-    acronym_pairs(cfg, qa, qb, &left_a, &free_b, &is_free_b, &mut pairs, false);
-    acronym_pairs(cfg, qb, qa, &free_b, &left_a, &is_free_a, &mut pairs, true);
+    acronym_pairs(cfg, qa, qb, left_a, free_b, is_free_b, pairs, false);
+    acronym_pairs(cfg, qb, qa, free_b, left_a, is_free_a, pairs, true);
     if pairs.is_empty() {
-        return chosen;
+        return;
     }
     // Best pairs first; among equals, the pair covering more tokens first (a stable sort, as
     // Python's `sort(reverse=True)`, keeps equal pairs in their order).
-    pairs.sort_by(|x, y| {
-        (y.sim, y.a_len + y.b_len)
-            .partial_cmp(&(x.sim, x.a_len + x.b_len))
-            .unwrap_or(std::cmp::Ordering::Equal)
-    });
+    if pairs.len() > 1 {
+        pairs.sort_by(|x, y| {
+            (y.sim, y.a_len + y.b_len)
+                .partial_cmp(&(x.sim, x.a_len + x.b_len))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+    }
     // reuse the free masks as "used" masks: a token not free is already taken
-    let mut used_a = is_free_a;
+    let used_a = is_free_a;
     used_a.iter_mut().for_each(|u| *u = false);
-    let mut used_b = is_free_b;
+    let used_b = is_free_b;
     used_b.iter_mut().for_each(|u| *u = false);
-    for p in &pairs {
+    for p in pairs.iter() {
         let a_range = p.a_start..p.a_start + p.a_len;
         let b_range = p.b_start..p.b_start + p.b_len;
         if used_a[a_range.clone()].iter().any(|&u| u) || used_b[b_range.clone()].iter().any(|&u| u) {
@@ -454,24 +473,23 @@ fn align(cfg: &Config, qa: &Name, qb: &Name, person: bool, lenient: bool) -> Vec
         }
         used_a[a_range].iter_mut().for_each(|u| *u = true);
         used_b[b_range].iter_mut().for_each(|u| *u = true);
-        chosen.push(p.to_pair());
+        chosen.push(*p);
     }
-    chosen
 }
 
-/// `sum(weights[i] for i in indexes)`, left to right.
-fn weight_sum(weights: &[f64], indexes: &[usize]) -> f64 {
+/// `sum(weights[start..start + len])`, left to right.
+fn range_weight(weights: &[f64], start: usize, len: usize) -> f64 {
     let mut total = 0.0;
-    for &i in indexes {
-        total += weights[i];
+    for &w in &weights[start..start + len] {
+        total += w;
     }
     total
 }
 
 /// `match._pair_weight`: the larger side weight of one aligned pair.
-fn pair_weight(qa: &Name, qb: &Name, pair: &Pair) -> f64 {
-    let wa = weight_sum(&qa.weights, &pair.a);
-    let wb = weight_sum(&qb.weights, &pair.b);
+fn pair_weight(qa: &Name, qb: &Name, pair: &Candidate) -> f64 {
+    let wa = range_weight(&qa.weights, pair.a_start, pair.a_len);
+    let wb = range_weight(&qb.weights, pair.b_start, pair.b_len);
     if wb > wa {
         wb
     } else {
@@ -494,14 +512,14 @@ fn own_name_index(cfg: &Config, tokens: &[String]) -> Option<usize> {
 }
 
 /// `match._patronymic_swapped`: `Salman bin Muhammad` vs `Muhammad bin Salman`.
-fn patronymic_swapped(cfg: &Config, qa: &Name, qb: &Name, chosen: &[Pair]) -> bool {
+fn patronymic_swapped(cfg: &Config, qa: &Name, qb: &Name, chosen: &[Candidate]) -> bool {
     let (Some(own_a), Some(own_b)) = (own_name_index(cfg, &qa.tokens), own_name_index(cfg, &qb.tokens))
     else {
         return false;
     };
     for pair in chosen {
-        if pair.a.contains(&own_a) {
-            return !pair.b.contains(&own_b);
+        if (pair.a_start..pair.a_start + pair.a_len).contains(&own_a) {
+            return !(pair.b_start..pair.b_start + pair.b_len).contains(&own_b);
         }
     }
     false
@@ -521,16 +539,61 @@ pub fn same_script_syllables_cap(qa: &Name, qb: &Name) -> f64 {
     sim * sim
 }
 
-/// `match._outcome(qa, qb, kind)`.
-pub fn outcome(cfg: &Config, qa: &Name, qb: &Name, kind: Kind) -> Outcome {
-    if qa.tokens != qb.tokens && (qa.joined == qb.joined || qa.unstripped == qb.unstripped) {
-        return Outcome {
+/// The facts of one comparison besides its pairs (`s.chosen`) and the left tokens.
+struct Facts {
+    score: f64,
+    cov_a: f64,
+    cov_b: f64,
+    joined_equal: bool,
+    conflict: bool,
+    single_token: bool,
+    generic_only: bool,
+    number_mismatch: bool,
+    patronymic_swapped: bool,
+    syllable_cap: f64,
+}
+
+/// How a comparison compares words: `person` (a person's names), `lenient` (across scripts).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mode {
+    pub person: bool,
+    pub lenient: bool,
+}
+
+/// How two tokens of a comparison are compared (a seam for other token representations; `Plain`
+/// compares the strings).
+pub trait Tokens {
+    /// `qa.tokens == qb.tokens` (both whole names).
+    fn all_same(&self, qa: &Name, qb: &Name) -> bool;
+    /// `qa.tokens[i] == qb.tokens[j]`.
+    fn same(&self, qa: &Name, i: usize, qb: &Name, j: usize) -> bool;
+    /// `_token_similarity(qa, i, qb, j, person, lenient)` of two tokens `same` says differ.
+    fn similar(&mut self, cfg: &Config, qa: &Name, i: usize, qb: &Name, j: usize, mode: Mode) -> (f64, How);
+}
+
+/// Tokens compared as strings.
+pub struct Plain;
+
+impl Tokens for Plain {
+    fn all_same(&self, qa: &Name, qb: &Name) -> bool {
+        qa.tokens == qb.tokens
+    }
+    fn same(&self, qa: &Name, i: usize, qb: &Name, j: usize) -> bool {
+        qa.tokens[i] == qb.tokens[j]
+    }
+    fn similar(&mut self, cfg: &Config, qa: &Name, i: usize, qb: &Name, j: usize, mode: Mode) -> (f64, How) {
+        token_similarity(cfg, qa, i, qb, j, mode.person, mode.lenient)
+    }
+}
+
+/// `match._outcome(qa, qb, kind)`, all but the left tokens (read from `s` afterwards).
+fn evaluate(cfg: &Config, qa: &Name, qb: &Name, kind: Kind, s: &mut Scratch, tk: &mut impl Tokens) -> Facts {
+    if !tk.all_same(qa, qb) && (qa.joined == qb.joined || qa.unstripped == qb.unstripped) {
+        s.chosen.clear();
+        return Facts {
             score: cfg.joined_similarity,
-            chosen: Vec::new(),
             cov_a: 0.0,
             cov_b: 0.0,
-            left_a: Vec::new(),
-            left_b: Vec::new(),
             joined_equal: true,
             conflict: false,
             single_token: false,
@@ -542,40 +605,44 @@ pub fn outcome(cfg: &Config, qa: &Name, qb: &Name, kind: Kind) -> Outcome {
     }
     // Romanisation variance only exists across scripts: two Cyrillic names transliterate alike.
     let lenient = qa.transliterated != qb.transliterated;
-    let chosen = align(cfg, qa, qb, kind == Kind::Person, lenient);
+    let person = kind == Kind::Person;
+    align_into(cfg, qa, qb, person, lenient, s, tk);
     let (wa, wb) = (&qa.weights, &qb.weights);
     let mut got_a = 0.0;
     let mut got_b = 0.0;
     let mut distinct = false;
-    let mut used_a = vec![false; qa.tokens.len()];
-    let mut used_b = vec![false; qb.tokens.len()];
-    for pair in &chosen {
-        let pa = weight_sum(wa, &pair.a);
-        let pb = weight_sum(wb, &pair.b);
+    // the free masks of `align` are no longer needed: they become the used masks here
+    let used_a = &mut s.is_free_a;
+    used_a.clear();
+    used_a.resize(qa.tokens.len(), false);
+    let used_b = &mut s.is_free_b;
+    used_b.clear();
+    used_b.resize(qb.tokens.len(), false);
+    for pair in &s.chosen {
+        let pa = range_weight(wa, pair.a_start, pair.a_len);
+        let pb = range_weight(wb, pair.b_start, pair.b_len);
         got_a += pair.sim * pa;
         got_b += pair.sim * pb;
         if pa > cfg.generic_weight || pb > cfg.generic_weight {
             distinct = true;
         }
-        for &i in &pair.a {
-            used_a[i] = true;
-        }
-        for &j in &pair.b {
-            used_b[j] = true;
-        }
+        used_a[pair.a_start..pair.a_start + pair.a_len]
+            .iter_mut()
+            .for_each(|u| *u = true);
+        used_b[pair.b_start..pair.b_start + pair.b_len]
+            .iter_mut()
+            .for_each(|u| *u = true);
     }
     let cov_a = got_a / qa.total_weight;
     let cov_b = got_b / qb.total_weight;
-    let left_a: Vec<usize> = (0..qa.tokens.len()).filter(|&i| !used_a[i]).collect();
-    let left_b: Vec<usize> = (0..qb.tokens.len()).filter(|&j| !used_b[j]).collect();
     let mut score = if qa.total_weight <= qb.total_weight {
         cfg.short_side_weight * cov_a + (1.0 - cfg.short_side_weight) * cov_b
     } else {
         cfg.short_side_weight * cov_b + (1.0 - cfg.short_side_weight) * cov_a
     };
     // A distinctive word on each side without a partner: two different names.
-    let conflict = left_a.iter().any(|&i| wa[i] > cfg.generic_weight)
-        && left_b.iter().any(|&j| wb[j] > cfg.generic_weight);
+    let conflict = (0..qa.tokens.len()).any(|i| !used_a[i] && wa[i] > cfg.generic_weight)
+        && (0..qb.tokens.len()).any(|j| !used_b[j] && wb[j] > cfg.generic_weight);
     if conflict {
         score *= cfg.conflict_factor;
     }
@@ -585,8 +652,8 @@ pub fn outcome(cfg: &Config, qa: &Name, qb: &Name, kind: Kind) -> Outcome {
     if single_token {
         score *= cfg.single_token_factor;
     }
-    if !chosen.is_empty()
-        && chosen
+    if !s.chosen.is_empty()
+        && s.chosen
             .iter()
             .filter(|p| pair_weight(qa, qb, p) > cfg.generic_weight)
             .all(|p| matches!(p.how, How::Acronym | How::Initial))
@@ -601,7 +668,7 @@ pub fn outcome(cfg: &Config, qa: &Name, qb: &Name, kind: Kind) -> Outcome {
     if number_mismatch {
         score *= cfg.number_conflict_factor;
     }
-    let swapped = patronymic_swapped(cfg, qa, qb, &chosen);
+    let swapped = patronymic_swapped(cfg, qa, qb, &s.chosen);
     if swapped {
         score *= cfg.patronymic_swap_factor;
     }
@@ -611,13 +678,10 @@ pub fn outcome(cfg: &Config, qa: &Name, qb: &Name, kind: Kind) -> Outcome {
         syllable_cap = cap;
         score = cap;
     }
-    Outcome {
+    Facts {
         score,
-        chosen,
         cov_a,
         cov_b,
-        left_a,
-        left_b,
         joined_equal: false,
         conflict,
         single_token,
@@ -625,6 +689,58 @@ pub fn outcome(cfg: &Config, qa: &Name, qb: &Name, kind: Kind) -> Outcome {
         number_mismatch,
         patronymic_swapped: swapped,
         syllable_cap,
+    }
+}
+
+/// `match._outcome(qa, qb, kind)`: only its score, with the caller's buffers and token rules.
+pub fn score_with(
+    cfg: &Config,
+    qa: &Name,
+    qb: &Name,
+    kind: Kind,
+    s: &mut Scratch,
+    tk: &mut impl Tokens,
+) -> f64 {
+    evaluate(cfg, qa, qb, kind, s, tk).score
+}
+
+/// `match._outcome(qa, qb, kind)`.
+pub fn outcome(cfg: &Config, qa: &Name, qb: &Name, kind: Kind) -> Outcome {
+    let mut s = Scratch::default();
+    let facts = evaluate(cfg, qa, qb, kind, &mut s, &mut Plain);
+    if facts.joined_equal {
+        return Outcome {
+            score: facts.score,
+            chosen: Vec::new(),
+            cov_a: 0.0,
+            cov_b: 0.0,
+            left_a: Vec::new(),
+            left_b: Vec::new(),
+            joined_equal: true,
+            conflict: false,
+            single_token: false,
+            generic_only: false,
+            number_mismatch: false,
+            patronymic_swapped: false,
+            syllable_cap: 1.0,
+        };
+    }
+    let left_a: Vec<usize> = (0..qa.tokens.len()).filter(|&i| !s.is_free_a[i]).collect();
+    let left_b: Vec<usize> = (0..qb.tokens.len()).filter(|&j| !s.is_free_b[j]).collect();
+    Outcome {
+        score: facts.score,
+        chosen: s.chosen.iter().map(|c| c.to_pair()).collect(),
+        cov_a: facts.cov_a,
+        cov_b: facts.cov_b,
+        left_a,
+        left_b,
+        joined_equal: false,
+        conflict: facts.conflict,
+        single_token: facts.single_token,
+        generic_only: facts.generic_only,
+        number_mismatch: facts.number_mismatch,
+        patronymic_swapped: facts.patronymic_swapped,
+        syllable_cap: facts.syllable_cap,
     }
 }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -108,6 +110,17 @@ def test_normalisation_never_crashes_and_yields_clean_tokens(text: str) -> None:
             assert token.isascii() and token.isalnum() and token == token.lower()
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(categories=["Cs", "Lu", "Ll", "Lo", "Zs", "Po"])))
+def test_lone_surrogates_are_spaces_not_crashes(text: str) -> None:
+    """A broken UTF-16 pair in a payment is no character; it must not crash the screening."""
+    for form in ("person", "organisation", "any"):
+        assert normalise_name(text, form).tokens == normalise_name(  # type: ignore[arg-type]
+            "".join(" " if 0xD800 <= ord(c) <= 0xDFFF else c for c in text), form  # type: ignore[arg-type]
+        ).tokens
+    assert normalise_name("Ivan\ud800 Petrov\udfff").tokens == ("ivan", "petrov")
+
+
 def test_number_words_and_roman_numerals_become_digits() -> None:
     assert normalise_name("Brigade Forty-Four", "organisation").tokens == ("brigade", "44")
     assert normalise_name("1st International Bank", "any").tokens == ("1", "international", "bank")
@@ -169,3 +182,24 @@ def test_patronymics_weigh_less_than_names() -> None:
     assert token_weight("viktorovich") == PATRONYMIC_WEIGHT < 1.0
     assert token_weight("ivanovna") == PATRONYMIC_WEIGHT
     assert token_weight("petrovic") == 1.0  # a Serbian surname, not a patronymic
+
+
+_ASCII_NAME_CHARS = st.sampled_from("abcXYZ019 .,'`&-/()\t")
+
+
+@given(st.text(_ASCII_NAME_CHARS, max_size=30))
+def test_ascii_fast_path_follows_the_general_rules(text: str) -> None:
+    # `normalise_text` turns ASCII text in one byte translation; the rules are the regex ones
+    expected = re.sub(r"[^a-z0-9]+", " ", re.sub(r"[.'`]", "", text.lower().replace("&", " and "))).strip()
+    assert normalise_text(text) == expected
+
+
+def test_normalised_name_compares_by_value() -> None:
+    a, b = normalise_name("Acme Ltd", "organisation"), normalise_name("ACME LTD.", "organisation")
+    assert a != b  # the original spelling differs
+    assert normalise_name("Acme Ltd", "organisation") == a
+    assert hash(normalise_name("Acme Ltd", "organisation")) == hash(a)
+    assert repr(a) == (
+        "NormalisedName(original='Acme Ltd', tokens=('acme',), legal_forms=('llc',), "
+        "removed_prefix=False, transliterated=False, unstripped='acmeltd')"
+    )
