@@ -69,12 +69,13 @@ def build_app(settings: Settings, *, metrics: PaymonMetrics | None = None, follo
 
     `follow` starts the reference follower (the lists and ownership topics) with the app;
     tests of the agent alone pass False and install reference data themselves."""
+    # faust keeps a small state folder per app and creates only its last level
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
     app = faust.App(
         settings.group_id,
         broker=settings.faust_broker(),
         broker_credentials=settings.faust_credentials(),
         store="memory://",
-        # faust keeps a small state folder per app; by default in the working directory
         datadir=str(settings.data_dir / f"{settings.group_id}-data"),
         key_serializer="raw",
         value_serializer="raw",

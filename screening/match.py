@@ -74,6 +74,7 @@ def _single_letters(token: str) -> str:
     """`token` with doubled letters single (`jongg` -> `jong`); memoised per word (hot path)."""
     return _DOUBLED.sub(r"\1", token)
 
+
 # `Oleksandrovych` is the son of an Oleksandr, not a long form of the name.
 _PATRONYMIC_SUFFIXES = (
     "ovich",
@@ -191,7 +192,8 @@ class NameMatch:
 
 
 class PreparedName:
-    """A normalised name with its per-token weights and skeletons, computed once.
+    """A normalised name with its per-token weights, computed once (the Rust port derives the
+    consonant skeletons and doubled-letter forms it needs itself).
 
     Immutable by contract (the attributes are `Final`; mypy rejects assignments). A plain slotted
     class rather than a frozen dataclass, whose `__init__` (one `object.__setattr__` per field)
@@ -199,12 +201,10 @@ class PreparedName:
     """
 
     __slots__ = (
-        "collapsed",
         "distinctive_weight",
         "joined",
         "name",
         "numbers",
-        "skeletons",
         "tokens",
         "total_weight",
         "weights",
@@ -215,8 +215,6 @@ class PreparedName:
         name: NormalisedName,
         tokens: tuple[str, ...],
         weights: tuple[float, ...],
-        skeletons: tuple[str, ...],
-        collapsed: tuple[str, ...],  # each token with doubled letters single
         joined: str,
         total_weight: float,
         distinctive_weight: float,
@@ -225,8 +223,6 @@ class PreparedName:
         self.name: Final = name
         self.tokens: Final = tokens
         self.weights: Final = weights
-        self.skeletons: Final = skeletons
-        self.collapsed: Final = collapsed
         self.joined: Final = joined
         self.total_weight: Final = total_weight
         self.distinctive_weight: Final = distinctive_weight
@@ -237,8 +233,6 @@ class PreparedName:
             self.name,
             self.tokens,
             self.weights,
-            self.skeletons,
-            self.collapsed,
             self.joined,
             self.total_weight,
             self.distinctive_weight,
@@ -257,23 +251,19 @@ class PreparedName:
     def __repr__(self) -> str:
         return (
             f"PreparedName(name={self.name!r}, tokens={self.tokens!r}, weights={self.weights!r}, "
-            f"skeletons={self.skeletons!r}, collapsed={self.collapsed!r}, joined={self.joined!r}, "
+            f"joined={self.joined!r}, "
             f"total_weight={self.total_weight!r}, distinctive_weight={self.distinctive_weight!r}, "
             f"numbers={self.numbers!r})"
         )
 
 
-def prepare(text: str, form: NameForm = "any", *, eager: bool = False) -> PreparedName:
-    """Normalise `text` and precompute what the comparison needs. Never raises on any `str`.
-
-    `eager` also precomputes every token's skeleton and doubled-letter form (worth it for listed
-    names, compared many times; a query computes them only for the few tokens that need them).
-    """
-    return prepare_normalised(normalise_name(text, form), eager=eager)
+def prepare(text: str, form: NameForm = "any") -> PreparedName:
+    """Normalise `text` and precompute what the comparison needs. Never raises on any `str`."""
+    return prepare_normalised(normalise_name(text, form))
 
 
-def prepare_normalised(name: NormalisedName, *, eager: bool = False) -> PreparedName:
-    """Precompute weights (and, when `eager`, skeletons) for an already normalised name."""
+def prepare_normalised(name: NormalisedName) -> PreparedName:
+    """Precompute the token weights and their sums for an already normalised name."""
     tokens = name.tokens
     weights = token_weights(tokens)
     joined = "".join(tokens)
@@ -281,8 +271,6 @@ def prepare_normalised(name: NormalisedName, *, eager: bool = False) -> Prepared
         name,
         tokens,
         weights,
-        tuple([consonant_skeleton(t) for t in tokens]) if eager else (),
-        tuple([_single_letters(t) for t in tokens]) if eager else (),
         joined,
         sum(weights),
         sum([w for w in weights if w > GENERIC_WEIGHT]),

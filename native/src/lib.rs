@@ -236,14 +236,8 @@ impl NativeIndex {
                 .into_iter()
                 .filter_map(|pos| {
                     let compare_as = self.kinds[pos][slot]?;
-                    let score = score::score_with(
-                        &self.cfg,
-                        &name,
-                        &self.names[pos],
-                        compare_as,
-                        &mut scratch,
-                        &mut score::Plain,
-                    );
+                    let score =
+                        score::score_with(&self.cfg, &name, &self.names[pos], compare_as, &mut scratch);
                     (score >= minimum).then_some((pos, score))
                 })
                 .collect()

@@ -370,23 +370,15 @@ pub struct Scratch {
 }
 
 /// `match._align` into `s.chosen`: one-to-one token alignment, equal tokens first, then the best
-/// fuzzy pairs, comparing tokens as `tk` says.
-fn align_into(
-    cfg: &Config,
-    qa: &Name,
-    qb: &Name,
-    person: bool,
-    lenient: bool,
-    s: &mut Scratch,
-    tk: &mut impl Tokens,
-) {
+/// fuzzy pairs.
+fn align_into(cfg: &Config, qa: &Name, qb: &Name, person: bool, lenient: bool, s: &mut Scratch) {
     let (na, nb) = (qa.tokens.len(), qb.tokens.len());
     s.chosen.clear();
     s.free_b.clear();
     s.free_b.extend(0..nb);
     s.left_a.clear();
     for i in 0..na {
-        match s.free_b.iter().position(|&j| tk.same(qa, i, qb, j)) {
+        match s.free_b.iter().position(|&j| qa.tokens[i] == qb.tokens[j]) {
             Some(k) => {
                 s.chosen.push(Candidate {
                     a_start: i,
@@ -416,7 +408,7 @@ fn align_into(
     pairs.clear();
     for &i in left_a.iter() {
         for &j in free_b.iter() {
-            let (sim, how) = tk.similar(cfg, qa, i, qb, j, Mode { person, lenient });
+            let (sim, how) = token_similarity(cfg, qa, i, qb, j, person, lenient);
             if sim > 0.0 {
                 pairs.push(Candidate {
                     a_start: i,
@@ -553,42 +545,9 @@ struct Facts {
     syllable_cap: f64,
 }
 
-/// How a comparison compares words: `person` (a person's names), `lenient` (across scripts).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Mode {
-    pub person: bool,
-    pub lenient: bool,
-}
-
-/// How two tokens of a comparison are compared (a seam for other token representations; `Plain`
-/// compares the strings).
-pub trait Tokens {
-    /// `qa.tokens == qb.tokens` (both whole names).
-    fn all_same(&self, qa: &Name, qb: &Name) -> bool;
-    /// `qa.tokens[i] == qb.tokens[j]`.
-    fn same(&self, qa: &Name, i: usize, qb: &Name, j: usize) -> bool;
-    /// `_token_similarity(qa, i, qb, j, person, lenient)` of two tokens `same` says differ.
-    fn similar(&mut self, cfg: &Config, qa: &Name, i: usize, qb: &Name, j: usize, mode: Mode) -> (f64, How);
-}
-
-/// Tokens compared as strings.
-pub struct Plain;
-
-impl Tokens for Plain {
-    fn all_same(&self, qa: &Name, qb: &Name) -> bool {
-        qa.tokens == qb.tokens
-    }
-    fn same(&self, qa: &Name, i: usize, qb: &Name, j: usize) -> bool {
-        qa.tokens[i] == qb.tokens[j]
-    }
-    fn similar(&mut self, cfg: &Config, qa: &Name, i: usize, qb: &Name, j: usize, mode: Mode) -> (f64, How) {
-        token_similarity(cfg, qa, i, qb, j, mode.person, mode.lenient)
-    }
-}
-
 /// `match._outcome(qa, qb, kind)`, all but the left tokens (read from `s` afterwards).
-fn evaluate(cfg: &Config, qa: &Name, qb: &Name, kind: Kind, s: &mut Scratch, tk: &mut impl Tokens) -> Facts {
-    if !tk.all_same(qa, qb) && (qa.joined == qb.joined || qa.unstripped == qb.unstripped) {
+fn evaluate(cfg: &Config, qa: &Name, qb: &Name, kind: Kind, s: &mut Scratch) -> Facts {
+    if qa.tokens != qb.tokens && (qa.joined == qb.joined || qa.unstripped == qb.unstripped) {
         s.chosen.clear();
         return Facts {
             score: cfg.joined_similarity,
@@ -606,7 +565,7 @@ fn evaluate(cfg: &Config, qa: &Name, qb: &Name, kind: Kind, s: &mut Scratch, tk:
     // Romanisation variance only exists across scripts: two Cyrillic names transliterate alike.
     let lenient = qa.transliterated != qb.transliterated;
     let person = kind == Kind::Person;
-    align_into(cfg, qa, qb, person, lenient, s, tk);
+    align_into(cfg, qa, qb, person, lenient, s);
     let (wa, wb) = (&qa.weights, &qb.weights);
     let mut got_a = 0.0;
     let mut got_b = 0.0;
@@ -693,21 +652,14 @@ fn evaluate(cfg: &Config, qa: &Name, qb: &Name, kind: Kind, s: &mut Scratch, tk:
 }
 
 /// `match._outcome(qa, qb, kind)`: only its score, with the caller's buffers and token rules.
-pub fn score_with(
-    cfg: &Config,
-    qa: &Name,
-    qb: &Name,
-    kind: Kind,
-    s: &mut Scratch,
-    tk: &mut impl Tokens,
-) -> f64 {
-    evaluate(cfg, qa, qb, kind, s, tk).score
+pub fn score_with(cfg: &Config, qa: &Name, qb: &Name, kind: Kind, s: &mut Scratch) -> f64 {
+    evaluate(cfg, qa, qb, kind, s).score
 }
 
 /// `match._outcome(qa, qb, kind)`.
 pub fn outcome(cfg: &Config, qa: &Name, qb: &Name, kind: Kind) -> Outcome {
     let mut s = Scratch::default();
-    let facts = evaluate(cfg, qa, qb, kind, &mut s, &mut Plain);
+    let facts = evaluate(cfg, qa, qb, kind, &mut s);
     if facts.joined_equal {
         return Outcome {
             score: facts.score,

@@ -106,8 +106,8 @@ def test_masked_bound_is_never_below_the_score(
 ) -> None:
     if typo:
         tokens = [_typo(tokens[0], at), *tokens[1:]]
-    window = prepare(" ".join(tokens), "any", eager=True)
-    listed = prepare(listed_text, "person" if kind == "person" else "any", eager=True)
+    window = prepare(" ".join(tokens), "any")
+    listed = prepare(listed_text, "person" if kind == "person" else "any")
     masks = [partner_mask(t, listed, kind == "person") for t in window.tokens]
     bound = masked_score_bound(window, masks, listed)
     assert bound + ROUNDING >= score_prepared(window, listed, kind)  # type: ignore[arg-type]
@@ -122,11 +122,11 @@ def test_window_bound_is_never_below_the_masked_bound(
     every word of the text (`elsewhere` stands for the other windows), never undercuts the
     exact bound of the window alone, hence never the score."""
     person = kind == "person"
-    window = prepare(" ".join(tokens), "any", eager=True)
-    listed = prepare(listed_text, "person" if person else "any", eager=True)
+    window = prepare(" ".join(tokens), "any")
+    listed = prepare(listed_text, "person" if person else "any")
     masks = [partner_mask(t, listed, person) for t in window.tokens]
     covered = 0
-    for t in [*window.tokens, *prepare(" ".join(elsewhere), "any", eager=True).tokens]:
+    for t in [*window.tokens, *prepare(" ".join(elsewhere), "any").tokens]:
         covered |= partner_mask(t, listed, person)
     coverage = listed_coverage(listed, covered)
     bound = window_score_bound(window, masks, listed, coverage, acronym_letters(listed))
@@ -139,14 +139,14 @@ def test_window_bound_is_never_below_the_masked_bound(
 def test_inert_numbers_are_interchangeable(tokens: list[str], listed_text: str, one: int, other: int) -> None:
     """Two numbers longer than `inert_number_length` pair with nothing and leave both bounds
     unchanged when swapped (what lets the scan memo stand a placeholder for them)."""
-    listed = prepare(listed_text, eager=True)
+    listed = prepare(listed_text)
     inert = inert_number_length(listed)
     first, second = str(one), str(other)
     if not (len(first) > inert and len(second) > inert):
         return
     bounds = []
     for number in (first, second):
-        window = prepare(" ".join([*tokens, number]), "any", eager=True)
+        window = prepare(" ".join([*tokens, number]), "any")
         masks = [partner_mask(t, listed, False) for t in window.tokens]
         assert masks[window.tokens.index(number)] == 0
         covered = 0
@@ -164,15 +164,15 @@ def test_inert_numbers_are_interchangeable(tokens: list[str], listed_text: str, 
 
 def test_inert_number_length_needs_a_name_of_letters() -> None:
     """A name with digits or in another script has no inert numbers; a name of letters does."""
-    assert inert_number_length(prepare("FUND 2023", eager=True)) == float("inf")
-    assert inert_number_length(prepare("Мохаммед Хуссейн", eager=True)) == float("inf")
-    assert inert_number_length(prepare("SPACE PARTY", eager=True)) < 6
+    assert inert_number_length(prepare("FUND 2023")) == float("inf")
+    assert inert_number_length(prepare("Мохаммед Хуссейн")) == float("inf")
+    assert inert_number_length(prepare("SPACE PARTY")) < 6
 
 
 def test_masked_bound_rejects_a_window_sharing_one_common_word() -> None:
     """The point of the bound: `spare parts` vs `SPACE PARTY` is hopeless without an alignment."""
-    window = prepare("invoice 123456 spare parts", eager=True)
-    listed = prepare("SPACE COMMUNICATIONS", eager=True)
+    window = prepare("invoice 123456 spare parts")
+    listed = prepare("SPACE COMMUNICATIONS")
     masks = [partner_mask(t, listed, False) for t in window.tokens]
     assert masked_score_bound(window, masks, listed) < 0.7
     assert masks[1] == 0  # a number pairs with no word
@@ -183,8 +183,8 @@ def test_masked_bound_rejects_a_window_sharing_one_common_word() -> None:
 def test_compare_reaching_agrees_with_compare(
     tokens: list[str], listed_text: str, kind: str, threshold: float
 ) -> None:
-    query = prepare(" ".join(tokens), "any", eager=True)
-    listed = prepare(listed_text, "any", eager=True)
+    query = prepare(" ".join(tokens), "any")
+    listed = prepare(listed_text, "any")
     got = compare_prepared_reaching(query, listed, kind, threshold)  # type: ignore[arg-type]
     if score_prepared(query, listed, kind) >= threshold:  # type: ignore[arg-type]
         assert got == compare_prepared(query, listed, kind)  # type: ignore[arg-type]
@@ -204,7 +204,7 @@ def index() -> ListIndex:
 
 def _exhaustive(index: ListIndex, query: str, kind: str) -> list[tuple[str, float]]:
     """Every listed name scored, no retrieval and no bound: what the index must agree with."""
-    prepared = prepare(query, kind, eager=True)  # type: ignore[arg-type]
+    prepared = prepare(query, kind)  # type: ignore[arg-type]
     everything = range(len(index._names))
     compared = index._compared(prepared, everything, kind, 0.7)  # type: ignore[arg-type]
     found = index._ranked(prepared, compared, None, None, 0.7, 50)

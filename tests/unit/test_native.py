@@ -43,7 +43,7 @@ def _typo(word: str, rng: random.Random) -> str:
 
 
 def _assert_same_outcome(a: str, b: str, kind: str) -> None:
-    qa, qb = prepare(a, kind, eager=True), prepare(b, kind, eager=True)  # type: ignore[arg-type]
+    qa, qb = prepare(a, kind), prepare(b, kind)  # type: ignore[arg-type]
     if not qa.tokens or not qb.tokens:
         return
     native = new_native_index([])
@@ -114,7 +114,7 @@ def _assert_same_matches(entries: list[ListEntry], queries: list[str]) -> None:
     assert native.native and not python.native
     for query in queries:
         for kind in KINDS:
-            prepared = prepare(query, kind, eager=True)  # type: ignore[arg-type]
+            prepared = prepare(query, kind)  # type: ignore[arg-type]
             if prepared.tokens:
                 want = python._candidates(prepared, DEFAULT_THRESHOLD, MAX_CANDIDATES)
                 handle = native._native.query(*name_parts(prepared.name))  # type: ignore[union-attr]
