@@ -19,6 +19,12 @@ windows cost a few look-ups; a listed name whose every window failed the cheaper
 remembered with those windows (numbers inert against it as placeholders) and skipped when a later
 text brings the same windows.
 
+Native path: when the Rust extension is built (`screening.native`), `match_name` hands the
+normalised query to `NativeIndex.lookup`, a port of `_candidates` and of the comparison; only
+the hits come back to Python, which explains and qualifies them. The Python code here stays the
+reference (same results, checked by tests/unit/test_native.py) and serves `PAYMON_NATIVE=0`;
+free-text scanning (`scan_text`) runs in Python.
+
 Indexes are immutable: `updated()` returns a new index (reusing the normalisation of unchanged
 entries) and leaves the old one untouched, so workers can swap atomically.
 """
@@ -79,6 +85,9 @@ from screening.native import (
     new_native_index,
 )
 
+if TYPE_CHECKING:
+    from screening._native import NativeIndex, NativeName
+
 __all__ = ["ListIndex", "normalise_identifier"]
 
 # Words shorter than this get no typo neighbourhood (two letters: an edit is another word).
@@ -136,9 +145,6 @@ SCORE_ROUNDING = 5e-5
 # Stands for any number inert against a listed name in the memo of hopeless windows (no token
 # of a normalised name holds a NUL).
 INERT_NUMBER = "\x00"
-if TYPE_CHECKING:
-    from screening._native import NativeIndex, NativeName
-
 _ID_STRIP = re.compile(r"[\s\-./]+")
 
 
