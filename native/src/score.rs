@@ -832,9 +832,10 @@ mod tests {
         let out = compare("abc defg", "abcdefx", Kind::Organisation);
         assert_eq!(hows(&out), vec![(vec![0, 1], vec![0], "joined")]);
         assert_eq!(out.chosen[0].sim, 1.0 - 1.0 / 7.0);
-        assert_eq!(out.score, 0.7285714285714286); // Python's `_outcome` (single token factor)
-                                                   // 1 edit in 5 is a similarity of exactly 0.8, which rapidfuzz's single precision cutoff
-                                                   // (0.8f32 > 0.8) rejects
+        // Python's `_outcome` (single token factor)
+        assert_eq!(out.score, 0.7285714285714286);
+        // 1 edit in 5 is a similarity of exactly 0.8, which rapidfuzz's single precision cutoff
+        // (0.8f32 > 0.8) rejects
         let out = compare("ab cde", "abcdx", Kind::Organisation);
         assert!(out.chosen.is_empty());
         assert_eq!(out.score, 0.0);
