@@ -800,7 +800,8 @@ class ListIndex:
     ) -> list[NameMatch]:
         """Listed names hidden in free text (remittance information), best first, one per entry.
 
-        Only windows of the text around a rare listed token are compared; a name with a single
+        Only windows of the text around a rare listed token (or two adjacent words that stand side
+        by side in few listed names) are compared; a name with a single
         distinctive token needs that exact word (at least `SCAN_MIN_SINGLE_TOKEN_LENGTH` letters);
         generic words alone never hit. At most `limit` results.
         """
@@ -808,6 +809,7 @@ class ListIndex:
         if not words or limit <= 0:
             return []
         anchors: dict[int, list[int]] = {}  # listed name position -> text positions of rare words
+        rarity: dict[int, float] = {}  # listed name position -> summed rarity x similarity
         for at, word in enumerate(words):
             if len(word) < 3 or word.isdigit() or token_weight(word) <= GENERIC_WEIGHT:
                 continue
@@ -818,14 +820,30 @@ class ListIndex:
                 plist = self._postings[v]
                 if len(plist) > SCAN_MAX_POSTINGS or (sim < 1.0 and len(word) < 5):
                     continue  # a common word (`ocean`, `star`) anchors nothing in free text
+                evidence = self._idf[v] * sim
                 for pos in plist:
                     anchors.setdefault(pos, []).append(at)
-        # Names anchored by the most distinct text words first; only the best few are compared.
+                    rarity[pos] = rarity.get(pos, 0.0) + evidence
+        # Two adjacent words that stand side by side in few listed names anchor those names even
+        # when each word alone is common (`Chang An Shipping`: `chang` is in hundreds of names).
+        for at, (a, b) in enumerate(itertools.pairwise(words)):
+            if a.isdigit() or b.isdigit() or max(token_weight(a), token_weight(b)) <= GENERIC_WEIGHT:
+                continue
+            plist = self._joined.get(a + b)
+            if plist is None or len(plist) > SCAN_MAX_POSTINGS:
+                continue
+            evidence = idf_unknown(len(self._names))
+            for pos in plist:
+                anchors.setdefault(pos, []).extend((at, at + 1))
+                rarity[pos] = rarity.get(pos, 0.0) + evidence
+        # Names anchored by the most distinct text words first, then by the rarest evidence (a
+        # rare exact word before a common word's typo variants), then the shortest; only the
+        # best few are compared.
         names = self._names
         ranked = heapq.nlargest(
             MAX_SCAN_CANDIDATES,
             anchors,
-            key=lambda pos: (len(set(anchors[pos])), -names[pos].bound.total),
+            key=lambda pos: (len(set(anchors[pos])), rarity[pos], -names[pos].bound.total),
         )
         windows: _TextWindows = {}
         best: dict[str, NameMatch] = {}

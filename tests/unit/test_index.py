@@ -217,3 +217,40 @@ def test_sharing_only_common_words_with_a_longer_name_is_not_enough() -> None:
 def test_scan_text_windows_never_drop_a_conflicting_word() -> None:
     listed = ListIndex.build([person("test:k", "KIM, Jung Jong"), person("test:u", "KIM, Jong Un")])
     assert ids(listed.scan_text("transfer to kim jong un")) == ["test:u"]
+
+
+def _filler_words(count: int, seed: str) -> list[str]:
+    """`count` distinct invented words, far from each other and from the test names."""
+    letters = "bdfgklmnprstvz"
+    return [f"{seed}{letters[i // 14 % 14]}{letters[i % 14]}o{letters[(i * 5) % 14]}" for i in range(count)]
+
+
+def test_scan_text_anchors_on_two_common_words_side_by_side() -> None:
+    """`chang` and `an` are each in too many names (or too short) to anchor a free-text match,
+    but side by side they are in one listed name only: that pair anchors it."""
+    entries = [ListEntry("t:target", "test", EntryType.ORGANISATION, "CHANG AN SHIPPING & TECHNOLOGY")]
+    entries += [
+        ListEntry(f"t:chang{n}", "test", EntryType.PERSON, f"CHANG {word}")
+        for n, word in enumerate(_filler_words(45, "q"))
+    ]
+    index = ListIndex.build(entries)
+    hits = index.scan_text("Payment on behalf of CHANG AN SHIPPING & TECHNOLOGY ref 6508")
+    assert [m.entry.entry_id for m in hits] == ["t:target"]
+
+
+def test_scan_text_compares_names_with_rare_exact_words_first() -> None:
+    """Only `MAX_SCAN_CANDIDATES` anchored names are compared. A name anchored by a rare word
+    spelt exactly must come before names anchored by typo variants of a commoner text word,
+    even when those are shorter and come first in the text."""
+    entries = [ListEntry("t:target", "test", EntryType.PERSON, "ZORKAN ALTAMIRANO")]
+    entries += [  # `altamirano` in too many names to anchor anything
+        ListEntry(f"t:alt{n}", "test", EntryType.PERSON, f"ALTAMIRANO {word}")
+        for n, word in enumerate(_filler_words(45, "x"))
+    ]
+    entries += [  # `karimova`, one letter from the text's `karimov`, in 30 short names
+        ListEntry(f"t:kar{n}", "test", EntryType.PERSON, f"KARIMOVA {word}")
+        for n, word in enumerate(_filler_words(30, "y"))
+    ]
+    index = ListIndex.build(entries)
+    hits = index.scan_text("transfer karimov zorkan altamirano ref 77")
+    assert "t:target" in [m.entry.entry_id for m in hits]
