@@ -238,6 +238,8 @@ class ListIndex:
 
     __slots__ = (
         "_bic8",
+        "_by_joined",
+        "_by_unstripped",
         "_deletes",
         "_entries",
         "_hopeless",
@@ -279,6 +281,14 @@ class ListIndex:
         # Single tokens and joined adjacent pairs are kept apart so a name is never counted
         # twice for the same words (`natalya valeryevna` and `natalyavaleryevna`).
         self._postings: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in postings.items()}
+        by_joined: dict[str, list[int]] = {}
+        by_unstripped: dict[str, list[int]] = {}
+        for pos, item in enumerate(listed):
+            by_joined.setdefault(item.prepared.joined, []).append(pos)
+            by_unstripped.setdefault(item.prepared.name.unstripped, []).append(pos)
+        # names by their letters alone (tokens joined; every letter and digit, legal forms too)
+        self._by_joined = {k: tuple(v) for k, v in by_joined.items()}
+        self._by_unstripped = {k: tuple(v) for k, v in by_unstripped.items()}
         self._joined: dict[str, tuple[int, ...]] = {
             k: tuple(v) for k, v in joined.items() if len(v) <= MAX_JOINED_POSTINGS
         }
@@ -519,9 +529,9 @@ class ListIndex:
         return words, lengths
 
     def _candidates(self, query: PreparedName, threshold: float, limit: int) -> list[int]:
-        """Positions of listed names that share words with the query and could still reach
-        `threshold` (an optimistic bound of the comparison, see `_Bound.could_reach`), most shared
-        rarity first, at most `limit`.
+        """Positions of listed names with the query's letters (ascending), then of those that
+        share words with the query and could still reach `threshold` (an optimistic bound of the
+        comparison, see `_Bound.could_reach`), most shared rarity first; at most `limit`.
 
         Words are visited rarest first; they open new candidates until `CANDIDATE_BUDGET` postings
         have been read, after which commoner words (`mohammad`, `ivanovich`) only add evidence to
@@ -574,10 +584,16 @@ class ListIndex:
                     held[1] += sim
                     held[2] += 1.0
 
-        if not acc:
-            return []
+        # Listed names with the query's very letters come first, however common their words:
+        # `YU CHOL U` loses `yu` to the legal forms as a name of unknown kind, and `chol` alone is
+        # in too many names for this one to rank among them.
+        joined, unstripped = query.joined, query.name.unstripped
+        out = sorted(set(self._by_joined.get(joined, ())) | set(self._by_unstripped.get(unstripped, ())))
+        del out[limit:]
+        if not acc or len(out) >= limit:
+            return out
+        same_letters = set(out)
         ranked = heapq.nlargest(MAX_BOUND_CHECKS, acc, key=lambda pos: acc[pos][0])
-        out: list[int] = []
         bound = _Bound.of(query)
         keys_n = len(lengths)
         # Looked-up words a typo of two or more edits could hide from retrieval, best first. A
@@ -588,8 +604,9 @@ class ListIndex:
         else:
             hidden = sorted((_hidden_typo_similarity(n) for n in lengths), reverse=True)
             hidden_max = MAX_HIDDEN_TYPOS
-        joined, unstripped = query.joined, query.name.unstripped
         for pos in ranked:
+            if pos in same_letters:
+                continue
             listed = names[pos].prepared
             held = acc[pos]
             if (
@@ -829,11 +846,11 @@ class ListIndex:
         for at, (a, b) in enumerate(itertools.pairwise(words)):
             if a.isdigit() or b.isdigit() or max(token_weight(a), token_weight(b)) <= GENERIC_WEIGHT:
                 continue
-            plist = self._joined.get(a + b)
-            if plist is None or len(plist) > SCAN_MAX_POSTINGS:
+            pair_hits = self._joined.get(a + b)
+            if pair_hits is None or len(pair_hits) > SCAN_MAX_POSTINGS:
                 continue
             evidence = idf_unknown(len(self._names))
-            for pos in plist:
+            for pos in pair_hits:
                 anchors.setdefault(pos, []).extend((at, at + 1))
                 rarity[pos] = rarity.get(pos, 0.0) + evidence
         # Names anchored by the most distinct text words first, then by the rarest evidence (a

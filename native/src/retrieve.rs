@@ -330,6 +330,8 @@ pub struct Retrieval {
     token_joined: Vec<u32>,                   // by token id: `make_word`'s joined pair (NONE: none)
     listed: Vec<Listed>,                      // by position
     tie: Vec<f64>,                            // by position: `TIE_BREAK * bound.total`
+    by_joined: FxHashMap<Box<str>, Vec<u32>>, // `_by_joined`: joined tokens -> positions, ascending
+    by_unstripped: FxHashMap<Box<str>, Vec<u32>>, // `_by_unstripped`: every letter -> positions
 }
 
 const ACC: usize = 0;
@@ -497,7 +499,22 @@ impl Retrieval {
             token_joined: Vec::new(),
             listed: names.iter().map(|name| Listed::of(cfg, name)).collect(),
             tie: Vec::new(),
+            by_joined: FxHashMap::default(),
+            by_unstripped: FxHashMap::default(),
         };
+        for (pos, name) in names.iter().enumerate() {
+            let pos = pos as u32;
+            retrieval
+                .by_joined
+                .entry(Box::from(name.joined.as_str()))
+                .or_default()
+                .push(pos);
+            retrieval
+                .by_unstripped
+                .entry(Box::from(name.unstripped.as_str()))
+                .or_default()
+                .push(pos);
+        }
         retrieval.tie = retrieval
             .listed
             .iter()
@@ -853,9 +870,22 @@ impl Retrieval {
         for &(pos, _) in acc.iter() {
             slots[pos as usize][ACC] = 0;
         }
-        if acc.is_empty() {
-            return Vec::new();
+        // Listed names with the query's very letters come first (`ListIndex._candidates`).
+        let mut out: Vec<usize> = self
+            .by_joined
+            .get(query.joined.as_str())
+            .into_iter()
+            .chain(self.by_unstripped.get(query.unstripped.as_str()))
+            .flatten()
+            .map(|&pos| pos as usize)
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out.truncate(limit);
+        if acc.is_empty() || out.len() >= limit {
+            return out;
         }
+        let same_letters = out.len();
         let ranked = top_by_score(acc, cfg.max_bound_checks);
         let bound = Bound::of(cfg, query);
         let keys_n = lengths.len();
@@ -867,10 +897,12 @@ impl Retrieval {
             (hidden, cfg.max_hidden_typos)
         };
         let q = Listed::of(cfg, query);
-        let mut out = Vec::new();
         for i in ranked {
             let (pos, held) = acc[i];
             let pos = pos as usize;
+            if out[..same_letters].contains(&pos) {
+                continue;
+            }
             let listed = &self.listed[pos];
             if (listed.joined == q.joined && names[pos].joined == query.joined)
                 || (listed.unstripped == q.unstripped && names[pos].unstripped == query.unstripped)

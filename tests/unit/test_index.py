@@ -254,3 +254,17 @@ def test_scan_text_compares_names_with_rare_exact_words_first() -> None:
     index = ListIndex.build(entries)
     hits = index.scan_text("transfer karimov zorkan altamirano ref 77")
     assert "t:target" in [m.entry.entry_id for m in hits]
+
+
+@pytest.mark.parametrize("native", [True, False])
+def test_a_name_given_letter_for_letter_is_always_a_candidate(native: bool) -> None:
+    """`YU CHOL U` as a name of unknown kind loses `yu` to the legal forms (rigour reads it as
+    one), `u` is too short to look up and `chol` is in too many names for this one to rank among
+    them: retrieval must still find the listed name with the very same letters."""
+    entries = [ListEntry("t:target", "test", EntryType.PERSON, "YU CHOL U")]
+    entries += [
+        ListEntry(f"t:chol{n}", "test", EntryType.PERSON, f"CHOL {word}")
+        for n, word in enumerate(_filler_words(80, "w"))
+    ]
+    index = ListIndex.build(entries, native=native)
+    assert [m.entry.entry_id for m in index.match_name("YU CHOL U")] == ["t:target"]
