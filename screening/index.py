@@ -158,6 +158,8 @@ def _form_for(entry_type: EntryType) -> NameForm:
         return "person"
     if entry_type is EntryType.ORGANISATION:
         return "organisation"
+    if entry_type in (EntryType.VESSEL, EntryType.AIRCRAFT):
+        return "object"
     return "any"
 
 
@@ -844,7 +846,8 @@ class ListIndex:
         # Two adjacent words that stand side by side in few listed names anchor those names even
         # when each word alone is common (`Chang An Shipping`: `chang` is in hundreds of names).
         for at, (a, b) in enumerate(itertools.pairwise(words)):
-            if a.isdigit() or b.isdigit() or max(token_weight(a), token_weight(b)) <= GENERIC_WEIGHT:
+            # (one may be a number: `EK-30064` is a registration)
+            if max(token_weight(a), token_weight(b)) <= GENERIC_WEIGHT:
                 continue
             pair_hits = self._joined.get(a + b)
             if pair_hits is None or len(pair_hits) > SCAN_MAX_POSTINGS:

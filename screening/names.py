@@ -15,7 +15,7 @@ import unicodedata
 from typing import Final, Literal
 
 from rigour._core import extract_org_types as _extract_org_types
-from rigour._core import org_name_prefixes_list, person_name_prefixes_list
+from rigour._core import obj_name_prefixes_list, org_name_prefixes_list, person_name_prefixes_list
 from rigour._core import remove_org_types as _remove_org_types
 from rigour.text import ascii_text
 from rigour.text.normalize import Cleanup, Normalize
@@ -40,8 +40,10 @@ __all__ = [
 
 # How a name is normalised: people keep every token (a person may be called `Sa` or `Ao`);
 # organisations lose their legal form; `any` is treated like an organisation because a legal-form
-# token in a person name is rare while in a company name it is the rule.
-NameForm = Literal["person", "organisation", "any"]
+# token in a person name is rare while in a company name it is the rule; objects (vessels,
+# aircraft) keep every token too (`EP-VIP` is an Iranian registration, not a public enterprise)
+# and lose only a vessel prefix (`M/V`, `MT`).
+NameForm = Literal["person", "organisation", "any", "object"]
 
 # Words that form a compound personal name with the word before them and are often written fused
 # to it: Arabic `Allah`/`al-Din` (`Hamidullah`, `Shamsuddin`), Persian `zadeh` (son of),
@@ -625,7 +627,7 @@ def normalise_name(text: str, form: NameForm = "any") -> NormalisedName:
     legal: tuple[str, ...] = ()
     removed_prefix = False
     tokens = flat.split()
-    if form != "person" and flat:
+    if form in ("organisation", "any") and flat:
         # Legal forms are found in the original script first (`ООО`, `beschränkter`), then in
         # the transliterated, punctuation-free form (`L.L.C.` -> `llc`). (`_legal_forms`, inlined.)
         folded = text.casefold()
@@ -656,8 +658,9 @@ def normalise_name(text: str, form: NameForm = "any") -> NormalisedName:
                     tokens = words
                     legal = tuple(sorted({t for _, t in found_original} | {t for _, t in found_flat}))
     # (no prefix can go unless one starts with the first word: the common case skips the look-ups)
-    if len(tokens) > 1 and tokens[0] in (_ORG_FIRST if form == "organisation" else _PERSON_FIRST):
-        without = _strip_prefixes(tokens, _ORG_PREFIXES if form == "organisation" else _PERSON_PREFIXES)
+    prefixes, first_words = _PREFIXES[form]
+    if len(tokens) > 1 and tokens[0] in first_words:
+        without = _strip_prefixes(tokens, prefixes)
         removed_prefix = len(without) != len(tokens)
         tokens = without
     if form != "person":
@@ -718,3 +721,11 @@ _PERSON_PREFIXES = _prefix_table(person_name_prefixes_list() + org_name_prefixes
 _ORG_PREFIXES = _prefix_table(org_name_prefixes_list())
 _PERSON_FIRST = _first_words(_PERSON_PREFIXES)
 _ORG_FIRST = _first_words(_ORG_PREFIXES)
+_OBJECT_PREFIXES = _prefix_table(obj_name_prefixes_list())
+# Each form's leading words to strip and the first words of those (a cheap test before the lookup).
+_PREFIXES: dict[str, tuple[frozenset[tuple[str, ...]], frozenset[str]]] = {
+    "person": (_PERSON_PREFIXES, _PERSON_FIRST),
+    "any": (_PERSON_PREFIXES, _PERSON_FIRST),
+    "organisation": (_ORG_PREFIXES, _ORG_FIRST),
+    "object": (_OBJECT_PREFIXES, _first_words(_OBJECT_PREFIXES)),
+}

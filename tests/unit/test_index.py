@@ -268,3 +268,20 @@ def test_a_name_given_letter_for_letter_is_always_a_candidate(native: bool) -> N
     ]
     index = ListIndex.build(entries, native=native)
     assert [m.entry.entry_id for m in index.match_name("YU CHOL U")] == ["t:target"]
+
+
+@pytest.mark.parametrize("native", [True, False])
+def test_aircraft_registrations_are_found_in_names_and_free_text(native: bool) -> None:
+    """Registrations keep every part (`EP` is Iran's prefix, not a legal form), so they are
+    found as a party name and in remittance text, numbers included; a lone `VIP` is not one."""
+    entries = [
+        ListEntry("t:vip", "test", EntryType.AIRCRAFT, "EP-VIP"),
+        ListEntry("t:ek", "test", EntryType.AIRCRAFT, "EK-30064"),
+        ListEntry("t:ship", "test", EntryType.VESSEL, "M/V SEA STAR"),
+    ]
+    index = ListIndex.build(entries, native=native)
+    assert [m.entry.entry_id for m in index.match_name("EP-VIP")] == ["t:vip"]
+    assert [m.entry.entry_id for m in index.scan_text("on behalf of EP-VIP ref 1743")] == ["t:vip"]
+    assert [m.entry.entry_id for m in index.scan_text("charter EK-30064 ref 9761")] == ["t:ek"]
+    assert [m.entry.entry_id for m in index.match_name("Sea Star")] == ["t:ship"]
+    assert index.match_name("VIP") == []

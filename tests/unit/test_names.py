@@ -203,3 +203,10 @@ def test_normalised_name_compares_by_value() -> None:
         "NormalisedName(original='Acme Ltd', tokens=('acme',), legal_forms=('llc',), "
         "removed_prefix=False, transliterated=False, unstripped='acmeltd')"
     )
+
+
+def test_objects_keep_their_registration_and_lose_only_a_vessel_prefix() -> None:
+    assert normalise_name("EP-VIP", "object").tokens == ("ep", "vip")
+    assert normalise_name("EP-VIP", "organisation").tokens == ("vip",)  # rigour: a legal form
+    assert normalise_name("M/V SEA STAR", "object").tokens == ("sea", "star")
+    assert normalise_name("SEA STAR SHIPPING LLC", "object").tokens == ("sea", "star", "shipping", "llc")
