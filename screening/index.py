@@ -686,13 +686,32 @@ class ListIndex:
         threshold: float,
     ) -> Iterable[tuple[int, Comparison]]:
         """`_compared` for the names a native look-up scored (`NativeIndex.lookup`)."""
-        native = cast("NativeIndex", self._native)
         for pos, _ in scored:
-            item = self._names[pos]
-            out = native.facts(query, pos, _compare_kind(kind, item.entry_type))
-            comparison = comparison_reaching(prepared, item.prepared, out, threshold)
+            comparison = self._explained_one(prepared, query, pos, kind, threshold)
             if comparison is not None:
                 yield pos, comparison
+
+    def _explained_one(
+        self, prepared: PreparedName, query: NativeName, pos: int, kind: PartyKind, threshold: float
+    ) -> Comparison | None:
+        """The explained comparison of the query with listed name `pos` (from the native facts of
+        it), or None below the threshold."""
+        item = self._names[pos]
+        out = cast("NativeIndex", self._native).facts(query, pos, _compare_kind(kind, item.entry_type))
+        return comparison_reaching(prepared, item.prepared, out, threshold)
+
+    def _qualified(
+        self,
+        prepared: PreparedName,
+        item: _Listed,
+        comparison: Comparison,
+        country: str | None,
+        birth_date: str | None,
+        threshold: float,
+    ) -> NameMatch | None:
+        """The hit a comparison makes once list-wide rarity and the entry's qualifiers apply."""
+        comparison = self._common_words_only(prepared, item, comparison)
+        return self._qualify(comparison, item, country, birth_date, threshold)
 
     def _ranked(
         self,
@@ -707,8 +726,7 @@ class ListIndex:
         best: dict[str, NameMatch] = {}
         for pos, comparison in compared:
             item = self._names[pos]
-            comparison = self._common_words_only(prepared, item, comparison)
-            match = self._qualify(comparison, item, country, birth_date, threshold)
+            match = self._qualified(prepared, item, comparison, country, birth_date, threshold)
             if match is not None:
                 held = best.get(item.entry_id)
                 if held is None or match.score > held.score:
@@ -735,7 +753,6 @@ class ListIndex:
         Names are visited best rounded score first; ties keep candidate order. Same result as
         `_ranked(prepared, self._explained(...), country, None, threshold, limit)`.
         """
-        native = cast("NativeIndex", self._native)
         rounded = [min(1.0, max(0.0, round(score, 4))) for _, score in scored]
         best: dict[str, tuple[int, NameMatch]] = {}
         for order in sorted(range(len(scored)), key=lambda k: -rounded[k]):
@@ -748,12 +765,10 @@ class ListIndex:
                 rounded[order] < held[1].score or (rounded[order] == held[1].score and order > held[0])
             ):
                 continue
-            out = native.facts(query, pos, _compare_kind(kind, item.entry_type))
-            comparison = comparison_reaching(prepared, item.prepared, out, threshold)
+            comparison = self._explained_one(prepared, query, pos, kind, threshold)
             if comparison is None:
                 continue
-            comparison = self._common_words_only(prepared, item, comparison)
-            match = self._qualify(comparison, item, country, None, threshold)
+            match = self._qualified(prepared, item, comparison, country, None, threshold)
             if match is None:
                 continue
             if (
