@@ -46,9 +46,6 @@ from screening.match import (
     CONFLICT_FACTOR,
     DEFAULT_THRESHOLD,
     MIN_PAIR_SIMILARITY,
-    NUMBER_CONFLICT_FACTOR,
-    SHORT_SIDE_WEIGHT,
-    SINGLE_TOKEN_FACTOR,
     SKELETON_DISCOUNT,
     WEAK_ALIAS_MIN_SCORE,
     Comparison,
@@ -57,11 +54,13 @@ from screening.match import (
     PreparedName,
     acronym_letters,
     apply_qualifiers,
+    combined_coverage,
     compare_prepared,
     compare_prepared_reaching,
     inert_number_length,
     listed_coverage,
     masked_score_bound,
+    name_factors,
     partner_mask,
     prepare,
     prepare_normalised,
@@ -1079,21 +1078,12 @@ class _Bound:
 
         cov_q = min(1.0, (hit_sim + q_extra) / self.total)
         cov_l = min(1.0, (hit_sim + l_extra) / listed.total)
-        if self.total <= listed.total:
-            bound = SHORT_SIDE_WEIGHT * cov_q + (1 - SHORT_SIDE_WEIGHT) * cov_l
-        else:
-            bound = SHORT_SIDE_WEIGHT * cov_l + (1 - SHORT_SIDE_WEIGHT) * cov_q
+        bound = combined_coverage(self.total, listed.total, cov_q, cov_l)
         if left_q > typo_pairs and left_l > typo_pairs:
             bound *= CONFLICT_FACTOR  # a distinctive token on each side has no partner
         # The comparison's factors that depend on the two names alone, not on the alignment,
         # apply exactly as `match._outcome` applies them (every later step only lowers a score).
-        if (
-            min(self.distinctive_w, listed.distinctive_w) <= 1.0
-            and max(self.distinctive_w, listed.distinctive_w) >= 2.0
-        ):
-            bound *= SINGLE_TOKEN_FACTOR
-        if self.numbers != listed.numbers:
-            bound *= NUMBER_CONFLICT_FACTOR
+        bound = name_factors(bound, self.distinctive_w, listed.distinctive_w, self.numbers, listed.numbers)
         return bound >= threshold - SCORE_ROUNDING
 
 

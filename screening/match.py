@@ -53,10 +53,12 @@ __all__ = [
     "PartyKind",
     "PreparedName",
     "apply_qualifiers",
+    "combined_coverage",
     "compare_names",
     "compare_prepared",
     "compare_prepared_reaching",
     "masked_score_bound",
+    "name_factors",
     "partner_mask",
     "prepare",
     "prepare_normalised",
@@ -517,6 +519,37 @@ class _Outcome:
     syllable_cap: float = 1.0
 
 
+def combined_coverage(total_a: float, total_b: float, cov_a: float, cov_b: float) -> float:
+    """A comparison's score before any factor: the shorter name's coverage weighs
+    `SHORT_SIDE_WEIGHT`, the longer one's the rest (`_outcome` and every bound of it)."""
+    if total_a <= total_b:
+        return SHORT_SIDE_WEIGHT * cov_a + (1 - SHORT_SIDE_WEIGHT) * cov_b
+    return SHORT_SIDE_WEIGHT * cov_b + (1 - SHORT_SIDE_WEIGHT) * cov_a
+
+
+def single_token(distinctive_a: float, distinctive_b: float) -> bool:
+    """True when one name has a single distinctive token and the other several (the rule of
+    `SINGLE_TOKEN_FACTOR`)."""
+    return min(distinctive_a, distinctive_b) <= 1.0 and max(distinctive_a, distinctive_b) >= 2.0
+
+
+def name_factors(
+    score: float,
+    distinctive_a: float,
+    distinctive_b: float,
+    numbers_a: frozenset[str],
+    numbers_b: frozenset[str],
+) -> float:
+    """`score` times the factors of `_outcome` that depend on the two names alone, not on their
+    alignment (single token, then differing numbers), applied in `_outcome`'s order: what every
+    bound of the score applies exactly."""
+    if single_token(distinctive_a, distinctive_b):
+        score *= SINGLE_TOKEN_FACTOR
+    if numbers_a != numbers_b:
+        score *= NUMBER_CONFLICT_FACTOR
+    return score
+
+
 def _outcome(qa: PreparedName, qb: PreparedName, kind: PartyKind) -> _Outcome:
     if qa.tokens != qb.tokens and (qa.joined == qb.joined or qa.name.unstripped == qb.name.unstripped):
         return _Outcome(JOINED_SIMILARITY, [], joined_equal=True)
@@ -541,17 +574,13 @@ def _outcome(qa: PreparedName, qb: PreparedName, kind: PartyKind) -> _Outcome:
     cov_b = got_b / qb.total_weight
     left_a = tuple(i for i in range(len(qa.tokens)) if i not in used_a)
     left_b = tuple(j for j in range(len(qb.tokens)) if j not in used_b)
-    if qa.total_weight <= qb.total_weight:
-        score = SHORT_SIDE_WEIGHT * cov_a + (1 - SHORT_SIDE_WEIGHT) * cov_b
-    else:
-        score = SHORT_SIDE_WEIGHT * cov_b + (1 - SHORT_SIDE_WEIGHT) * cov_a
+    score = combined_coverage(qa.total_weight, qb.total_weight, cov_a, cov_b)
     out = _Outcome(score, chosen, cov_a, cov_b, left_a, left_b)
     # A distinctive word on each side without a partner: two different names.
     if any(wa[i] > GENERIC_WEIGHT for i in left_a) and any(wb[j] > GENERIC_WEIGHT for j in left_b):
         out.conflict = True
         out.score *= CONFLICT_FACTOR
-    short_distinct = min(qa.distinctive_weight, qb.distinctive_weight)
-    if short_distinct <= 1.0 and max(qa.distinctive_weight, qb.distinctive_weight) >= 2.0:
+    if single_token(qa.distinctive_weight, qb.distinctive_weight):
         out.single_token = True
         out.score *= SINGLE_TOKEN_FACTOR
     if chosen and all(
@@ -743,19 +772,10 @@ def masked_score_bound(qa: PreparedName, masks: list[int], qb: PreparedName) -> 
             lone_b = True
     cov_a = min(1.0, got_a / qa.total_weight)
     cov_b = min(1.0, got_b / qb.total_weight)
-    if qa.total_weight <= qb.total_weight:
-        score = SHORT_SIDE_WEIGHT * cov_a + (1 - SHORT_SIDE_WEIGHT) * cov_b
-    else:
-        score = SHORT_SIDE_WEIGHT * cov_b + (1 - SHORT_SIDE_WEIGHT) * cov_a
+    score = combined_coverage(qa.total_weight, qb.total_weight, cov_a, cov_b)
     if lone_a and lone_b:
         score *= CONFLICT_FACTOR  # those two stay unpaired whatever the alignment
-    if (
-        min(qa.distinctive_weight, qb.distinctive_weight) <= 1.0
-        and max(qa.distinctive_weight, qb.distinctive_weight) >= 2.0
-    ):
-        score *= SINGLE_TOKEN_FACTOR
-    if qa.numbers != qb.numbers:
-        score *= NUMBER_CONFLICT_FACTOR
+    score = name_factors(score, qa.distinctive_weight, qb.distinctive_weight, qa.numbers, qb.numbers)
     return min(score, _same_script_syllables_cap(qa, qb))
 
 
@@ -820,19 +840,10 @@ def window_score_bound(
             lone_a = True
     cov_a = min(1.0, got_a / qa.total_weight)
     cov_b, lone_b = coverage
-    if qa.total_weight <= qb.total_weight:
-        score = SHORT_SIDE_WEIGHT * cov_a + (1 - SHORT_SIDE_WEIGHT) * cov_b
-    else:
-        score = SHORT_SIDE_WEIGHT * cov_b + (1 - SHORT_SIDE_WEIGHT) * cov_a
+    score = combined_coverage(qa.total_weight, qb.total_weight, cov_a, cov_b)
     if lone_a and lone_b:
         score *= CONFLICT_FACTOR
-    if (
-        min(qa.distinctive_weight, qb.distinctive_weight) <= 1.0
-        and max(qa.distinctive_weight, qb.distinctive_weight) >= 2.0
-    ):
-        score *= SINGLE_TOKEN_FACTOR
-    if qa.numbers != qb.numbers:
-        score *= NUMBER_CONFLICT_FACTOR
+    score = name_factors(score, qa.distinctive_weight, qb.distinctive_weight, qa.numbers, qb.numbers)
     return score
 
 
