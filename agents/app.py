@@ -13,11 +13,13 @@ Prometheus metrics are served by `agents.metrics.serve_metrics` on 127.0.0.1 by 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import faust
 
+from agents.logging_limits import RateLimitedLog
 from agents.payments import Outputs, register_payments_agent
 from agents.reference import ReferenceSnapshot, ReferenceState, follow_reference
 from screening.screen import ScreeningState
@@ -25,6 +27,8 @@ from screening.screen import ScreeningState
 if TYPE_CHECKING:
     from agents.metrics import PaymonMetrics
     from agents.settings import Settings
+
+log = logging.getLogger(__name__)
 
 # faust commits acknowledged offsets every this many seconds (its default is 2.8); one second
 # bounds the redelivery after a crash to about a second of payments.
@@ -108,10 +112,12 @@ def build_app(settings: Settings, *, metrics: PaymonMetrics | None = None, follo
         batch_size=settings.batch_size,
         batch_timeout=settings.batch_timeout,
         threshold=default_threshold(settings),
+        limits=settings.limits,
+        log_payloads=settings.log_payloads,
         metrics=metrics,
     )
     if metrics is not None:
-        _report_lag(app, metrics, topics.payments)
+        _report_lag(app, metrics, settings)
     if follow:
 
         async def reference_follower() -> None:
@@ -143,21 +149,35 @@ def _metrics_listener(metrics: PaymonMetrics) -> Any:
     return installed
 
 
-def _report_lag(app: faust.App, metrics: PaymonMetrics, topic: str) -> None:
-    """Every LAG_REPORT_INTERVAL_S: end offset minus fetch position of each payments partition
-    this worker owns; partitions it no longer owns are dropped from the metric."""
-    reported: set[int] = set()
+def _report_lag(app: faust.App, metrics: PaymonMetrics, settings: Settings) -> None:
+    """Every LAG_REPORT_INTERVAL_S: end offset minus the group's committed offset of each payments
+    partition this worker owns (what is not yet decided: a fetched but unscreened payment still
+    counts); partitions it no longer owns are dropped from the metric. The committed offsets are
+    the broker's, read with an admin client (the number an external lag monitor sees)."""
+    topic = settings.topics.payments
+    admin: list[Any] = []  # started on first use, kept for the worker's life
+    errors = RateLimitedLog(log)
 
     async def report_lag() -> None:
+        from aiokafka.admin import AIOKafkaAdminClient
+
         consumer = app.consumer
-        owned = {tp for tp in consumer.assignment() if tp.topic == topic}
+        owned = [tp for tp in consumer.assignment() if tp.topic == topic]
+        try:
+            if not admin:
+                client = AIOKafkaAdminClient(**settings.aiokafka_kwargs())
+                await client.start()
+                admin.append(client)
+            committed = await admin[0].list_consumer_group_offsets(settings.group_id, partitions=owned)
+            earliest = await consumer.earliest_offsets(*owned) if owned else {}
+        except Exception as exc:  # broker unreachable: keep the last figures, say why once a while
+            errors.error("cannot read committed offsets for the lag (%s: %s)", type(exc).__name__, exc)
+            return
+        lags: dict[int, int] = {}
         for tp in owned:
-            position = await consumer.position(tp)
-            if position is not None:
-                metrics.set_lag(topic, tp.partition, consumer.highwater(tp) - position)
-        partitions = {tp.partition for tp in owned}
-        metrics.forget_partitions(topic, reported - partitions)
-        reported.clear()
-        reported.update(partitions)
+            found = committed.get(tp)
+            done = found.offset if found is not None and found.offset >= 0 else earliest.get(tp, 0)
+            lags[tp.partition] = consumer.highwater(tp) - done
+        metrics.set_topic_lag(topic, lags)
 
     app.timer(LAG_REPORT_INTERVAL_S)(report_lag)

@@ -39,7 +39,7 @@ from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4, generate_late
 from prometheus_client.registry import Collector
 
 from schemas.decision import Decision, Reason
-from schemas.payment import PaymentError
+from schemas.payment import PaymentError, PaymentProblem
 from screening.model import ListEntry
 
 __all__ = [
@@ -54,8 +54,9 @@ __all__ = [
 ]
 
 # The only values the `reason` label of `paymon_dead_letters_total` may take: classes of failure,
-# never the error text itself (which may quote a name or an account from the payment).
-DeadLetterReason = Literal["empty", "invalid_json", "schema", "missing_field", "screening_error", "other"]
+# never the error text itself (which may quote a name or an account from the payment). The
+# decoder's classes (schemas.payment.PaymentProblem), then what can fail after decoding.
+DeadLetterReason = Literal[PaymentProblem, "screening_error", "output_too_large"]
 DEAD_LETTER_REASONS: Final[tuple[DeadLetterReason, ...]] = get_args(DeadLetterReason)
 
 # Screening one payment takes ~10 µs (no names to score) to tens of ms (long remittance text
@@ -130,23 +131,12 @@ def list_stats(entries: Iterable[ListEntry]) -> list[ListStats]:
 def dead_letter_reason(error: BaseException) -> DeadLetterReason:
     """The reason class for a payment that could not be screened, for `dead_letter()`.
 
-    Guarantees: always one of `DEAD_LETTER_REASONS`. Classifies the messages of
-    `schemas.payment.PaymentError` (bytes that are not JSON, a missing required field, a field of
-    the wrong type or format, a record without a value); any other exception raised while
-    screening is `screening_error`.
+    Guarantees: always one of `DEAD_LETTER_REASONS`: the decoder's own class for a
+    `schemas.payment.PaymentError` (`problem`), `screening_error` for any other exception.
     """
-    if not isinstance(error, PaymentError):
-        return "screening_error"
-    message = str(error)
-    if message.startswith("empty"):  # a record with no value (e.g. a tombstone)
-        return "empty"
-    if message.startswith("not valid JSON"):
-        return "invalid_json"
-    if "missing required field" in message:
-        return "missing_field"
-    if message.startswith(("Expected", "Invalid")) or "- at `$" in message:
-        return "schema"
-    return "other"
+    if isinstance(error, PaymentError):
+        return error.problem
+    return "screening_error"
 
 
 def _event_timestamp(created_at: str | float | datetime | None) -> float | None:
@@ -256,8 +246,19 @@ class PaymonMetrics:
         )
         self.consumer_lag = Gauge(
             "paymon_consumer_lag_messages",
-            "Messages between this worker's position and the partition's end offset.",
+            "Messages not yet decided: the partition's end offset minus the group's committed offset.",
             ["topic", "partition"],
+            registry=registry,
+        )
+        self.in_flight = Gauge(
+            "paymon_payments_in_flight",
+            "Payments taken from the stream whose outputs the broker has not yet acknowledged.",
+            registry=registry,
+        )
+        self.reference_rejected = Gauge(
+            "paymon_reference_rejected_records",
+            "Reference records (lists, ownership) that did not decode; their publish is not applied.",
+            ["kind"],
             registry=registry,
         )
         self.list_entries = Gauge(
@@ -303,6 +304,7 @@ class PaymonMetrics:
         registry.register(_ListAgeCollector(self._published_at, self._loaded_at))
         self._reference_lock = threading.Lock()
         self._is_ready = False
+        self._reference_problem: str | None = None
         self._lag_lock = threading.Lock()
         self._lag_partitions: dict[str, set[int]] = {}
 
@@ -312,6 +314,7 @@ class PaymonMetrics:
         self._screened_pass = self.payments_screened.labels("pass")
         self._dead_letters = {reason: self.dead_letters.labels(reason) for reason in DEAD_LETTER_REASONS}
         self.ready.set(0)
+        self.set_reference_rejected({})
 
     # -- per payment / batch -------------------------------------------------------------------
 
@@ -352,6 +355,14 @@ class PaymonMetrics:
         if append_ts is not None:
             self.latency_from_append.observe(max(produced - append_ts, 0.0))
 
+    def taken(self, count: int) -> None:
+        """Count `count` payments taken from the stream and not yet decided (`settled` undoes it)."""
+        self.in_flight.inc(count)
+
+    def settled(self, count: int) -> None:
+        """`count` payments taken earlier are delivered, or handed back undelivered."""
+        self.in_flight.dec(count)
+
     def observe_batch(self, size: int) -> None:
         """Record the number of payments in one batch taken from the stream (`stream.take`)."""
         self.batch_size.observe(size)
@@ -370,12 +381,10 @@ class PaymonMetrics:
     # -- state ---------------------------------------------------------------------------------
 
     def set_lag(self, topic: str, partition: int, lag: int) -> None:
-        """Set the consumer lag of one partition: its end offset minus this worker's position.
-
-        With faust: `tps = app.consumer.assignment()`, `ends = await app.consumer.highwaters(*tps)`,
-        `lag = ends[tp] - await app.consumer.position(tp)` (the position is the next offset to
-        fetch). A negative `lag` (end offset read before the position moved past it) is stored as 0.
-        """
+        """Set the consumer lag of one partition: its end offset minus the group's committed
+        offset, i.e. messages not yet decided (a position-based lag reads 0 while fetched
+        payments wait unscreened). A negative `lag` (offsets read at different moments) is
+        stored as 0."""
         self.consumer_lag.labels(topic, str(partition)).set(max(lag, 0))
 
     def set_topic_lag(self, topic: str, lags: Mapping[int, int]) -> None:
@@ -433,6 +442,17 @@ class PaymonMetrics:
         self.ownership_edges.set(edges)
         self.blocked_entities.set(blocked)
 
+    def set_reference_rejected(self, counts: Mapping[str, int], problem: str | None = None) -> None:
+        """Set how many reference records of each kind (`lists`, `ownership`) were refused, and
+        the problem `/ready` reports while any is (None when all were applied)."""
+        for kind in ("lists", "ownership"):
+            self.reference_rejected.labels(kind).set(counts.get(kind, 0))
+        self._reference_problem = problem
+
+    def reference_problem(self) -> str | None:
+        """The refused reference data `/ready` reports, or None."""
+        return self._reference_problem
+
     def set_ready(self, ready: bool) -> None:
         """Set `paymon_ready` to 1 (reference data loaded, screening) or 0."""
         self._is_ready = ready
@@ -484,7 +504,9 @@ def serve_metrics(
 
     Routes: `GET /metrics` (Prometheus text format), `GET /ready` (200 `ready`, or 503
     `not ready: reference lists not loaded` until `ready()` is true; default
-    `metrics.is_ready`), `GET /live` (200 `ok` while the process serves: the liveness probe).
+    `metrics.is_ready`; 503 also, naming the record, while published reference data was refused
+    as undecodable: the worker then screens with the previous complete version, not with what
+    was published), `GET /live` (200 `ok` while the process serves: the liveness probe).
     Binds 127.0.0.1 unless told otherwise (a container sets PAYMON_METRICS_HOST=0.0.0.0).
     Raises OSError when the address is unusable (port taken, unknown host).
     """
@@ -496,10 +518,14 @@ def serve_metrics(
             if path == "/metrics":
                 self._reply(200, metrics.exposition(), CONTENT_TYPE_PLAIN_0_0_4)
             elif path == "/ready":
-                if is_ready():
-                    self._reply(200, b"ready\n")
+                problem = metrics.reference_problem()
+                detail = f"reference data refused: {problem}\n".encode() if problem else b""
+                if not is_ready():
+                    self._reply(503, NOT_READY_MESSAGE + detail)
+                elif detail:
+                    self._reply(503, b"not ready: screening with the previous list version; " + detail)
                 else:
-                    self._reply(503, NOT_READY_MESSAGE)
+                    self._reply(200, b"ready\n")
             elif path in ("/live", "/healthz"):
                 self._reply(200, b"ok\n")
             else:

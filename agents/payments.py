@@ -4,16 +4,17 @@ The agent is a thin loop. It waits until the reference data is loaded (fail-clos
 payments in batches (`stream.take_events`, so the Kafka position of each message is at hand for
 the dead-letter record), decodes and screens a whole batch in a worker thread (the event loop
 keeps heartbeating and fetching meanwhile), sends every decision to `payments-screened`, alerts
-also to `sanctions-alerts`, undecodable input to `payments-dlq`, and waits until the broker has
-acknowledged all of it before the batch's offsets are acknowledged (at-least-once; the
-deterministic `alert_id` lets consumers drop the duplicates a redelivery can cause).
+also to `sanctions-alerts`, every payment it cannot decide to `payments-dlq` with its reason, and
+waits until the broker has acknowledged all of it before the batch's offsets are acknowledged
+(at-least-once; the deterministic `alert_id` lets consumers drop the duplicates a redelivery can
+cause). Failures are per record: whatever one payment's bytes do to the decoder or screener,
+only that payment is dead-lettered; a broker failure holds the whole batch back and retries it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
-import functools
 import logging
 import time
 from collections.abc import Sequence
@@ -23,12 +24,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
 
+from agents.logging_limits import RateLimitedLog
 from schemas.decision import Decision, encode_decision
-from schemas.payment import PaymentError, decode_payment
+from schemas.payment import PaymentError, PaymentLimits, decode_payment
 from screening.screen import ScreeningState, screen_payment
 
 if TYPE_CHECKING:
-    from agents.metrics import PaymonMetrics
+    from agents.metrics import DeadLetterReason, PaymonMetrics
     from agents.reference import ReferenceState
 
 log = logging.getLogger(__name__)
@@ -66,22 +68,40 @@ class Screened:
 
 
 @dataclass(frozen=True, slots=True)
+class DeadLetter:
+    """One payment that could not be decided: its dead-letter record and the reason class."""
+
+    record: OutRecord
+    reason: DeadLetterReason
+
+
+@dataclass(frozen=True, slots=True)
 class BatchOutcome:
-    """What one batch produced: every decision, the alerts among them, and the dead letters
-    (with the error that sent each there)."""
+    """What one batch produced: every decision, the alerts among them, and the dead letters."""
 
     screened: list[OutRecord]
     alerts: list[OutRecord]
-    dead_letters: list[OutRecord]
+    dead_letters: list[DeadLetter]
     decisions: list[Screened]
-    errors: list[Exception]
     list_version: str
 
 
+# aiokafka refuses a record over the producer's max_request_size (faust's default, which paymon
+# keeps: 1,000,000 bytes). Outputs are sized to stay under it with room for the key, headers and
+# the record batch overhead; a dead letter over it keeps a prefix of the input and a reference.
+PRODUCER_MAX_REQUEST_BYTES = 1_000_000
+OUTPUT_MAX_BYTES = PRODUCER_MAX_REQUEST_BYTES - 64 * 1024
+DEAD_LETTER_PREFIX_BYTES = 4096
+
+
 def dead_letter(raw: RawPayment, error: str) -> OutRecord:
-    """The dead-letter record for an undecodable payment: JSON with the error, where the message
-    was (topic, partition, offset, timestamp) and its original bytes (base64, plus the text when
-    it is UTF-8), keyed like the original message."""
+    """The dead-letter record for a payment that could not be decided.
+
+    Guarantees: JSON with the error, where the message was (topic, partition, offset,
+    timestamp) and its original bytes stored once (`value_text` when they are UTF-8, else
+    `value_base64`), keyed like the original message, and never over `OUTPUT_MAX_BYTES`: a
+    larger input keeps only its first `DEAD_LETTER_PREFIX_BYTES` (`value_prefix_base64`, with
+    `value_bytes` its full length); the topic/partition/offset find the rest."""
     value = raw.value or b""
     record: dict[str, Any] = {
         "error": error,
@@ -90,13 +110,19 @@ def dead_letter(raw: RawPayment, error: str) -> OutRecord:
         "offset": raw.offset,
         "timestamp": raw.timestamp,
         "key": raw.key.decode("utf-8", errors="replace") if raw.key is not None else None,
-        "value_base64": base64.b64encode(value).decode("ascii"),
+        "value_bytes": len(value),
     }
     try:
         record["value_text"] = value.decode("utf-8")
     except UnicodeDecodeError:
-        record["value_text"] = None
-    return OutRecord(key=raw.key, value=orjson.dumps(record))
+        record["value_base64"] = base64.b64encode(value).decode("ascii")
+    encoded = orjson.dumps(record)
+    if len(encoded) > OUTPUT_MAX_BYTES:
+        record.pop("value_text", None)
+        record.pop("value_base64", None)
+        record["value_prefix_base64"] = base64.b64encode(value[:DEAD_LETTER_PREFIX_BYTES]).decode("ascii")
+        encoded = orjson.dumps(record)
+    return OutRecord(key=raw.key, value=encoded)
 
 
 def rfc3339_now() -> str:
@@ -104,48 +130,77 @@ def rfc3339_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def process_batch(
-    batch: Sequence[RawPayment], state: ScreeningState, *, threshold: float, screened_at: str
-) -> BatchOutcome:
+@dataclass(frozen=True, slots=True)
+class BatchContext:
+    """What every payment of a batch is screened with: one state, the threshold, the bounds, and
+    whether log lines may quote payment content (PAYMON_LOG_PAYLOADS, off by default)."""
+
+    state: ScreeningState
+    threshold: float
+    screened_at: str
+    limits: PaymentLimits
+    log_payloads: bool = False
+
+
+def process_batch(batch: Sequence[RawPayment], context: BatchContext) -> BatchOutcome:
     """Decode, validate and screen a batch against one state (pure, CPU-bound).
 
-    Guarantees: every input yields exactly one output: a decision (also an alert when the
-    decision is `alert`) or a dead letter naming the problem; decisions are keyed by
-    `payment_id`; outputs keep input order."""
-    screened: list[OutRecord] = []
-    alerts: list[OutRecord] = []
-    dead: list[OutRecord] = []
-    decisions: list[Screened] = []
-    errors: list[Exception] = []
+    Guarantees: every input yields exactly one output, whatever its bytes and whatever goes
+    wrong with it: a decision (also an alert when the decision is `alert`) or a dead letter
+    naming the problem and its reason class; decisions are keyed by `payment_id`; outputs keep
+    input order; no output is over `OUTPUT_MAX_BYTES`."""
+    outcome = BatchOutcome([], [], [], [], context.state.list_version)
     for raw in batch:
-        if raw.value is None:
-            error = PaymentError("empty message: no payment event in the value")
-            dead.append(dead_letter(raw, str(error)))
-            errors.append(error)
-            continue
         try:
-            payment = decode_payment(raw.value)
-        except PaymentError as exc:
-            dead.append(dead_letter(raw, str(exc)))
-            errors.append(exc)
-            continue
-        started = time.perf_counter()
-        try:
-            decision = screen_payment(payment, state, threshold=threshold, screened_at=screened_at)
+            _process_one(raw, context, outcome)
         except Exception as exc:
-            # A screening bug on one payment must neither pass it nor stop the stream: it goes
-            # to the dead-letter topic for a human, with the error.
-            log.exception("screening failed for payment %r", payment.payment_id)
-            dead.append(dead_letter(raw, f"screening failed: {type(exc).__name__}: {exc}"))
-            errors.append(exc)
-            continue
-        duration = time.perf_counter() - started
-        record = OutRecord(key=payment.payment_id.encode(), value=encode_decision(decision))
-        screened.append(record)
-        if decision.decision == "alert":
-            alerts.append(record)
-        decisions.append(Screened(decision, duration, payment.created_at, raw.timestamp))
-    return BatchOutcome(screened, alerts, dead, decisions, errors, state.list_version)
+            # Whatever fails on one payment (a screening bug, an encoder limit) must neither
+            # pass it nor stop the stream: it goes to the dead-letter topic for a human.
+            _log_dead_letter(raw, "screening_error", exc if context.log_payloads else None)
+            error = f"screening failed: {type(exc).__name__}: {exc}"
+            outcome.dead_letters.append(DeadLetter(dead_letter(raw, error), "screening_error"))
+    return outcome
+
+
+def _process_one(raw: RawPayment, context: BatchContext, outcome: BatchOutcome) -> None:
+    """Decide one payment into `outcome` (a decision or a dead letter); may raise on a bug."""
+    try:
+        if raw.value is None:
+            raise PaymentError("empty message: no payment event in the value", "empty")
+        payment = decode_payment(raw.value, context.limits)
+    except PaymentError as exc:
+        _log_dead_letter(raw, exc.problem, exc if context.log_payloads else None)
+        outcome.dead_letters.append(DeadLetter(dead_letter(raw, str(exc)), exc.problem))
+        return
+    started = time.perf_counter()
+    decision = screen_payment(
+        payment, context.state, threshold=context.threshold, screened_at=context.screened_at
+    )
+    duration = time.perf_counter() - started
+    value = encode_decision(decision)
+    if len(value) > OUTPUT_MAX_BYTES:
+        error = (
+            f"decision of {len(value)} bytes ({decision.decision}, {len(decision.hits)} hits) is over "
+            f"the output limit of {OUTPUT_MAX_BYTES} bytes"
+        )
+        _log_dead_letter(raw, "output_too_large", None)
+        outcome.dead_letters.append(DeadLetter(dead_letter(raw, error), "output_too_large"))
+        return
+    record = OutRecord(key=payment.payment_id.encode(), value=value)
+    outcome.screened.append(record)
+    if decision.decision == "alert":
+        outcome.alerts.append(record)
+    outcome.decisions.append(Screened(decision, duration, payment.created_at, raw.timestamp))
+
+
+def _log_dead_letter(raw: RawPayment, reason: str, error: BaseException | None) -> None:
+    """One line per dead letter naming where the record is; `error` (whose text may quote the
+    payment) is given only when payload logging is on (PAYMON_LOG_PAYLOADS)."""
+    where = f"{raw.topic}/{raw.partition}/{raw.offset}"
+    if error is not None:
+        log.warning("payment at %s dead-lettered (%s): %s", where, reason, error)
+    else:
+        log.warning("payment at %s dead-lettered (%s)", where, reason)
 
 
 class Sendable(Protocol):
@@ -170,12 +225,52 @@ async def send_outcome(outcome: BatchOutcome, outputs: Outputs) -> None:
     for target, records in (
         (outputs.screened, outcome.screened),
         (outputs.alerts, outcome.alerts),
-        (outputs.dlq, outcome.dead_letters),
+        (outputs.dlq, [letter.record for letter in outcome.dead_letters]),
     ):
         for record in records:
             pending.append(await target.send(key=record.key, value=record.value))
     if pending:
         await asyncio.gather(*pending)
+
+
+# Delivery of a batch is retried after a broker-level failure, waiting this long at first and
+# doubling up to the maximum (a broker restart takes seconds; retrying faster only adds noise).
+DELIVERY_RETRY_FIRST_S = 0.5
+DELIVERY_RETRY_MAX_S = 10.0
+
+
+async def deliver(outcome: BatchOutcome, outputs: Outputs, errors: RateLimitedLog) -> None:
+    """Produce `outcome` until the broker has acknowledged all of it.
+
+    Guarantees: returns only once every record is acknowledged; a failure (broker down,
+    producer error: not the records' fault, they were sized and validated before) is logged
+    (rate-limited) and the whole batch produced again after a backoff, so a redelivery may
+    repeat records (consumers drop duplicates by `alert_id`), never drop one. Cancellation
+    (worker stopping) propagates."""
+    delay = DELIVERY_RETRY_FIRST_S
+    while True:
+        try:
+            await send_outcome(outcome, outputs)
+            return
+        except Exception as exc:
+            errors.error(
+                "producing a batch failed (%s: %s); the batch is not marked done and is produced "
+                "again in %.1fs",
+                type(exc).__name__,
+                exc,
+                delay,
+            )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, DELIVERY_RETRY_MAX_S)
+
+
+def hold_back(events: Sequence[Any]) -> None:
+    """Keep undelivered events from being marked done: `take_events` acknowledges every event
+    it handed out in its `finally`, even when the agent stops mid-batch; one extra reference per
+    message makes that acknowledgement leave the offset uncommitted, so the next owner of the
+    partition screens these payments again."""
+    for event in events:
+        event.message.incref()
 
 
 def raw_from_event(event: Any) -> RawPayment:
@@ -192,15 +287,14 @@ def raw_from_event(event: Any) -> RawPayment:
 
 
 def record_metrics(metrics: PaymonMetrics, outcome: BatchOutcome, batch_size: int) -> None:
-    """Feed one sent batch to the worker's metrics (decisions, latencies, dead letters)."""
-    from agents.metrics import dead_letter_reason
-
+    """Feed one delivered batch to the worker's metrics: what was produced (decisions,
+    latencies, dead letters by reason)."""
     metrics.observe_batch(batch_size)
     now = time.time()
     for item in outcome.decisions:
         metrics.observe_decision(item.decision, item.duration_s, item.created_at, item.append_ts, now=now)
-    for error in outcome.errors:
-        metrics.dead_letter(dead_letter_reason(error))
+    for letter in outcome.dead_letters:
+        metrics.dead_letter(letter.reason)
 
 
 def register_payments_agent(
@@ -212,27 +306,40 @@ def register_payments_agent(
     batch_size: int,
     batch_timeout: float,
     threshold: float,
+    limits: PaymentLimits,
+    log_payloads: bool = False,
     metrics: PaymonMetrics | None = None,
 ) -> Any:
     """Define the payments agent on `app`, reading `source` (the payments topic).
 
     Guarantees: no payment is taken from the stream before `reference` is ready; each batch is
-    screened against one complete reference state; its outputs are acknowledged by the broker
-    before its input offsets are acknowledged."""
+    screened against one complete reference state; a payment that cannot be decided is
+    dead-lettered with its reason, never dropped; a batch's input offsets are acknowledged only
+    after the broker acknowledged all its outputs (a failed delivery is retried, and a batch
+    still undelivered when the worker stops is left for the next owner)."""
+    errors = RateLimitedLog(log)
 
     async def screen_payments(stream: Any) -> None:
         await reference.wait_ready()
         loop = asyncio.get_running_loop()
         async for events in stream.take_events(batch_size, within=batch_timeout):
             batch = [raw_from_event(event) for event in events]
-            state = reference.current  # one state for the whole batch, even if a swap happens now
-            work = functools.partial(
-                process_batch, batch, state, threshold=threshold, screened_at=rfc3339_now()
-            )
-            # In a worker thread: the event loop keeps heartbeating and fetching meanwhile
-            # (measured: no slower than screening inline, within this machine's noise).
-            outcome = await loop.run_in_executor(None, work)
-            await send_outcome(outcome, outputs)
+            if metrics is not None:
+                metrics.taken(len(batch))
+            delivered = False
+            try:
+                # one state for the whole batch, even if a swap happens now
+                context = BatchContext(reference.current, threshold, rfc3339_now(), limits, log_payloads)
+                # In a worker thread: the event loop keeps heartbeating and fetching meanwhile
+                # (measured: no slower than screening inline, within this machine's noise).
+                outcome = await loop.run_in_executor(None, process_batch, batch, context)
+                await deliver(outcome, outputs, errors)
+                delivered = True
+            finally:
+                if metrics is not None:
+                    metrics.settled(len(batch))
+                if not delivered:
+                    hold_back(events)
             if metrics is not None:
                 record_metrics(metrics, outcome, len(batch))
 

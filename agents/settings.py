@@ -15,6 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from schemas.payment import (
+    DEFAULT_MAX_JSON_DEPTH,
+    DEFAULT_MAX_NAME_CHARS,
+    DEFAULT_MAX_RECORD_BYTES,
+    DEFAULT_MAX_TEXT_CHARS,
+    PaymentLimits,
+)
+
 if TYPE_CHECKING:
     from faust.types.auth import CredentialsT
 
@@ -94,7 +102,10 @@ class Settings:
     """Everything the stream side needs to know about its broker, topics and worker.
 
     Build it with `Settings.from_env()`; every field has a default suited to the local broker.
-    `threshold` None means the matcher's own `screening.match.DEFAULT_THRESHOLD`.
+    `threshold` None means the matcher's own `screening.match.DEFAULT_THRESHOLD`. `limits` bound
+    every payment taken from the stream (PAYMON_MAX_RECORD_BYTES, PAYMON_MAX_NAME_CHARS,
+    PAYMON_MAX_TEXT_CHARS, PAYMON_MAX_JSON_DEPTH); a payment over one is dead-lettered.
+    `log_payloads` (PAYMON_LOG_PAYLOADS=1, for debugging only) lets log lines quote payment content.
     """
 
     bootstrap_servers: tuple[str, ...] = (DEFAULT_BOOTSTRAP_SERVERS,)
@@ -116,6 +127,8 @@ class Settings:
     batch_size: int = DEFAULT_BATCH_SIZE
     batch_timeout: float = DEFAULT_BATCH_TIMEOUT
     data_dir: Path = Path(DEFAULT_DATA_DIR)
+    limits: PaymentLimits = field(default_factory=PaymentLimits)
+    log_payloads: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -163,6 +176,13 @@ class Settings:
             batch_size=read.integer("BATCH_SIZE", DEFAULT_BATCH_SIZE, minimum=1),
             batch_timeout=read.parsed("BATCH_TIMEOUT", str(DEFAULT_BATCH_TIMEOUT), _parse_positive_seconds),
             data_dir=Path(read.text("DATA_DIR", DEFAULT_DATA_DIR)),
+            limits=PaymentLimits(
+                max_record_bytes=read.integer("MAX_RECORD_BYTES", DEFAULT_MAX_RECORD_BYTES, minimum=1024),
+                max_name_chars=read.integer("MAX_NAME_CHARS", DEFAULT_MAX_NAME_CHARS, minimum=1),
+                max_text_chars=read.integer("MAX_TEXT_CHARS", DEFAULT_MAX_TEXT_CHARS, minimum=1),
+                max_json_depth=read.integer("MAX_JSON_DEPTH", DEFAULT_MAX_JSON_DEPTH, minimum=2),
+            ),
+            log_payloads=read.flag("LOG_PAYLOADS"),
         )
         settings._check_security()
         return settings
@@ -343,6 +363,18 @@ class _Reader:
             bound = f"between {minimum} and {maximum}" if maximum is not None else f">= {minimum}"
             raise SettingsError(f"{ENV_PREFIX}{name}={value!r}: must be {bound}")
         return number
+
+    def flag(self, name: str) -> bool:
+        """A yes/no variable: 1/true/yes/on or 0/false/no/off (any case); unset is False."""
+        value = self.optional(name)
+        if value is None:
+            return False
+        folded = value.lower()
+        if folded in ("1", "true", "yes", "on"):
+            return True
+        if folded in ("0", "false", "no", "off"):
+            return False
+        raise SettingsError(f"{ENV_PREFIX}{name}={value!r}: must be 1/true/yes/on or 0/false/no/off")
 
     def choice(self, name: str, default: str, allowed: tuple[str, ...]) -> str:
         value = self.optional_choice(name, allowed)

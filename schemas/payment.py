@@ -1,13 +1,16 @@
 """The payment event contract (one JSON object per Kafka message, key = payment_id).
 
 Mirrors the ISO 20022 pacs.008 parties and agents. Unknown fields are accepted and ignored so
-producers can add fields without breaking screening. Decoding validates types once at the edge;
-`decode_payment` raises `PaymentError` naming the field and the problem.
+producers can add fields without breaking screening. Decoding validates types once at the edge,
+within bounds (`PaymentLimits`: record size, JSON nesting, name and text lengths);
+`decode_payment` raises `PaymentError` naming the field and the problem, whatever the bytes.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+import re
+from dataclasses import dataclass
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -80,26 +83,125 @@ class Payment(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=True):
     purpose: str | None = None
 
 
+# Why a payment cannot be screened, as a small fixed vocabulary (the dead-letter `reason`).
+PaymentProblem = Literal[
+    "empty", "invalid_json", "invalid_utf8", "too_large", "too_deep", "too_long", "schema", "missing_field"
+]
+
+# Defaults of the input bounds (the operator's PAYMON_* settings start from these, see
+# agents/settings.py). A payment is a few KB; half a MiB leaves room for long remittance text
+# while a dead letter holding the original bytes still fits Kafka's 1 MB producer limit.
+DEFAULT_MAX_RECORD_BYTES = 512 * 1024
+# ISO 20022 names are at most 140 characters; 1,000 leaves room for concatenated name lines and
+# keeps a name's screening cost (which grows with its length) under a millisecond.
+DEFAULT_MAX_NAME_CHARS = 1_000
+# Remittance information and purpose: pacs.008 allows repeated 140-character lines; 10,000
+# characters is ~70 of them and scans in a few milliseconds.
+DEFAULT_MAX_TEXT_CHARS = 10_000
+# A payment nests five levels (payment, party, address, lines); 32 leaves room for producers'
+# own extra fields while refusing the deep nesting that exhausts a JSON decoder's stack.
+DEFAULT_MAX_JSON_DEPTH = 32
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentLimits:
+    """Bounds on one payment event, checked before and right after decoding (see the defaults)."""
+
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+    max_name_chars: int = DEFAULT_MAX_NAME_CHARS
+    max_text_chars: int = DEFAULT_MAX_TEXT_CHARS
+    max_json_depth: int = DEFAULT_MAX_JSON_DEPTH
+
+
 class PaymentError(ValueError):
-    """A payment event that cannot be screened; the message names the field and the problem."""
+    """A payment event that cannot be screened; the message names the field and the problem,
+    `problem` classifies it (one of `PaymentProblem`)."""
+
+    def __init__(self, message: str, problem: PaymentProblem = "schema") -> None:
+        super().__init__(message)
+        self.problem: PaymentProblem = problem
 
 
 _decoder = msgspec.json.Decoder(Payment)
 _encoder = msgspec.json.Encoder()
+# JSON brackets outside strings: strings are matched whole so brackets inside them are skipped.
+_JSON_NESTING = re.compile(rb'[\[\]{}]|"(?:[^"\\]++|\\.)*+"')
 
 
-def decode_payment(raw: bytes | str) -> Payment:
-    """Decode and validate one JSON payment event.
+def decode_payment(raw: bytes | str, limits: PaymentLimits = PaymentLimits()) -> Payment:
+    """Decode and validate one JSON payment event within `limits`.
 
-    Guarantees: returns a fully typed `Payment` or raises `PaymentError` whose message names the
-    offending field path (e.g. `$.creditor.country`) and what is wrong with it.
+    Guarantees: returns a fully typed `Payment` or raises `PaymentError` (never another
+    exception, whatever the bytes) whose message names the offending field path (e.g.
+    `$.creditor.country`) or the bound exceeded, and whose `problem` classifies it.
     """
+    data = raw.encode("utf-8", errors="surrogatepass") if isinstance(raw, str) else raw
+    if len(data) > limits.max_record_bytes:
+        raise PaymentError(
+            f"record of {len(data)} bytes is over the limit of {limits.max_record_bytes} "
+            "(PAYMON_MAX_RECORD_BYTES)",
+            "too_large",
+        )
+    depth = json_depth(data)
+    if depth > limits.max_json_depth:
+        raise PaymentError(
+            f"JSON nested {depth} levels deep, over the limit of {limits.max_json_depth} "
+            "(PAYMON_MAX_JSON_DEPTH)",
+            "too_deep",
+        )
     try:
-        return _decoder.decode(raw)
+        payment = _decoder.decode(data)
     except msgspec.ValidationError as exc:
-        raise PaymentError(str(exc)) from exc
+        message = str(exc)
+        problem: PaymentProblem = "missing_field" if "missing required field" in message else "schema"
+        raise PaymentError(message, problem) from None
     except msgspec.DecodeError as exc:
-        raise PaymentError(f"not valid JSON: {exc}") from exc
+        raise PaymentError(f"not valid JSON: {exc}", "invalid_json") from None
+    except UnicodeDecodeError as exc:
+        raise PaymentError(f"not valid UTF-8: {exc.reason}", "invalid_utf8") from None
+    except RecursionError:
+        raise PaymentError("JSON nested too deep for the decoder", "too_deep") from None
+    check_lengths(payment, limits)
+    return payment
+
+
+def json_depth(data: bytes) -> int:
+    """The deepest nesting of JSON arrays/objects in `data` (brackets inside strings ignored);
+    linear in the length, tolerant of malformed input (which the decoder then refuses)."""
+    depth = deepest = 0
+    for match in _JSON_NESTING.finditer(data):
+        token = match.group()
+        if token in (b"{", b"["):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in (b"}", b"]"):
+            depth -= 1
+    return deepest
+
+
+def check_lengths(payment: Payment, limits: PaymentLimits) -> None:
+    """Raise `PaymentError` (`too_long`) naming the first name or text field over its bound."""
+    names: list[tuple[str, str | None]] = []
+    for role in ("debtor", "creditor", "ultimate_debtor", "ultimate_creditor"):
+        party: Party | None = getattr(payment, role)
+        if party is not None:
+            names.append((f"$.{role}.name", party.name))
+    for role in ("debtor_agent", "creditor_agent"):
+        agent: Agent | None = getattr(payment, role)
+        if agent is not None:
+            names.append((f"$.{role}.name", agent.name))
+    for i, intermediary in enumerate(payment.intermediary_agents):
+        names.append((f"$.intermediary_agents[{i}].name", intermediary.name))
+    texts = (("$.remittance_info", payment.remittance_info), ("$.purpose", payment.purpose))
+    for fields, bound, variable in (
+        (names, limits.max_name_chars, "PAYMON_MAX_NAME_CHARS"),
+        (texts, limits.max_text_chars, "PAYMON_MAX_TEXT_CHARS"),
+    ):
+        for path, value in fields:
+            if value is not None and len(value) > bound:
+                raise PaymentError(
+                    f"{path}: {len(value)} characters, over the limit of {bound} ({variable})", "too_long"
+                )
 
 
 def encode_payment(payment: Payment) -> bytes:

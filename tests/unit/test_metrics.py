@@ -139,6 +139,8 @@ def test_dead_letters_take_only_fixed_reason_classes(metrics: PaymonMetrics) -> 
         (b"not json", "invalid_json"),
         (b'{"payment_id": ', "invalid_json"),
         (b"\xff\xfe", "invalid_json"),
+        (b'{"payment_id": "\xff\xfe\xfd"}', "invalid_utf8"),
+        (b'{"x": ' + b"[" * 10_000 + b"]" * 10_000 + b"}", "too_deep"),
         (b"{}", "missing_field"),
         (b"[1, 2]", "schema"),
         (b'{"payment_id": 5}', "schema"),
@@ -151,9 +153,9 @@ def test_dead_letter_reason_classifies_decoder_errors(raw: bytes, reason: str) -
 
 
 def test_dead_letter_reason_for_other_failures() -> None:
-    assert dead_letter_reason(PaymentError("empty message: no payment event in the value")) == "empty"
+    assert dead_letter_reason(PaymentError("empty message", "empty")) == "empty"
     assert dead_letter_reason(RuntimeError("index exploded")) == "screening_error"
-    assert dead_letter_reason(PaymentError("something new")) == "other"
+    assert dead_letter_reason(RecursionError("deep")) == "screening_error"
 
 
 def test_lag_per_partition_and_forgetting_revoked_partitions(metrics: PaymonMetrics) -> None:
@@ -284,7 +286,7 @@ def loaded(m: PaymonMetrics) -> PaymonMetrics:
 def test_exposition_follows_naming_rules_and_leaks_nothing(metrics: PaymonMetrics) -> None:
     text = loaded(metrics).exposition().decode()
     assert SECRET_NAME not in text and PAYMENT_ID not in text
-    allowed_labels = {"decision", "list", "reason", "topic", "partition", "le", "version"}
+    allowed_labels = {"decision", "list", "reason", "topic", "partition", "le", "version", "kind"}
     families = list(text_string_to_metric_families(text))
     assert len(families) >= 20
     for family in families:
