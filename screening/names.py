@@ -32,10 +32,13 @@ __all__ = [
     "NormalisedName",
     "consonant_skeleton",
     "is_syllabic",
+    "lookalike_form",
     "normalise_name",
     "normalise_text",
     "script_of",
     "token_weight",
+    "unmask",
+    "visual_form",
 ]
 
 # How a name is normalised: people keep every token (a person may be called `Sa` or `Ao`);
@@ -422,6 +425,74 @@ def _has_non_latin(text: str) -> bool:
     return any(char.isalpha() for char in _BEYOND_LATIN.findall(text))
 
 
+# -- Evasion: invisible characters, bidi overrides and look-alike letters --------------------------
+# A name can be made to look like a listed one on screen while its characters differ: controls
+# that draw text in another direction (U+202A-U+202E embeddings/overrides, U+2066-U+2069
+# isolates), characters that draw nothing (zero-width space/joiners, word joiner, direction
+# marks, BOM, soft hyphen), or Cyrillic/Greek letters that look Latin inside a Latin word
+# (`ВANK` with a Cyrillic В). `unmask` removes the first two and folds the third before
+# normalisation; `visual_form` gives the order a reader sees under a right-to-left override and
+# `lookalike_form` the Latin reading of look-alike words, so a screened field is matched both as
+# stored and as displayed.
+
+_BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff" + _BIDI_CONTROLS + "]")
+_RLO, _LRO, _PDF, _PDI = "\u202e", "\u202d", "\u202c", "\u2069"
+_OVERRIDE_SPAN = re.compile("([\u202d\u202e])([^\u202c\u2069\n]*)[\u202c\u2069]?")
+# Cyrillic and Greek letters drawn like a Latin letter (Unicode confusables, the common subset).
+_LOOKALIKES = str.maketrans(
+    "АВЕЗІЈКМНОРСТУХаеіјорсуххЅѕԁԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧαβεικνορτυχ",
+    "ABE3IJKMHOPCTYXaeijopcyxxSsdqwABEZHIKMNOPTYXaBeiKvopTuX",
+)
+_LOOKALIKE_CHARS = re.compile("[АВЕЗІЈКМНОРСТУХаеіјорсухЅѕԁԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧαβεικνορτυχ]")
+_MIXED_WORD = re.compile(r"\w*[A-Za-z]\w*")
+_LATIN_LETTER = re.compile("[A-Za-z]")
+
+
+def unmask(text: str) -> str:
+    """`text` without invisible characters and direction controls, and with Cyrillic/Greek
+    look-alike letters inside otherwise Latin words folded to the Latin letter they imitate.
+
+    Guarantees: never raises; idempotent; ASCII text is returned unchanged; a word written wholly
+    in Cyrillic or Greek is left for transliteration (`Вера` stays Cyrillic)."""
+    if text.isascii():
+        return text
+    text = _INVISIBLE.sub("", text)
+    if _LOOKALIKE_CHARS.search(text):
+        text = _MIXED_WORD.sub(_fold_lookalikes, text)
+    return text
+
+
+def _fold_lookalikes(word: re.Match[str]) -> str:
+    return word.group().translate(_LOOKALIKES)
+
+
+def lookalike_form(text: str) -> str | None:
+    """`text` with every Cyrillic/Greek look-alike letter read as the Latin letter it imitates,
+    when the text also holds Latin letters (a disguise like `ΒΑΝΚ Melli`), else None. Screened
+    next to the stored form: a genuine Cyrillic word (`Вера`) still matches as transliterated."""
+    if text.isascii() or not _LOOKALIKE_CHARS.search(text) or not _LATIN_LETTER.search(text):
+        return None
+    return unmask(text).translate(_LOOKALIKES)
+
+
+def visual_form(text: str) -> str | None:
+    """The text as displayed when it carries a directional override, else None.
+
+    Characters inside a right-to-left override (U+202E up to U+202C/U+2069 or the line's end)
+    are drawn in reverse order, so `"\\u202enarI illeM knaB\\u202c"` shows as `Bank Melli Iran`;
+    this returns that drawn order (controls removed), for screening next to the stored order.
+    A left-to-right override keeps Latin text in order and is only removed."""
+    if _RLO not in text and _LRO not in text:
+        return None
+
+    def drawn(span: re.Match[str]) -> str:
+        inner = span.group(2)
+        return inner[::-1] if span.group(1) == _RLO else inner
+
+    return _INVISIBLE.sub("", _OVERRIDE_SPAN.sub(drawn, text))
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -436,7 +507,7 @@ def normalise_text(text: str) -> str:
     if not text.isascii():
         # a lone surrogate (half of a broken UTF-16 pair) is no character: transliteration
         # would raise on it
-        text = _SURROGATE.sub(" ", unicodedata.normalize("NFC", text)).translate(_SEPARATORS)
+        text = _SURROGATE.sub(" ", unicodedata.normalize("NFC", unmask(text))).translate(_SEPARATORS)
         if _SYLLABIC.search(text):
             text = _SYLLABIC.sub(r" \g<0> ", text)
         if _INDIC.search(text):
@@ -620,7 +691,7 @@ def normalise_name(text: str, form: NameForm = "any") -> NormalisedName:
         transliterated = False
         flat = _normalise_ascii(text)
     else:
-        text = _SURROGATE.sub(" ", text)  # see `normalise_text`
+        text = _SURROGATE.sub(" ", unmask(text))  # see `normalise_text`; `unmask`: evasion
         transliterated = _has_non_latin(text)
         flat = normalise_text(text)
     unstripped = flat
@@ -729,3 +800,4 @@ _PREFIXES: dict[str, tuple[frozenset[tuple[str, ...]], frozenset[str]]] = {
     "organisation": (_ORG_PREFIXES, _ORG_FIRST),
     "object": (_OBJECT_PREFIXES, _first_words(_OBJECT_PREFIXES)),
 }
+

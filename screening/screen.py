@@ -12,9 +12,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from rapidfuzz.fuzz import partial_ratio_alignment
+
 from schemas.decision import Decision, Hit, Reason, Role, make_alert_id
 from schemas.payment import Agent, Party, Payment
 from screening.model import IdentifierScheme, ListEntry
+from screening.names import MAX_NAME_TOKENS, lookalike_form, visual_form
 
 if TYPE_CHECKING:
     from screening.index import ListIndex
@@ -31,6 +34,10 @@ ALGORITHM = "paymon-match-v1"
 # analyst reviews on one screen; more candidates for one field mean the query is too vague to
 # be useful anyway, and the best ones are kept (match_name returns best first).
 MAX_HITS_PER_FIELD = 10
+
+# A hit on free text quotes at most this many characters around the name found (an analyst
+# reads the sentence it stands in; the whole field may be hundreds of KB).
+QUOTE_CHARS = 300
 
 # An identifier (BIC, LEI) is compared exactly after normalisation: a match is certain.
 IDENTIFIER_SCORE = 1.0
@@ -158,8 +165,10 @@ def _screen_parties(payment: Payment, state: ScreeningState, threshold: float) -
             # Only a birth date tells us the party is a person; without it the party may be
             # either, and restricting the kind would miss a listed company paid by name.
             kind: PartyKind = "person" if party.birth_date else "any"
-            matches = state.match_name(party.name, kind, _party_country(party), party.birth_date, threshold)
-            yield from _name_hits(role, party.name, matches, reason="name")
+            for form in _forms(party.name):
+                matches = state.match_name(form, kind, _party_country(party), party.birth_date, threshold)
+                yield from _name_hits(role, party.name, matches, reason="name")
+                yield from _long_name_hits(role, form, state, threshold)
         if party.lei:
             yield from _identifier_hits(role, state, IdentifierScheme.LEI, party.lei)
         if state.ownership is not None and (party.id or party.lei):
@@ -184,8 +193,10 @@ def _screen_agents(payment: Payment, state: ScreeningState, threshold: float) ->
         if agent.lei:
             yield from _identifier_hits(role, state, IdentifierScheme.LEI, agent.lei)
         if agent.name and agent.name.strip():
-            matches = state.match_name(agent.name, "organisation", agent.country, None, threshold)
-            yield from _name_hits(role, agent.name, matches, reason="name")
+            for form in _forms(agent.name):
+                matches = state.match_name(form, "organisation", agent.country, None, threshold)
+                yield from _name_hits(role, agent.name, matches, reason="name")
+                yield from _long_name_hits(role, form, state, threshold)
 
 
 def _screen_texts(payment: Payment, state: ScreeningState, threshold: float) -> Iterator[Hit]:
@@ -196,8 +207,53 @@ def _screen_texts(payment: Payment, state: ScreeningState, threshold: float) -> 
     )
     for role, text in texts:
         if text and text.strip():
-            matches = state.scan_text(text, threshold)
-            yield from _name_hits(role, text, matches, reason="remittance")
+            for form in _forms(text):
+                yield from _text_hits(role, form, state.scan_text(form, threshold), reason="remittance")
+
+
+def _forms(text: str) -> tuple[str, ...]:
+    """The forms of a screened field to match: as stored and, when it could fool a reader, as
+    the reader sees it (`screening.names.visual_form`, `lookalike_form`)."""
+    forms = [text]
+    for disguise in (visual_form, lookalike_form):
+        seen = disguise(forms[-1] if disguise is lookalike_form else text)
+        if seen is not None and seen not in forms:
+            forms.append(seen)
+    return tuple(forms)
+
+
+def _long_name_hits(role: Role, name: str, state: ScreeningState, threshold: float) -> Iterator[Hit]:
+    """A name of more words than a name comparison weighs is also scanned as text, so a listed
+    name padded with other words is found where it stands rather than diluted away."""
+    if len(name.split()) > MAX_NAME_TOKENS:
+        yield from _text_hits(role, name, state.scan_text(name, threshold), reason="name")
+
+
+def _text_hits(role: Role, text: str, matches: Iterable[NameMatch], *, reason: Reason) -> Iterator[Hit]:
+    """One hit per listed name found in `text`, quoting only the window where it stands."""
+    for match in matches:
+        yield _hit(
+            role,
+            quote_window(text, match.matched_name),
+            match.entry,
+            matched_name=match.matched_name,
+            score=match.score,
+            reason=reason,
+            explanation=match.explanation,
+        )
+
+
+def quote_window(text: str, found: str) -> str:
+    """The part of `text` an alert quotes for a name found in it: the whole text up to
+    `QUOTE_CHARS`, else the `QUOTE_CHARS` around the best alignment of `found` (marked with `…`
+    where cut), so a decision stays small however long the field is."""
+    if len(text) <= QUOTE_CHARS:
+        return text
+    aligned = partial_ratio_alignment(found.casefold(), text.casefold())
+    middle = (aligned.dest_start + aligned.dest_end) // 2 if aligned is not None else 0
+    start = max(0, min(middle - QUOTE_CHARS // 2, len(text) - QUOTE_CHARS))
+    end = start + QUOTE_CHARS
+    return ("…" if start > 0 else "") + text[start:end] + ("…" if end < len(text) else "")
 
 
 def _party_country(party: Party) -> str | None:

@@ -18,8 +18,8 @@ import pytest
 
 from agents.payments import Outputs, register_payments_agent
 from agents.reference import ChangeSet, ReferenceState
-from schemas.payment import PaymentLimits
 from schemas.decision import decode_decision
+from schemas.payment import PaymentLimits
 from screening.lists import encode_entry
 from screening.model import EntryType, Identifier, IdentifierScheme, ListEntry
 
