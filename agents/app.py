@@ -21,7 +21,7 @@ import faust
 
 from agents.logging_limits import RateLimitedLog
 from agents.payments import Outputs, register_payments_agent
-from agents.reference import ReferenceSnapshot, ReferenceState, follow_reference
+from agents.reference import ReferenceRejected, ReferenceSnapshot, ReferenceState, follow_reference
 from screening.screen import ScreeningState
 
 if TYPE_CHECKING:
@@ -104,6 +104,7 @@ def build_app(settings: Settings, *, metrics: PaymonMetrics | None = None, follo
     reference = ReferenceState(regime=settings.ownership_regime)
     if metrics is not None:
         reference.on_installed(_metrics_listener(metrics))
+        reference.on_rejected(_rejection_listener(metrics))
     agent = register_payments_agent(
         app,
         topic(topics.payments),
@@ -147,6 +148,16 @@ def _metrics_listener(metrics: PaymonMetrics) -> Any:
         metrics.set_ready(True)
 
     return installed
+
+
+def _rejection_listener(metrics: PaymonMetrics) -> Any:
+    def rejected(rejection: ReferenceRejected | None) -> None:
+        if rejection is None:
+            metrics.set_reference_rejected({})
+        else:
+            metrics.set_reference_rejected(rejection.counts(), str(rejection))
+
+    return rejected
 
 
 def _report_lag(app: faust.App, metrics: PaymonMetrics, settings: Settings) -> None:

@@ -145,21 +145,47 @@ def reference_version(snapshot: ReferenceSnapshot) -> str:
     return f"{label}@{digest.hexdigest()[:12]}"
 
 
+class ReferenceRejected(ValueError):
+    """Published reference records that do not decode: the publish holding them is not applied.
+
+    `records` maps (kind, key) to the decoder's complaint (which names the field, never the
+    record's content)."""
+
+    def __init__(self, records: Mapping[tuple[str, str], str]) -> None:
+        self.records = dict(records)
+        first = sorted(self.records.items())[:5]
+        listed = ", ".join(f"{kind} record {key!r} ({error})" for (kind, key), error in first)
+        more = f" and {len(self.records) - 5} more" if len(self.records) > 5 else ""
+        super().__init__(f"{len(self.records)} undecodable: {listed}{more}")
+
+    def counts(self) -> dict[str, int]:
+        """How many records of each kind were refused."""
+        out: dict[str, int] = {}
+        for kind, _key in self.records:
+            out[kind] = out.get(kind, 0) + 1
+        return out
+
+
 def _decode_all(
     records: Mapping[str, bytes | None], decode: Callable[[bytes], Any], what: str
 ) -> tuple[list[Any], list[str]]:
-    """Decode upserts and collect removed keys; an undecodable record is logged and skipped
-    (one bad record must not keep every payment waiting)."""
+    """Decode upserts and collect removed keys.
+
+    Raises `ReferenceRejected` naming every record that does not decode: a list applied without
+    one of its entries would stop screening that entry under a version that claims it."""
     upserts: list[Any] = []
     removed: list[str] = []
+    refused: dict[tuple[str, str], str] = {}
     for key, raw in records.items():
         if raw is None:
             removed.append(key)
             continue
         try:
             upserts.append(decode(raw))
-        except Exception as exc:  # a foreign or corrupt record: skip it, keep the rest
-            log.error("skipping undecodable %s record %r: %s", what, key, exc)
+        except Exception as exc:  # a foreign or corrupt record: the whole publish is refused
+            refused[(what, key)] = f"{type(exc).__name__}: {exc}"[:300]
+    if refused:
+        raise ReferenceRejected(refused)
     return upserts, removed
 
 
@@ -177,15 +203,15 @@ def build_screening_state(
 
     version = reference_version(snapshot)
     if previous is None or changes is None:
-        entries, _ = _decode_all(snapshot.lists, decode_entry, "list")
-        index = ListIndex.build(entries)
+        entries, _ = _decode_all(snapshot.lists, decode_entry, "lists")
         edges, _ = _decode_all(snapshot.edges, _decode_edge, "ownership")
+        index = ListIndex.build(entries)
         return ScreeningState(
             index=index, ownership=_ownership_state(index, edges, regime), list_version=version
         )
     index = previous.index
     if changes.lists:
-        upserts, removed = _decode_all(changes.lists, decode_entry, "list")
+        upserts, removed = _decode_all(changes.lists, decode_entry, "lists")
         index = index.updated(upserts, removed)
     ownership = previous.ownership
     if changes.ownership:
@@ -244,15 +270,21 @@ class ReferenceState:
 
     Guarantees: `current` is never a half-applied update; it raises `ReferenceNotReady` until
     the initial load is installed with at least one list entry (fail-closed); `ready` is set
-    from then on."""
+    from then on. When published data holds a record that does not decode, nothing of it is
+    installed: the previous complete state (if any) keeps screening under its own version,
+    `rejected` names the records, and it is retried whole with every later publish (which
+    installs it once the records are fixed)."""
 
     def __init__(self, *, regime: str = "OFAC") -> None:
         self.regime = regime  # ownership regime (screening.ownership.Regime name)
         self.ready = asyncio.Event()
-        self._snapshot = ReferenceSnapshot(lists={}, edges={}, sources=())
+        self._snapshot = ReferenceSnapshot(lists={}, edges={}, sources=())  # what is installed
+        self._published = self._snapshot  # everything read from the topics, installed or not
         self._state: ScreeningState | None = None
         self.updates_applied = 0
+        self.rejected: ReferenceRejected | None = None
         self._listeners: list[Callable[[ScreeningState, ReferenceSnapshot], None]] = []
+        self._rejection_listeners: list[Callable[[ReferenceRejected | None], None]] = []
 
     @property
     def current(self) -> ScreeningState:
@@ -270,6 +302,11 @@ class ReferenceState:
         """Call `listener(state, snapshot)` after every install (metrics, logs)."""
         self._listeners.append(listener)
 
+    def on_rejected(self, listener: Callable[[ReferenceRejected | None], None]) -> None:
+        """Call `listener(rejection)` whenever published data is refused, and `listener(None)`
+        when a later install clears an earlier refusal (metrics, /ready)."""
+        self._rejection_listeners.append(listener)
+
     async def wait_ready(self) -> ScreeningState:
         """Wait until the initial load is installed; returns the state then current."""
         await self.ready.wait()
@@ -278,36 +315,82 @@ class ReferenceState:
     async def apply(self, changes: ChangeSet, *, rebuild: bool = False) -> bool:
         """Apply `changes` off the event loop and swap the result in; returns whether a state
         is installed. With `rebuild` (initial load, also after a reconnect) `changes` is the whole
-        reference data: the state is built from scratch, nothing of the previous one is kept."""
-        base = ReferenceSnapshot(lists={}, edges={}, sources=()) if rebuild else self._snapshot
-        snapshot = apply_to_snapshot(base, changes)
-        if not snapshot.lists:
+        reference data: the state is built from scratch, nothing of the previous one is kept.
+        What is applied is the difference between the installed data and everything published
+        so far, so records of a refused publish are applied once it is fixed."""
+        base = ReferenceSnapshot(lists={}, edges={}, sources=()) if rebuild else self._published
+        published = apply_to_snapshot(base, changes)
+        self._published = published
+        if not published.lists:
             # An empty list set would pass every payment: never install one. Before the first
-            # install payments wait; after it the last complete state (and its snapshot, so later
-            # updates stay consistent with it) keeps screening: more alerts, never fewer.
+            # install payments wait; after it the last complete state keeps screening: more
+            # alerts, never fewer.
             if self._state is None:
                 log.warning("no sanctions list entries published yet: payments wait for a lists publish")
-                self._snapshot = snapshot
                 return False
             log.error("a publish would remove every sanctions list entry: ignored, the lists stay loaded")
             return True
         previous = None if rebuild or self._state is None else self._state
+        difference = None if previous is None else snapshot_difference(self._snapshot, published)
         loop = asyncio.get_running_loop()
-        state = await loop.run_in_executor(
-            None, build_screening_state, snapshot, previous, changes, self.regime
-        )
-        self._snapshot, self._state = snapshot, state  # the swap: one batch sees old or new, never both
+        try:
+            state = await loop.run_in_executor(
+                None, build_screening_state, published, previous, difference, self.regime
+            )
+        except ReferenceRejected as rejection:
+            self._refuse(rejection)
+            return self._state is not None
+        self._snapshot, self._state = published, state  # the swap: one batch sees old or new, never both
         self.updates_applied += 1
         self.ready.set()
+        if self.rejected is not None:
+            self.rejected = None
+            log.info("the refused reference data is fixed: all of it is now applied")
+            for rejected_listener in self._rejection_listeners:
+                rejected_listener(None)
         for listener in self._listeners:
-            listener(state, snapshot)
+            listener(state, published)
         log.info(
             "reference state installed: %d list entries, %d ownership edges, version %s",
-            len(snapshot.lists),
-            len(snapshot.edges),
+            len(published.lists),
+            len(published.edges),
             state.list_version,
         )
         return True
+
+    def _refuse(self, rejection: ReferenceRejected) -> None:
+        """Keep the installed state, and say loudly what was refused and what screens instead."""
+        self.rejected = rejection
+        if self._state is None:
+            log.error(
+                "reference data refused, nothing screens until it is fixed (payments wait): %s", rejection
+            )
+        else:
+            log.error(
+                "reference data refused, still screening with list_version %s: %s",
+                self._state.list_version,
+                rejection,
+            )
+        for listener in self._rejection_listeners:
+            listener(rejection)
+
+
+def snapshot_difference(installed: ReferenceSnapshot, published: ReferenceSnapshot) -> ChangeSet:
+    """The change set turning `installed` into `published` (changed or new records, and None for
+    removed ones); O(records), no decoding."""
+
+    def changed(old: Mapping[str, bytes], new: Mapping[str, bytes]) -> dict[str, bytes | None]:
+        if old is new:
+            return {}
+        out: dict[str, bytes | None] = {key: value for key, value in new.items() if old.get(key) != value}
+        out.update((key, None) for key in old.keys() - new.keys())
+        return out
+
+    return ChangeSet(
+        lists=changed(installed.lists, published.lists),
+        ownership=changed(installed.edges, published.edges),
+        sources=published.sources,
+    )
 
 
 async def follow_reference(settings: Settings, state: ReferenceState) -> None:

@@ -8,6 +8,7 @@ remembers match results per distinct query (its index never changes), which only
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -34,6 +35,13 @@ ALGORITHM = "paymon-match-v1"
 # analyst reviews on one screen; more candidates for one field mean the query is too vague to
 # be useful anyway, and the best ones are kept (match_name returns best first).
 MAX_HITS_PER_FIELD = 10
+
+# Comparing one word costs time that grows with the square of its length (measured: a 100,000
+# character word took 10 s to scan). No listed name has a word near this long (the longest,
+# run-together transliterations, are ~30 characters), so a longer word is screened cut into
+# pieces of this length: the cost stays linear and every character is still screened.
+MAX_WORD_CHARS = 64
+_LONG_WORD = re.compile(rf"\S{{{MAX_WORD_CHARS + 1},}}")
 
 # A hit on free text quotes at most this many characters around the name found (an analyst
 # reads the sentence it stands in; the whole field may be hundreds of KB).
@@ -212,14 +220,21 @@ def _screen_texts(payment: Payment, state: ScreeningState, threshold: float) -> 
 
 
 def _forms(text: str) -> tuple[str, ...]:
-    """The forms of a screened field to match: as stored and, when it could fool a reader, as
-    the reader sees it (`screening.names.visual_form`, `lookalike_form`)."""
-    forms = [text]
+    """The forms of a screened field to match: as stored (words cut to `MAX_WORD_CHARS`) and,
+    when it could fool a reader, as the reader sees it (`screening.names.visual_form`,
+    `lookalike_form`)."""
+    forms = [_LONG_WORD.sub(_cut_word, text) if _LONG_WORD.search(text) else text]
     for disguise in (visual_form, lookalike_form):
         seen = disguise(forms[-1] if disguise is lookalike_form else text)
         if seen is not None and seen not in forms:
             forms.append(seen)
     return tuple(forms)
+
+
+def _cut_word(word: re.Match[str]) -> str:
+    """A word longer than any listed name's, cut into `MAX_WORD_CHARS` pieces."""
+    text = word.group()
+    return " ".join(text[i : i + MAX_WORD_CHARS] for i in range(0, len(text), MAX_WORD_CHARS))
 
 
 def _long_name_hits(role: Role, name: str, state: ScreeningState, threshold: float) -> Iterator[Hit]:
