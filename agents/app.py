@@ -85,6 +85,8 @@ def build_app(settings: Settings, *, metrics: PaymonMetrics | None = None, follo
         value_serializer="raw",
         processing_guarantee="at_least_once",
         broker_commit_interval=COMMIT_INTERVAL_S,
+        broker_session_timeout=settings.session_timeout,
+        broker_heartbeat_interval=settings.heartbeat_interval,
         consumer_auto_offset_reset="earliest",
         stream_buffer_maxsize=max(settings.batch_size * STREAM_BUFFER_BATCHES, 1024),
         producer_linger=PRODUCER_LINGER_S,
@@ -186,9 +188,12 @@ def _report_lag(app: faust.App, metrics: PaymonMetrics, settings: Settings) -> N
             return
         lags: dict[int, int] = {}
         for tp in owned:
+            end: int | None = consumer.highwater(tp)  # aiokafka: None before the first fetch
+            if end is None:
+                continue
             found = committed.get(tp)
             done = found.offset if found is not None and found.offset >= 0 else earliest.get(tp, 0)
-            lags[tp.partition] = consumer.highwater(tp) - done
+            lags[tp.partition] = end - done
         metrics.set_topic_lag(topic, lags)
 
     app.timer(LAG_REPORT_INTERVAL_S)(report_lag)

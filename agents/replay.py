@@ -48,6 +48,22 @@ class ReplayInputError(ValueError):
     """An unusable input path, format, rate or time; the message names it and the problem."""
 
 
+class ReplayInterrupted(RuntimeError):
+    """A replay stopped by the broker: how many records it acknowledged and where to resume.
+
+    `resume_from` is the `where` of the first input record (in input order) not acknowledged,
+    None when every record sent was acknowledged; replaying from it may send a few records
+    again (acknowledged ones after it), never skip one."""
+
+    def __init__(self, cause: BaseException, acknowledged: int, resume_from: str | None) -> None:
+        self.acknowledged = acknowledged
+        self.resume_from = resume_from
+        where = f"resume from {resume_from}" if resume_from else "nothing left to resume"
+        super().__init__(
+            f"replay stopped by {type(cause).__name__}: {cause}; {acknowledged} records acknowledged; {where}"
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Record:
     """One event to produce; `where` is "file:line" (or "topic/partition/offset") for messages."""
@@ -277,8 +293,10 @@ async def produce(
 ) -> ReplaySummary:
     """Send every Record of `items` to `topic` at `rate` events/s (0 = unlimited); count Rejections.
 
-    Returns only after every record is acknowledged by the broker (acks=all); a failed send raises
-    the producer's error. Records with the same key keep their order (idempotent producer).
+    Returns only after every record is acknowledged by the broker (acks=all); a failed send
+    raises `ReplayInterrupted` (from the producer's error) with the count acknowledged and the
+    first input record to resume from. Records with the same key keep their order (idempotent
+    producer).
     Raises ReplayInputError at once when `topic` does not exist (brokers here never auto-create).
     """
     from aiokafka import AIOKafkaProducer
@@ -295,8 +313,10 @@ async def produce(
     producer = AIOKafkaProducer(
         acks="all", enable_idempotence=True, linger_ms=5, **settings.aiokafka_kwargs()
     )
-    sent = rejected = unkeyed = 0
-    pending: list[asyncio.Future[Any]] = []
+    sent = rejected = unkeyed = acknowledged = 0
+    # In input order: (where, its send's future) of every record not yet known acknowledged.
+    pending: list[tuple[str, asyncio.Future[Any]]] = []
+    current: str | None = None
     bar = tqdm(total=total, unit="ev", file=sys.stderr, disable=not progress, desc=f"→ {topic}")
     await producer.start()
     try:
@@ -309,16 +329,27 @@ async def produce(
                 continue
             if bucket is not None:
                 await bucket.take()
-            pending.append(
-                await producer.send(topic, item.value, key=item.key, headers=list(item.headers) or None)
-            )
+            current = item.where
+            future = await producer.send(topic, item.value, key=item.key, headers=list(item.headers) or None)
+            pending.append((item.where, future))
+            current = None
             sent += 1
             unkeyed += item.key is None
             bar.update(1)
             if len(pending) >= MAX_PENDING_SENDS:
-                await asyncio.gather(*pending)
+                await asyncio.gather(*(f for _w, f in pending))
+                acknowledged += len(pending)
                 pending.clear()
-        await asyncio.gather(*pending)
+        await asyncio.gather(*(f for _w, f in pending))
+    except (asyncio.CancelledError, ReplayInputError):
+        raise
+    except Exception as exc:
+        # Let the sends in flight settle, so the count and the resume point are exact.
+        await asyncio.gather(*(f for _w, f in pending), return_exceptions=True)
+        done = [f.done() and not f.cancelled() and f.exception() is None for _w, f in pending]
+        acknowledged += sum(done)
+        unacknowledged = [where for (where, _f), ok in zip(pending, done, strict=True) if not ok]
+        raise ReplayInterrupted(exc, acknowledged, unacknowledged[0] if unacknowledged else current) from exc
     finally:
         bar.close()
         await producer.stop()

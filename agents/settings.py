@@ -49,6 +49,13 @@ DEFAULT_METRICS_PORT = 9464
 DEFAULT_BATCH_SIZE = 256
 DEFAULT_BATCH_TIMEOUT = 0.05
 DEFAULT_DATA_DIR = "var/paymon"
+# A worker that stops heartbeating is dropped from the group after the session timeout, and only
+# then does another worker take its partitions (faust's default, 60 s, left them unscreened for a
+# minute after a kill -9). 10 s is above the broker's minimum (6 s) and far above the longest
+# pause of a healthy worker (screening runs off the event loop, which keeps heartbeating);
+# heartbeats every 2 s let the coordinator miss four before giving up.
+DEFAULT_SESSION_TIMEOUT = 10.0
+DEFAULT_HEARTBEAT_INTERVAL = 2.0
 
 _T = TypeVar("_T")
 
@@ -106,6 +113,8 @@ class Settings:
     every payment taken from the stream (PAYMON_MAX_RECORD_BYTES, PAYMON_MAX_NAME_CHARS,
     PAYMON_MAX_TEXT_CHARS, PAYMON_MAX_JSON_DEPTH); a payment over one is dead-lettered.
     `log_payloads` (PAYMON_LOG_PAYLOADS=1, for debugging only) lets log lines quote payment content.
+    `session_timeout`/`heartbeat_interval` (PAYMON_SESSION_TIMEOUT, PAYMON_HEARTBEAT_INTERVAL,
+    seconds) bound how long a dead worker's partitions wait before another worker takes them.
     """
 
     bootstrap_servers: tuple[str, ...] = (DEFAULT_BOOTSTRAP_SERVERS,)
@@ -129,6 +138,8 @@ class Settings:
     data_dir: Path = Path(DEFAULT_DATA_DIR)
     limits: PaymentLimits = field(default_factory=PaymentLimits)
     log_payloads: bool = False
+    session_timeout: float = DEFAULT_SESSION_TIMEOUT
+    heartbeat_interval: float = DEFAULT_HEARTBEAT_INTERVAL
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -183,6 +194,12 @@ class Settings:
                 max_json_depth=read.integer("MAX_JSON_DEPTH", DEFAULT_MAX_JSON_DEPTH, minimum=2),
             ),
             log_payloads=read.flag("LOG_PAYLOADS"),
+            session_timeout=read.parsed(
+                "SESSION_TIMEOUT", str(DEFAULT_SESSION_TIMEOUT), _parse_positive_seconds
+            ),
+            heartbeat_interval=read.parsed(
+                "HEARTBEAT_INTERVAL", str(DEFAULT_HEARTBEAT_INTERVAL), _parse_positive_seconds
+            ),
         )
         settings._check_security()
         return settings
@@ -228,6 +245,11 @@ class Settings:
                 )
         if self.ssl_keyfile is not None and self.ssl_certfile is None:
             raise SettingsError("PAYMON_SSL_KEYFILE given without PAYMON_SSL_CERTFILE")
+        if self.heartbeat_interval * 3 > self.session_timeout:
+            raise SettingsError(
+                f"PAYMON_HEARTBEAT_INTERVAL={self.heartbeat_interval:g} must be at most a third of "
+                f"PAYMON_SESSION_TIMEOUT={self.session_timeout:g} (Kafka's rule for group members)"
+            )
 
     @property
     def uses_tls(self) -> bool:

@@ -139,6 +139,7 @@ def run_replay(args: argparse.Namespace) -> int:
     from agents.replay import (
         Rejection,
         ReplayInputError,
+        ReplayInterrupted,
         expand_inputs,
         parse_rate,
         parse_since,
@@ -186,6 +187,9 @@ def run_replay(args: argparse.Namespace) -> int:
         summary = asyncio.run(job)
     except ReplayInputError as exc:  # e.g. --from-topic names a topic the broker lacks
         raise CommandError(str(exc)) from exc
+    except ReplayInterrupted as exc:
+        print(f"paymon: error: Kafka at {settings.bootstrap}: {exc}", file=sys.stderr)
+        return EXIT_KAFKA_FAILURE
     except (KafkaError, OSError) as exc:
         return _kafka_failure(settings, exc)
     print(summary.line())

@@ -19,6 +19,8 @@ from paymon_cli.connection import add_connection_flags, settings_from
 from paymon_cli.main import CommandError
 
 if TYPE_CHECKING:
+    import faust
+
     from agents.publish import PublishResult
     from agents.publish_protocol import ReferenceKind
 
@@ -104,7 +106,6 @@ def register(subparsers: Any) -> None:
 
 def run_worker(args: argparse.Namespace) -> int:
     """Run one worker until SIGINT/SIGTERM; returns its exit status."""
-    import faust
     from prometheus_client import CollectorRegistry
 
     from agents.app import build_app
@@ -138,7 +139,7 @@ def run_worker(args: argparse.Namespace) -> int:
         f"payments topic {settings.topics.payments}, metrics {where}",
         flush=True,
     )
-    worker = faust.Worker(paymon.app, loglevel=args.log_level, quiet=True, redirect_stdouts=False)
+    worker = _quiet_worker_class()(paymon.app, loglevel=args.log_level, quiet=True, redirect_stdouts=False)
     # No terminal spinner: to spin on every log line faust sets the root logger to DEBUG, which
     # made aiokafka and faust build three debug log records per payment (a profile's top cost).
     worker.spinner = None
@@ -149,6 +150,22 @@ def run_worker(args: argparse.Namespace) -> int:
     finally:
         if server is not None:
             server.close()
+
+
+def _quiet_worker_class() -> type[faust.Worker]:
+    import faust
+
+    from agents.logging_limits import install_repeat_filter
+
+    class QuietWorker(faust.Worker):
+        """A faust worker whose log handlers pass each distinct WARNING/ERROR once per interval:
+        a broker outage made the Kafka client log ~145 identical ERROR lines a second."""
+
+        def on_setup_root_logger(self, logger: logging.Logger, level: int) -> None:
+            super().on_setup_root_logger(logger, level)
+            install_repeat_filter(logger)
+
+    return QuietWorker
 
 
 def _check_paths(paths: list[Path]) -> None:
