@@ -700,7 +700,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _port_free(port: int) -> bool:
+    """Whether a listener could bind `port` now. SO_REUSEADDR like the broker's own listener:
+    without it the connections a crashed broker left in TIME_WAIT made the port look taken for
+    about a minute, though the broker itself can bind it."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((HOST, port))
         except OSError:

@@ -44,7 +44,10 @@ def test_the_survivor_decides_a_killed_workers_partitions(kafka_broker: str, tmp
     group = f"{topics.payments}-group"
     env = topic_env(kafka_broker, topics, group, partitions=PARTITIONS)
     run_paymon(["lists", "publish", str(LISTS)], env)
-    survivor, victim = (start_worker(env, tmp_path, name) for name in ("survivor", "victim"))
+    # INFO logs: a failure shows the survivor's rebalance steps.
+    survivor, victim = (
+        start_worker(env, tmp_path, name, ["--log-level", "info"]) for name in ("survivor", "victim")
+    )
     try:
         for worker in (survivor, victim):
             worker.wait_ready()

@@ -87,6 +87,8 @@ def test_dashboard_covers_what_operations_needs() -> None:
             f"histogram_quantile({quantile}, sum by (le) (rate(paymon_decision_latency_from_created" in joined
         )
     assert panel_using("paymon_consumer_lag_messages")
+    assert panel_using("paymon_payments_in_flight")
+    assert panel_using("paymon_reference_rejected_records")
     assert panel_using("paymon_dead_letters_total")
     assert panel_using("paymon_list_age_seconds")
     assert panel_using("paymon_ready")
