@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-PACKAGES := screening schemas agents paymon_cli
+PACKAGES := screening schemas agents paymon_cli devtools
 NATIVE   := screening/_native.abi3.so
 
 .PHONY: install test lint typecheck pytest bench demo clean tools kafka-jars native-test
@@ -42,7 +42,7 @@ test: tools lint typecheck native-test pytest
 
 # Pre-fetch the Kafka broker jars (Maven Central, once); the test fixture also fetches on demand.
 kafka-jars: install
-	$(PY) -m agents.local_kafka fetch
+	$(PY) -m devtools.local_kafka fetch
 
 bench: install
 	$(PY) -m bench

@@ -203,7 +203,7 @@ def main() -> int:
     bootstrap = os.environ.get("PAYMON_BENCH_BOOTSTRAP", "").strip()
     broker = None
     if not bootstrap:
-        from agents.local_kafka import LocalKafka
+        from devtools.local_kafka import LocalKafka
 
         broker = LocalKafka(data_dir=Path(tempfile.mkdtemp(prefix="paymon-bench-")))
         broker.start()

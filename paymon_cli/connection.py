@@ -6,7 +6,7 @@ import argparse
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
-from paymon_cli.main import CommandError
+from paymon_cli.errors import CommandError
 
 if TYPE_CHECKING:
     from agents.settings import Settings

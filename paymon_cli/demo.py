@@ -1,6 +1,6 @@
 """`make demo`: the whole stream on this machine, started and stopped in a few minutes.
 
-Starts a local Kafka broker (`agents.local_kafka`, no Docker), creates the topics, publishes the
+Starts a local Kafka broker (`devtools.local_kafka`, no Docker), creates the topics, publishes the
 packaged demo list and ownership table, starts one `paymon worker` subprocess, replays the demo
 payments, prints each alert as it arrives (with its explained hits), the worker's metrics URL and
 counters, then stops the worker and the broker, also on Ctrl-C or an error: nothing is left
@@ -170,8 +170,8 @@ def _show_metrics(metrics_url: str) -> None:
 
 def run_streaming(keep: bool) -> int:
     """The streaming demo (see the module docstring); returns the exit status."""
-    from agents.local_kafka import KafkaUnavailable, LocalKafka
     from agents.settings import TopicNames
+    from devtools.local_kafka import KafkaUnavailable, LocalKafka
 
     say("== starting a local Kafka broker (first run downloads the jars from Maven Central)")
     broker = LocalKafka()

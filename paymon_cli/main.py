@@ -11,16 +11,14 @@ import sys
 from collections.abc import Sequence
 from importlib import import_module
 
+from paymon_cli.errors import CommandError
+
 # Modules that add sub-commands; each defines `register(subparsers) -> None`.
 COMMAND_MODULES = (
     "paymon_cli.offline",  # screen, match, compare
     "paymon_cli.kafka_tools",  # topics create, replay, alerts tail
     "paymon_cli.worker",  # worker, lists publish, ownership publish
 )
-
-
-class CommandError(Exception):
-    """An unusable argument or input; printed as `paymon: error: ...` with exit status 2."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,8 +49,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    # Run the package's own module, so the CommandError that command modules import from
-    # paymon_cli.main is the class caught above, not a second copy living in __main__.
-    from paymon_cli.main import main as package_main
-
-    sys.exit(package_main())
+    sys.exit(main())

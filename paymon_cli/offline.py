@@ -20,7 +20,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import msgspec
 
-from paymon_cli.main import CommandError
+from paymon_cli.errors import CommandError
 from schemas.decision import Decision, encode_decision
 from schemas.payment import PaymentError, decode_payment
 from screening.screen import ScreeningState, screen_payment

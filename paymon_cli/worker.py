@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from paymon_cli.connection import add_connection_flags, settings_from
-from paymon_cli.main import CommandError
+from paymon_cli.errors import CommandError
 
 if TYPE_CHECKING:
     import faust

@@ -3,4 +3,4 @@
 #   ~/.cache/paymon/kafka-3.9.2/lib, or $PAYMON_KAFKA_LIB. Needs mvn and Java 17.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-exec "${PYTHON:-.venv/bin/python}" -m agents.local_kafka fetch "$@"
+exec "${PYTHON:-.venv/bin/python}" -m devtools.local_kafka fetch "$@"

@@ -1,6 +1,6 @@
 """Integration fixtures: one real Kafka broker for the whole test session.
 
-`kafka_broker` starts `agents.local_kafka.LocalKafka` once (fetching the jars on first use) and
+`kafka_broker` starts `devtools.local_kafka.LocalKafka` once (fetching the jars on first use) and
 yields its bootstrap servers, "127.0.0.1:PORT". Set `PAYMON_TEST_BOOTSTRAP=host:port` to test
 against a broker you run yourself instead. Every test using the broker is marked `kafka`
 automatically, so `pytest -m "not kafka"` runs the rest.
@@ -16,8 +16,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from agents.local_kafka import KafkaUnavailable, LocalKafka
 from agents.settings import Settings
+from devtools.local_kafka import KafkaUnavailable, LocalKafka
 
 BROKER_FIXTURES = frozenset({"kafka_broker"})
 

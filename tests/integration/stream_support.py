@@ -27,8 +27,7 @@ import orjson
 from agents.settings import TopicNames
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-# The installed console script (not `python -m paymon_cli.main`, under which the command's
-# CommandError would be a different class from the one `main` catches).
+# The installed console script, the command operators run.
 PAYMON = [str(Path(sys.executable).with_name("paymon"))]
 # Bounds of the waits below, generous for two busy cores; they only limit a hang, never pass time.
 WORKER_READY_TIMEOUT_S = 120.0

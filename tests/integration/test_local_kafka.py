@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from agents.local_kafka import (
+from devtools.local_kafka import (
     COMPLETE_MARKER,
     BrokerState,
     KafkaStartError,
@@ -91,7 +91,7 @@ def test_port_in_use_fails_with_the_broker_log(kafka_broker: str) -> None:
 def test_broker_dies_with_its_killed_owner(kafka_broker: str, tmp_path: Path) -> None:
     owner_script = (
         "import sys, time\n"
-        "from agents.local_kafka import LocalKafka\n"
+        "from devtools.local_kafka import LocalKafka\n"
         f"broker = LocalKafka(data_dir={str(tmp_path / 'data')!r}).start()\n"
         "print(broker.pid, flush=True)\n"
         "time.sleep(600)\n"
@@ -117,7 +117,7 @@ def test_command_line_start_status_stop(kafka_broker: str, tmp_path: Path) -> No
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "agents.local_kafka", "--state-file", str(state_file), *args],
+            [sys.executable, "-m", "devtools.local_kafka", "--state-file", str(state_file), *args],
             cwd=REPO_ROOT,
             capture_output=True,
             text=True,
@@ -153,7 +153,7 @@ def test_command_line_refuses_a_busy_port(kafka_broker: str, tmp_path: Path) -> 
             [
                 sys.executable,
                 "-m",
-                "agents.local_kafka",
+                "devtools.local_kafka",
                 "--state-file",
                 str(tmp_path / "s.json"),
                 "start",
@@ -217,7 +217,7 @@ def test_cluster_id_is_22_url_safe_characters_never_read_as_an_option() -> None:
 def test_a_port_taken_between_pick_and_bind_is_retried(
     kafka_broker: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import agents.local_kafka as local_kafka
+    import devtools.local_kafka as local_kafka
 
     real_free_port = local_kafka.free_port
     with socket.socket() as squatter:

@@ -30,7 +30,7 @@ from stream_support import (
     unique_topics,
 )
 
-from agents.local_kafka import LocalKafka
+from devtools.local_kafka import LocalKafka
 from schemas.decision import decode_decision
 
 LISTS = Path(__file__).resolve().parents[1] / "fixtures" / "reliability" / "lists.jsonl"

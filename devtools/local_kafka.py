@@ -10,7 +10,7 @@ jars into a cache once (`~/.cache/paymon/kafka-3.9.2/lib`, or `PAYMON_KAFKA_LIB`
 A broker started here never outlives the Python process that started it (atexit, plus the
 kernel's parent-death signal on Linux) unless it is `detach()`ed, which the command line does:
 
-    python -m agents.local_kafka fetch|start|stop|status
+    python -m devtools.local_kafka fetch|start|stop|status
 """
 
 from __future__ import annotations
@@ -614,9 +614,9 @@ def read_state(path: Path) -> BrokerState | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m agents.local_kafka fetch|start|stop|status`; exit 0 ok, 1 failure, 3 not running."""
+    """`python -m devtools.local_kafka fetch|start|stop|status`; exit 0 ok, 1 failure, 3 not running."""
     parser = argparse.ArgumentParser(
-        prog="python -m agents.local_kafka", description="Run a local single-node Kafka broker (no Docker)."
+        prog="python -m devtools.local_kafka", description="Run a local single-node Kafka broker (no Docker)."
     )
     parser.add_argument(
         "--state-file",
