@@ -15,6 +15,7 @@ ordered per key: one producer, idempotent, so a key's events keep their input or
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import sys
 import time
@@ -38,6 +39,11 @@ REPLAYED_FROM_HEADER = "paymon-replayed-from"
 BURST_SECONDS = 0.1
 # Sends awaited in groups of this many, bounding memory while keeping the producer's batches full.
 MAX_PENDING_SENDS = 2_000
+# aiokafka retries a send to an unreachable broker for ever: a replay gives up when a group of
+# sends is not acknowledged within this long (a broker restart takes seconds), reporting what was
+# acknowledged and where to resume; closing the producer then waits at most STOP_TIMEOUT_S.
+ACK_TIMEOUT_S = 60.0
+STOP_TIMEOUT_S = 10.0
 # A topic replay gives up when no record arrives for this long although the end is not reached.
 TOPIC_IDLE_TIMEOUT_S = 30.0
 _RELATIVE_TIME = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)\s*$", re.IGNORECASE)
@@ -59,9 +65,11 @@ class ReplayInterrupted(RuntimeError):
         self.acknowledged = acknowledged
         self.resume_from = resume_from
         where = f"resume from {resume_from}" if resume_from else "nothing left to resume"
-        super().__init__(
-            f"replay stopped by {type(cause).__name__}: {cause}; {acknowledged} records acknowledged; {where}"
-        )
+        if isinstance(cause, TimeoutError):
+            why = f"no acknowledgement from the broker within {ACK_TIMEOUT_S:.0f} s"
+        else:
+            why = f"{type(cause).__name__}: {cause}"
+        super().__init__(f"replay stopped ({why}); {acknowledged} records acknowledged; {where}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,23 +345,31 @@ async def produce(
             unkeyed += item.key is None
             bar.update(1)
             if len(pending) >= MAX_PENDING_SENDS:
-                await asyncio.gather(*(f for _w, f in pending))
+                await _acknowledged(pending)
                 acknowledged += len(pending)
                 pending.clear()
-        await asyncio.gather(*(f for _w, f in pending))
+        await _acknowledged(pending)
     except (asyncio.CancelledError, ReplayInputError):
         raise
     except Exception as exc:
-        # Let the sends in flight settle, so the count and the resume point are exact.
-        await asyncio.gather(*(f for _w, f in pending), return_exceptions=True)
+        if pending:  # sends already answered count; the others are not waited for again
+            await asyncio.wait([f for _w, f in pending], timeout=0.1)
         done = [f.done() and not f.cancelled() and f.exception() is None for _w, f in pending]
         acknowledged += sum(done)
         unacknowledged = [where for (where, _f), ok in zip(pending, done, strict=True) if not ok]
         raise ReplayInterrupted(exc, acknowledged, unacknowledged[0] if unacknowledged else current) from exc
     finally:
         bar.close()
-        await producer.stop()
+        with contextlib.suppress(TimeoutError):  # the broker is gone: nothing more to flush
+            await asyncio.wait_for(producer.stop(), STOP_TIMEOUT_S)
     return ReplaySummary(sent=sent, rejected=rejected, unkeyed=unkeyed)
+
+
+async def _acknowledged(pending: Sequence[tuple[str, asyncio.Future[Any]]]) -> None:
+    """Wait until every pending send is acknowledged; raises its error, or TimeoutError after
+    ACK_TIMEOUT_S."""
+    if pending:
+        await asyncio.wait_for(asyncio.gather(*(f for _w, f in pending)), ACK_TIMEOUT_S)
 
 
 async def _as_async(items: Iterable[Any] | AsyncIterator[Any]) -> AsyncIterator[Any]:

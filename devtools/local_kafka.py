@@ -210,6 +210,44 @@ def render_server_properties(*, port: int, controller_port: int, log_dir: Path) 
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SecureListener:
+    """A SASL_SSL listener beside the PLAINTEXT one, to test TLS and SCRAM against a real broker:
+    TLS with the PKCS12 `keystore` (the broker's key and certificate), SCRAM-SHA-256 and -512
+    credentials for each of `scram_users` (name -> password), created when storage is formatted."""
+
+    keystore: Path
+    keystore_password: str
+    scram_users: Mapping[str, str]
+
+
+_SCRAM_MECHANISMS = ("SCRAM-SHA-256", "SCRAM-SHA-512")
+_SCRAM_LOGIN = "org.apache.kafka.common.security.scram.ScramLoginModule"
+
+
+def secure_properties(properties: str, listener: SecureListener, port: int) -> str:
+    """`properties` with a SASL_SSL listener on `port` added (inter-broker traffic stays PLAINTEXT)."""
+    lines: list[str] = []
+    for line in properties.splitlines():
+        if line.startswith("listeners="):
+            line = line.replace("PLAINTEXT://", f"SASL_SSL://{HOST}:{port},PLAINTEXT://", 1)
+        elif line.startswith("advertised.listeners="):
+            line += f",SASL_SSL://{HOST}:{port}"
+        elif line.startswith("listener.security.protocol.map="):
+            line += ",SASL_SSL:SASL_SSL"
+        lines.append(line)
+    prefix = "listener.name.sasl_ssl."
+    lines += [
+        f"sasl.enabled.mechanisms={','.join(_SCRAM_MECHANISMS)}",
+        *(f"{prefix}{m.lower()}.sasl.jaas.config={_SCRAM_LOGIN} required;" for m in _SCRAM_MECHANISMS),
+        f"{prefix}ssl.keystore.type=PKCS12",
+        f"{prefix}ssl.keystore.location={listener.keystore}",
+        f"{prefix}ssl.keystore.password={listener.keystore_password}",
+        f"{prefix}ssl.key.password={listener.keystore_password}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def _tail_text(text: str, lines: int = LOG_TAIL_LINES) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
 
@@ -320,6 +358,7 @@ class LocalKafka:
         java: str | None = None,
         heap: str = BROKER_HEAP,
         outlive_parent: bool = False,
+        secure: SecureListener | None = None,
     ) -> None:
         self._requested_data_dir = Path(data_dir) if data_dir is not None else None
         self._requested_port = port
@@ -333,6 +372,8 @@ class LocalKafka:
         self._owns_data_dir = False
         self.port = 0
         self.controller_port = 0
+        self._secure = secure
+        self.secure_port = 0  # the SASL_SSL listener's port when `secure` is given
 
     # -- facts -----------------------------------------------------------------------------
     @property
@@ -396,11 +437,13 @@ class LocalKafka:
         while self.controller_port == self.port:
             self.controller_port = free_port()
         properties = self.data_dir / "server.properties"
-        properties.write_text(
-            render_server_properties(
-                port=self.port, controller_port=self.controller_port, log_dir=self.data_dir / "logs"
-            )
+        text = render_server_properties(
+            port=self.port, controller_port=self.controller_port, log_dir=self.data_dir / "logs"
         )
+        if self._secure is not None:
+            self.secure_port = free_port()
+            text = secure_properties(text, self._secure, self.secure_port)
+        properties.write_text(text)
         self._format(properties)
         # A fresh log per launch: a "started" line from an earlier run must not count as readiness.
         log = open(self.log_file, "wb")  # noqa: SIM115 - handed to the child, closed right after
@@ -442,6 +485,10 @@ class LocalKafka:
             f"--cluster-id={new_cluster_id()}",
             f"--config={properties}",
         ]
+        if self._secure is not None:
+            for name, password in self._secure.scram_users.items():
+                for mechanism in _SCRAM_MECHANISMS:
+                    command.append(f"--add-scram={mechanism}=[name={name},password={password}]")
         try:
             result = subprocess.run(
                 command, capture_output=True, text=True, timeout=FORMAT_TIMEOUT_S, check=False
