@@ -303,3 +303,25 @@ def wait_for_group(
             return assigned
         time.sleep(0.5)
     raise AssertionError(f"group {group} not stable with {members} members after {timeout:.0f}s: {last}")
+
+
+# The small list of the reliability tests (Bank Melli Iran, two invented entries).
+RELIABILITY_LISTS = REPO_ROOT / "tests" / "fixtures" / "reliability" / "lists.jsonl"
+
+
+def payment_event(payment_id: str, creditor: str = "Weinhandlung Beispiel", **extra: Any) -> dict[str, Any]:
+    """A valid payment event paying `creditor`; `extra` adds or replaces fields."""
+    return {
+        "payment_id": payment_id,
+        "created_at": "2026-03-01T10:00:00Z",
+        "amount": "10.00",
+        "currency": "EUR",
+        "debtor": {"name": "Hannelore Beispiel", "country": "DE"},
+        "creditor": {"name": creditor},
+        **extra,
+    }
+
+
+def paying_melli(payment_id: str) -> list[tuple[bytes | None, bytes | None]]:
+    """One payment record paying Bank Melli Iran (listed as reltest:1)."""
+    return payment_records([payment_event(payment_id, "Bank Melli Iran")])

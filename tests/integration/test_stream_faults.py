@@ -23,10 +23,13 @@ from typing import Any
 import orjson
 import pytest
 from stream_support import (
+    RELIABILITY_LISTS,
     WorkerProcess,
     consume_all,
     consume_until,
     create_topics,
+    paying_melli,
+    payment_event,
     payment_records,
     produce,
     run_paymon,
@@ -39,22 +42,9 @@ from agents.payments import PRODUCER_MAX_REQUEST_BYTES
 from agents.settings import TopicNames
 from schemas.decision import Decision, decode_decision
 
-LISTS = Path(__file__).resolve().parents[1] / "fixtures" / "reliability" / "lists.jsonl"
 VALID = 2_000
 METRICS_WAIT_S = 60.0
 REVERSED_OVERRIDE = "\u202enarI illeM knaB\u202c"  # displayed as "Bank Melli Iran"
-
-
-def event(payment_id: str, creditor: str = "Weinhandlung Beispiel", **extra: Any) -> dict[str, Any]:
-    return {
-        "payment_id": payment_id,
-        "created_at": "2026-03-01T10:00:00Z",
-        "amount": "10.00",
-        "currency": "EUR",
-        "debtor": {"name": "Hannelore Beispiel", "country": "DE"},
-        "creditor": {"name": creditor, "country": "FR"},
-        **extra,
-    }
 
 
 def decisions(records: list[tuple[bytes | None, bytes]]) -> dict[str, Decision]:
@@ -87,7 +77,7 @@ def stream(
     env = topic_env(kafka_broker, topics, f"{topics.payments}-group")
     # Room for the 600 KB remittance to be screened (it is over the default text bound).
     env |= {"PAYMON_MAX_RECORD_BYTES": "800000", "PAYMON_MAX_TEXT_CHARS": "700000"}
-    run_paymon(["lists", "publish", str(LISTS)], env)
+    run_paymon(["lists", "publish", str(RELIABILITY_LISTS)], env)
     worker = start_worker(env, tmp_path_factory.mktemp("faults-worker"), "worker")
     try:
         worker.wait_ready()
@@ -98,16 +88,16 @@ def stream(
 
 def test_poison_and_oversized_records_among_2000_valid_payments_lose_nothing(stream: Any) -> None:
     broker, topics, _env, worker = stream
-    valid = [event(f"f-{i:04d}", f"Weinhandlung Nummer {i}") for i in range(VALID)]
-    listed_in_padding = event(
+    valid = [payment_event(f"f-{i:04d}", f"Weinhandlung Nummer {i}") for i in range(VALID)]
+    listed_in_padding = payment_event(
         "f-melli-600k", remittance_info="invoice 77 " * 30_000 + "paid to Bank Melli Iran " + "x" * 300_000
     )
-    reversed_name = event("f-reversed", REVERSED_OVERRIDE)
+    reversed_name = payment_event("f-reversed", REVERSED_OVERRIDE)
     poison: dict[bytes, bytes] = {
         b"poison-utf8": b'{"payment_id":"\xff\xfe\xfd"}',
         b"poison-deep": b'{"payment_id":"d","x":' + b"[" * 10_000 + b"]" * 10_000 + b"}",
         b"poison-900k": b"not json " * 100_000,
-        b"poison-long-name": orjson.dumps(event("f-long-name", "X" * 100_000)),
+        b"poison-long-name": orjson.dumps(payment_event("f-long-name", "X" * 100_000)),
     }
     records = payment_records(valid)
     for offset, item in enumerate(poison.items()):
@@ -174,7 +164,7 @@ def test_lag_counts_payments_waiting_for_lists(kafka_broker: str, tmp_path: Path
     env = topic_env(kafka_broker, topics, f"{topics.payments}-group")
     worker = start_worker(env, tmp_path, "worker")
     try:
-        waiting = [event(f"w-{i:04d}") for i in range(1_000)]
+        waiting = [payment_event(f"w-{i:04d}") for i in range(1_000)]
         produce(kafka_broker, topics.payments, payment_records(waiting))
 
         def lag() -> float:
@@ -186,7 +176,7 @@ def test_lag_counts_payments_waiting_for_lists(kafka_broker: str, tmp_path: Path
         # Fetched (the position moved on) but not decided: the lag says 1,000, /ready says 503.
         worker.wait_for(lambda: lag() == 1_000, METRICS_WAIT_S, "lag of the 1,000 waiting payments")
         assert ready_answer(worker)[0] == 503
-        run_paymon(["lists", "publish", str(LISTS)], env)
+        run_paymon(["lists", "publish", str(RELIABILITY_LISTS)], env)
         consume_until(kafka_broker, topics.screened, lambda seen: len(decisions(seen)) >= len(waiting))
         worker.wait_for(lambda: lag() == 0, METRICS_WAIT_S, "lag back to 0 once decided")
     finally:
@@ -199,11 +189,11 @@ def test_a_corrupt_list_record_keeps_the_previous_version_and_a_restart_stays_cl
     topics = unique_topics("corrupt")
     create_topics(kafka_broker, topics)
     env = topic_env(kafka_broker, topics, f"{topics.payments}-group")
-    run_paymon(["lists", "publish", str(LISTS)], env)
+    run_paymon(["lists", "publish", str(RELIABILITY_LISTS)], env)
     first = start_worker(env, tmp_path, "first")
     try:
         first.wait_ready()
-        produce(kafka_broker, topics.payments, payment_records([event("g-before", "Bank Melli Iran")]))
+        produce(kafka_broker, topics.payments, paying_melli("g-before"))
         seen = consume_until(kafka_broker, topics.screened, lambda s: "g-before" in decisions(s))
         version = decisions(seen)["g-before"].list_version
 
@@ -218,7 +208,7 @@ def test_a_corrupt_list_record_keeps_the_previous_version_and_a_restart_stays_cl
         text = first.metrics()
         assert metric_values(text, "paymon_reference_rejected_records")['{kind="lists"}'] == 1
         assert "reference data refused" in first.output()
-        produce(kafka_broker, topics.payments, payment_records([event("g-running", "Bank Melli Iran")]))
+        produce(kafka_broker, topics.payments, paying_melli("g-running"))
         seen = consume_until(kafka_broker, topics.screened, lambda s: "g-running" in decisions(s))
         running = decisions(seen)["g-running"]
         # The running worker still alerts, under the version it really screens with.
@@ -234,10 +224,10 @@ def test_a_corrupt_list_record_keeps_the_previous_version_and_a_restart_stays_cl
             return status == 503 and "reltest:1" in body
 
         restarted.wait_for(refused_at_start, METRICS_WAIT_S, "/ready naming the refused record")
-        produce(kafka_broker, topics.payments, payment_records([event("g-restarted", "Bank Melli Iran")]))
+        produce(kafka_broker, topics.payments, paying_melli("g-restarted"))
         # Fixing the list (publishing it again rewrites the corrupt record) opens the gate; the
         # payment that waited is decided against the complete list: it alerts.
-        run_paymon(["lists", "publish", str(LISTS)], env)
+        run_paymon(["lists", "publish", str(RELIABILITY_LISTS)], env)
         seen = consume_until(kafka_broker, topics.screened, lambda s: "g-restarted" in decisions(s))
         after = decisions(seen)["g-restarted"]
         assert after.decision == "alert" and after.hits[0].entry_id == "reltest:1"

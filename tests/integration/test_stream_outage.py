@@ -11,17 +11,18 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import orjson
 import pytest
 from stream_support import (
     PAYMON,
+    RELIABILITY_LISTS,
     REPO_ROOT,
     consume_all,
     consume_until,
     create_topics,
     free_port,
+    payment_event,
     payment_records,
     produce,
     run_paymon,
@@ -33,7 +34,6 @@ from stream_support import (
 from devtools.local_kafka import LocalKafka
 from schemas.decision import decode_decision
 
-LISTS = Path(__file__).resolve().parents[1] / "fixtures" / "reliability" / "lists.jsonl"
 OUTAGE_S = 12.0
 # The worker reconnects on its own after the outage; generous for two busy cores.
 RECOVERY_TIMEOUT_S = 180.0
@@ -81,17 +81,6 @@ def broker(kafka_broker: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
         own.stop()
 
 
-def event(payment_id: str) -> dict[str, Any]:
-    return {
-        "payment_id": payment_id,
-        "created_at": "2026-03-01T10:00:00Z",
-        "amount": "10.00",
-        "currency": "EUR",
-        "debtor": {"name": "Hannelore Beispiel"},
-        "creditor": {"name": f"Weinhandlung {payment_id}"},
-    }
-
-
 def decided(records: list[tuple[bytes | None, bytes]]) -> set[str]:
     return {decode_decision(value).payment_id for _key, value in records}
 
@@ -102,11 +91,11 @@ def test_a_broker_killed_under_a_worker_loses_nothing_and_logs_little(
     topics = unique_topics("outage")
     create_topics(broker.bootstrap, topics)
     env = topic_env(broker.bootstrap, topics, f"{topics.payments}-group")
-    run_paymon(["lists", "publish", str(LISTS)], env)
+    run_paymon(["lists", "publish", str(RELIABILITY_LISTS)], env)
     worker = start_worker(env, tmp_path, "worker")
     try:
         worker.wait_ready()
-        before = [event(f"o-before-{i:04d}") for i in range(1_000)]
+        before = [payment_event(f"o-before-{i:04d}") for i in range(1_000)]
         produce(broker.bootstrap, topics.payments, payment_records(before))
         consume_until(broker.bootstrap, topics.screened, lambda seen: len(seen) >= 100)
         broker.kill()
@@ -114,7 +103,7 @@ def test_a_broker_killed_under_a_worker_loses_nothing_and_logs_little(
         time.sleep(OUTAGE_S)
         outage_log = worker.output().splitlines()[lines_before:]
         broker.restart()
-        after = [event(f"o-after-{i:04d}") for i in range(1_000)]
+        after = [payment_event(f"o-after-{i:04d}") for i in range(1_000)]
         produce(broker.bootstrap, topics.payments, payment_records(after))
         wanted = {p["payment_id"] for p in before + after}
         seen = consume_until(
@@ -136,7 +125,7 @@ def test_a_replay_stopped_by_the_broker_says_what_was_acknowledged_and_where_to_
     create_topics(broker.bootstrap, topics)
     env = topic_env(broker.bootstrap, topics, f"{topics.payments}-group")
     source = tmp_path / "payments.jsonl"
-    lines = [event(f"r-{i:05d}") for i in range(20_000)]
+    lines = [payment_event(f"r-{i:05d}") for i in range(20_000)]
     source.write_bytes(b"".join(orjson.dumps(p) + b"\n" for p in lines))
     replay = subprocess.Popen(
         [*PAYMON, "replay", str(source), "--rate", "500/s", "--no-progress"],

@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 from stream_support import (
     PAYMON,
+    RELIABILITY_LISTS,
     REPO_ROOT,
     consume_until,
-    payment_records,
+    paying_melli,
     produce,
     run_paymon,
     start_worker,
@@ -28,7 +29,6 @@ from stream_support import (
 from devtools.local_kafka import LocalKafka, SecureListener
 from schemas.decision import decode_decision
 
-LISTS = Path(__file__).resolve().parents[1] / "fixtures" / "reliability" / "lists.jsonl"
 USER = "paymon-worker"
 PASSWORD = "s3cr3t-Scram-Pa55"
 STORE_PASSWORD = "store-pass-123"
@@ -104,17 +104,6 @@ def secure_broker(kafka_broker: str, tmp_path_factory: pytest.TempPathFactory) -
         broker.stop()
 
 
-def event(payment_id: str, creditor: str) -> dict[str, Any]:
-    return {
-        "payment_id": payment_id,
-        "created_at": "2026-03-01T10:00:00Z",
-        "amount": "10.00",
-        "currency": "EUR",
-        "debtor": {"name": "Hannelore Beispiel"},
-        "creditor": {"name": creditor},
-    }
-
-
 def run_failing(args: list[str], env: dict[str, str]) -> str:
     done = subprocess.run(
         [*PAYMON, *args], env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=180, check=False
@@ -127,11 +116,11 @@ def test_a_worker_screens_through_tls_and_scram(secure_broker: SecureBroker, tmp
     topics = unique_topics("secure")
     env = secure_broker.env(topics)
     created = run_paymon(["topics", "create", "--partitions", "2"], env)
-    published = run_paymon(["lists", "publish", str(LISTS)], env)
+    published = run_paymon(["lists", "publish", str(RELIABILITY_LISTS)], env)
     worker = start_worker(env, tmp_path, "worker", ["--log-level", "info"])
     try:
         worker.wait_ready()
-        produce(secure_broker.plaintext, topics.payments, payment_records([event("s-1", "Bank Melli Iran")]))
+        produce(secure_broker.plaintext, topics.payments, paying_melli("s-1"))
         seen = consume_until(secure_broker.plaintext, topics.alerts, lambda records: len(records) >= 1)
         assert decode_decision(seen[0][1]).hits[0].entry_id == "reltest:1"
     finally:

@@ -4,11 +4,12 @@ long before faust's default 60 s session timeout would have let it (PAYMON_SESSI
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from stream_support import (
+    RELIABILITY_LISTS,
     consume_until,
     create_topics,
+    payment_event,
     payment_records,
     produce,
     run_paymon,
@@ -20,22 +21,10 @@ from stream_support import (
 
 from schemas.decision import decode_decision
 
-LISTS = Path(__file__).resolve().parents[1] / "fixtures" / "reliability" / "lists.jsonl"
 PARTITIONS = 4
 # The target is 15 s; the bound is generous for two busy cores (the 10 s session timeout
 # plus a rebalance), and still half of what the old 60 s session timeout needed.
 TAKEOVER_DEADLINE_S = 30.0
-
-
-def event(payment_id: str) -> dict[str, Any]:
-    return {
-        "payment_id": payment_id,
-        "created_at": "2026-03-01T10:00:00Z",
-        "amount": "10.00",
-        "currency": "EUR",
-        "debtor": {"name": "Hannelore Beispiel"},
-        "creditor": {"name": f"Weinhandlung {payment_id}"},
-    }
 
 
 def test_the_survivor_decides_a_killed_workers_partitions(kafka_broker: str, tmp_path: Path) -> None:
@@ -43,7 +32,7 @@ def test_the_survivor_decides_a_killed_workers_partitions(kafka_broker: str, tmp
     create_topics(kafka_broker, topics, partitions=PARTITIONS)
     group = f"{topics.payments}-group"
     env = topic_env(kafka_broker, topics, group, partitions=PARTITIONS)
-    run_paymon(["lists", "publish", str(LISTS)], env)
+    run_paymon(["lists", "publish", str(RELIABILITY_LISTS)], env)
     # INFO logs: a failure shows the survivor's rebalance steps.
     survivor, victim = (
         start_worker(env, tmp_path, name, ["--log-level", "info"]) for name in ("survivor", "victim")
@@ -55,7 +44,7 @@ def test_the_survivor_decides_a_killed_workers_partitions(kafka_broker: str, tmp
         assert all(assigned)
         victim.process.kill()  # SIGKILL: no goodbye to the group, its session must time out
         victim.process.wait()
-        payments = [event(f"k-{i:03d}") for i in range(200)]  # keys spread over all partitions
+        payments = [payment_event(f"k-{i:03d}") for i in range(200)]  # keys spread over all partitions
         produce(kafka_broker, topics.payments, payment_records(payments))
         wanted = {p["payment_id"] for p in payments}
         seen = consume_until(
