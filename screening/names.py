@@ -437,7 +437,7 @@ def _has_non_latin(text: str) -> bool:
 
 _BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff" + _BIDI_CONTROLS + "]")
-_RLO, _LRO, _PDF, _PDI = "\u202e", "\u202d", "\u202c", "\u2069"
+_RLO, _LRO = "\u202e", "\u202d"
 _OVERRIDE_SPAN = re.compile("([\u202d\u202e])([^\u202c\u2069\n]*)[\u202c\u2069]?")
 # Cyrillic and Greek letters drawn like a Latin letter (Unicode confusables, the common subset).
 _LOOKALIKES = str.maketrans(
@@ -800,4 +800,3 @@ _PREFIXES: dict[str, tuple[frozenset[tuple[str, ...]], frozenset[str]]] = {
     "organisation": (_ORG_PREFIXES, _ORG_FIRST),
     "object": (_OBJECT_PREFIXES, _first_words(_OBJECT_PREFIXES)),
 }
-

@@ -223,12 +223,10 @@ def _forms(text: str) -> tuple[str, ...]:
     """The forms of a screened field to match: as stored (words cut to `MAX_WORD_CHARS`) and,
     when it could fool a reader, as the reader sees it (`screening.names.visual_form`,
     `lookalike_form`)."""
-    forms = [_LONG_WORD.sub(_cut_word, text) if _LONG_WORD.search(text) else text]
-    for disguise in (visual_form, lookalike_form):
-        seen = disguise(forms[-1] if disguise is lookalike_form else text)
-        if seen is not None and seen not in forms:
-            forms.append(seen)
-    return tuple(forms)
+    stored = _LONG_WORD.sub(_cut_word, text) if _LONG_WORD.search(text) else text
+    displayed = visual_form(stored)
+    latin = lookalike_form(displayed or stored)
+    return tuple(dict.fromkeys(form for form in (stored, displayed, latin) if form is not None))
 
 
 def _cut_word(word: re.Match[str]) -> str:
