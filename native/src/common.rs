@@ -4,7 +4,10 @@
 //! Python).
 
 use rapidfuzz::distance::{levenshtein, osa};
+#[cfg(test)]
 use rustc_hash::FxHashSet;
+
+pub use crate::config::Config;
 
 /// `PartyKind` of `screening.match`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -12,61 +15,6 @@ pub enum Kind {
     Person,
     Organisation,
     Any,
-}
-
-/// Every parameter retrieval and scoring read, given once by Python (`ScreeningParams`) when the
-/// index is built (`config.rs` reads them by name); nothing here has a default of its own.
-#[derive(Clone, Debug)]
-pub struct Config {
-    // names
-    pub generic_weight: f64,
-    pub particles: FxHashSet<String>,
-    pub generic_words: FxHashSet<String>,
-    pub skeleton_map: SkeletonMap,
-    pub scripts: Scripts,
-    // token pairs
-    pub min_pair_similarity: f64,
-    pub initial_similarity: f64,
-    pub prefix_similarity: f64,
-    pub min_prefix_length: usize,
-    pub typo_floor: f64,
-    pub max_typo_edits: usize,
-    pub doubled_letter_similarity: f64,
-    pub acronym_similarity: f64,
-    pub abbreviation_similarity: f64,
-    pub min_acronym_length: usize,
-    pub max_acronym_length: usize,
-    pub spelling_variant_similarity: f64,
-    pub min_skeleton_length: usize,
-    pub spelling_variant_min_length_ratio: f64,
-    pub skeleton_discount: f64,
-    pub joined_similarity: f64,
-    pub joined_min_similarity: f64,
-    pub joined_max_extra_letters: usize,
-    pub patronymic_suffixes: Vec<String>,
-    // the score and its rules
-    pub short_side_weight: f64,
-    pub conflict_factor: f64,
-    pub patronymic_swap_factor: f64,
-    pub patronymic_words: FxHashSet<String>,
-    pub single_token_factor: f64,
-    pub single_token_max_weight: f64,
-    pub several_tokens_min_weight: f64,
-    pub number_conflict_factor: f64,
-    pub generic_only_cap: f64,
-    // retrieval
-    pub min_fuzzy_length: usize,
-    pub min_query_word_length: usize,
-    pub min_retrieval_skeleton_length: usize,
-    pub max_joined_postings: usize,
-    pub hidden_typo_min_length: usize,
-    pub max_hidden_typos: usize,
-    pub candidate_budget: usize,
-    pub tie_break: f64,
-    pub min_key_number_length: usize,
-    pub max_evidence_checks: usize,
-    pub max_bound_checks: usize,
-    pub score_rounding: f64,
 }
 
 /// The letter rewrites of the consonant skeleton (`skeleton_map`): each ASCII character to its
@@ -232,7 +180,7 @@ impl Name {
             distinctive_weight,
             numbers,
             transliterated,
-            syllables: cfg.scripts.syllables(original),
+            syllables: cfg.syllabic_ranges.syllables(original),
         }
     }
 }
@@ -342,7 +290,7 @@ impl Config {
             generic_words: set(&["bank", "company", "international", "trading"]),
             skeleton_map: SkeletonMap::new(rewrites.iter().map(|(a, b)| (a.to_string(), b.to_string())))
                 .expect("valid map"),
-            scripts: Scripts::new(vec![
+            syllabic_ranges: Scripts::new(vec![
                 (0xAC00, 0xD7A3, "hangul".to_string()),
                 (0x4E00, 0x9FFF, "han".to_string()),
                 (0x3400, 0x4DBF, "han".to_string()),
@@ -485,7 +433,7 @@ mod tests {
     #[test]
     fn scripts_tell_han_from_hangul() {
         let cfg = Config::for_tests();
-        let s = &cfg.scripts;
+        let s = &cfg.syllabic_ranges;
         assert_eq!(
             s.syllables("김정은 Kim 習近平"),
             "김정은習近平".chars().collect::<Vec<_>>()

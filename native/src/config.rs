@@ -8,7 +8,7 @@ use pyo3::types::{PyDict, PyString};
 use rustc_hash::FxHashSet;
 use std::collections::HashMap;
 
-use crate::common::{Config, Scripts, SkeletonMap};
+use crate::common::{Scripts, SkeletonMap};
 
 /// The value of `key`.
 fn value<'py>(d: &Bound<'py, PyDict>, key: &str) -> PyResult<Bound<'py, PyAny>> {
@@ -46,54 +46,92 @@ fn checked<T>(key: &str, made: Result<T, String>) -> PyResult<T> {
     made.map_err(|problem| malformed(key, problem))
 }
 
-/// The `Config` of a parameter dict (keys: the field names of `Config`).
-pub fn config_from(d: &Bound<'_, PyDict>) -> PyResult<Config> {
-    let skeleton_map: HashMap<String, String> = item(d, "skeleton_map")?;
-    Ok(Config {
-        generic_weight: item(d, "generic_weight")?,
-        particles: words(d, "particles")?,
-        generic_words: words(d, "generic_words")?,
-        skeleton_map: checked("skeleton_map", SkeletonMap::new(skeleton_map))?,
-        scripts: checked("syllabic_ranges", Scripts::new(item(d, "syllabic_ranges")?))?,
-        min_pair_similarity: item(d, "min_pair_similarity")?,
-        initial_similarity: item(d, "initial_similarity")?,
-        prefix_similarity: item(d, "prefix_similarity")?,
-        min_prefix_length: item(d, "min_prefix_length")?,
-        typo_floor: item(d, "typo_floor")?,
-        max_typo_edits: item(d, "max_typo_edits")?,
-        doubled_letter_similarity: item(d, "doubled_letter_similarity")?,
-        acronym_similarity: item(d, "acronym_similarity")?,
-        abbreviation_similarity: item(d, "abbreviation_similarity")?,
-        min_acronym_length: item(d, "min_acronym_length")?,
-        max_acronym_length: item(d, "max_acronym_length")?,
-        spelling_variant_similarity: item(d, "spelling_variant_similarity")?,
-        min_skeleton_length: item(d, "min_skeleton_length")?,
-        spelling_variant_min_length_ratio: item(d, "spelling_variant_min_length_ratio")?,
-        skeleton_discount: item(d, "skeleton_discount")?,
-        joined_similarity: item(d, "joined_similarity")?,
-        joined_min_similarity: item(d, "joined_min_similarity")?,
-        joined_max_extra_letters: item(d, "joined_max_extra_letters")?,
-        patronymic_suffixes: item::<Vec<String>>(d, "patronymic_suffixes")?,
-        short_side_weight: item(d, "short_side_weight")?,
-        conflict_factor: item(d, "conflict_factor")?,
-        patronymic_swap_factor: item(d, "patronymic_swap_factor")?,
-        patronymic_words: words(d, "patronymic_words")?,
-        single_token_factor: item(d, "single_token_factor")?,
-        single_token_max_weight: item(d, "single_token_max_weight")?,
-        several_tokens_min_weight: item(d, "several_tokens_min_weight")?,
-        number_conflict_factor: item(d, "number_conflict_factor")?,
-        generic_only_cap: item(d, "generic_only_cap")?,
-        min_fuzzy_length: item(d, "min_fuzzy_length")?,
-        min_query_word_length: item(d, "min_query_word_length")?,
-        min_retrieval_skeleton_length: item(d, "min_retrieval_skeleton_length")?,
-        max_joined_postings: item(d, "max_joined_postings")?,
-        hidden_typo_min_length: item(d, "hidden_typo_min_length")?,
-        max_hidden_typos: item(d, "max_hidden_typos")?,
-        candidate_budget: item(d, "candidate_budget")?,
-        tie_break: item(d, "tie_break")?,
-        min_key_number_length: item(d, "min_key_number_length")?,
-        max_evidence_checks: item(d, "max_evidence_checks")?,
-        max_bound_checks: item(d, "max_bound_checks")?,
-        score_rounding: item(d, "score_rounding")?,
-    })
+/// The skeleton map of `key` (a dict of one character to its replacement).
+fn skeleton_map(d: &Bound<'_, PyDict>, key: &str) -> PyResult<SkeletonMap> {
+    checked(key, SkeletonMap::new(item::<HashMap<String, String>>(d, key)?))
+}
+
+/// The syllabic scripts of `key` (a list of `(first code point, last code point, script)`).
+fn scripts(d: &Bound<'_, PyDict>, key: &str) -> PyResult<Scripts> {
+    checked(key, Scripts::new(item(d, key)?))
+}
+
+/// `Config` with one field per parameter and `config_from`, which reads each field from the
+/// key of its name with the reader given beside it: a new parameter is one line here.
+macro_rules! parameters {
+    ($($(#[$doc:meta])* $name:ident: $ty:ty = $read:ident,)*) => {
+        /// Every parameter retrieval and scoring read, given by Python in one dict when the index
+        /// is built (`ScreeningParams.native_config()`); none has a default of its own here.
+        #[derive(Clone, Debug)]
+        pub struct Config {
+            $($(#[$doc])* pub $name: $ty,)*
+        }
+
+        /// The `Config` of a parameter dict: every key required.
+        pub fn config_from(d: &Bound<'_, PyDict>) -> PyResult<Config> {
+            Ok(Config {
+                $($name: $read(d, stringify!($name))?,)*
+            })
+        }
+    };
+}
+
+parameters! {
+    // names
+    /// Token weights at or below this are generic words and particles.
+    generic_weight: f64 = item,
+    particles: FxHashSet<String> = words,
+    generic_words: FxHashSet<String> = words,
+    /// The consonant skeleton's letter rewrites (vowels to "").
+    skeleton_map: SkeletonMap = skeleton_map,
+    /// The Han and Hangul code point ranges.
+    syllabic_ranges: Scripts = scripts,
+    // token pairs
+    min_pair_similarity: f64 = item,
+    initial_similarity: f64 = item,
+    prefix_similarity: f64 = item,
+    min_prefix_length: usize = item,
+    typo_floor: f64 = item,
+    max_typo_edits: usize = item,
+    doubled_letter_similarity: f64 = item,
+    acronym_similarity: f64 = item,
+    abbreviation_similarity: f64 = item,
+    min_acronym_length: usize = item,
+    max_acronym_length: usize = item,
+    spelling_variant_similarity: f64 = item,
+    min_skeleton_length: usize = item,
+    spelling_variant_min_length_ratio: f64 = item,
+    skeleton_discount: f64 = item,
+    joined_similarity: f64 = item,
+    joined_min_similarity: f64 = item,
+    /// Two joined words may be this many letters longer than the word they pair with.
+    joined_max_extra_letters: usize = item,
+    patronymic_suffixes: Vec<String> = item,
+    // the score and its rules
+    short_side_weight: f64 = item,
+    conflict_factor: f64 = item,
+    patronymic_swap_factor: f64 = item,
+    patronymic_words: FxHashSet<String> = words,
+    single_token_factor: f64 = item,
+    /// A name with at most this distinctive weight has a single distinctive token ...
+    single_token_max_weight: f64 = item,
+    /// ... against a name with at least this much.
+    several_tokens_min_weight: f64 = item,
+    number_conflict_factor: f64 = item,
+    generic_only_cap: f64 = item,
+    // retrieval
+    min_fuzzy_length: usize = item,
+    /// Query words shorter than this are not looked up.
+    min_query_word_length: usize = item,
+    /// Skeletons shorter than this are not looked up.
+    min_retrieval_skeleton_length: usize = item,
+    max_joined_postings: usize = item,
+    hidden_typo_min_length: usize = item,
+    max_hidden_typos: usize = item,
+    candidate_budget: usize = item,
+    tie_break: f64 = item,
+    min_key_number_length: usize = item,
+    max_evidence_checks: usize = item,
+    max_bound_checks: usize = item,
+    score_rounding: f64 = item,
 }

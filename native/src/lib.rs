@@ -247,7 +247,7 @@ impl NativeIndex {
         b_original: &str,
         b_transliterated: bool,
     ) -> f64 {
-        let scripts = &self.cfg.scripts;
+        let scripts = &self.cfg.syllabic_ranges;
         rules::syllables_cap(
             &self.cfg,
             (&scripts.syllables(a_original), a_transliterated),

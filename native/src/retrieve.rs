@@ -1,7 +1,8 @@
-//! Port of `screening/index.py`'s candidate retrieval (`ListIndex.__init__`'s lookup tables and
-//! `ListIndex._candidates`). The Python side stays the reference: every order (dict insertion,
-//! stable sorts, `heapq.nlargest`) and every float operation is reproduced as Python does it, so
-//! both return the same positions in the same order.
+//! Candidate retrieval: the lookup tables of the listed names and the candidates of a query
+//! (formerly `ListIndex._candidates` in Python, which the tests keep as an oracle: every order,
+//! dict insertion, stable sorts, `heapq.nlargest`, and every float operation is the same, so
+//! both return the same positions in the same order). The candidate bound applies the score's
+//! own rules of the names alone (`rules::name_factors`).
 //!
 //! Tables are compact: tokens are interned as `u32` ids assigned in sorted string order (so
 //! sorting ids sorts strings, as `sorted(found)` does), postings and joined pairs are flat

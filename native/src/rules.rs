@@ -276,7 +276,7 @@ pub fn syllables_cap(cfg: &Config, a: (&[char], bool), b: (&[char], bool)) -> Op
     if !(a_transliterated && b_transliterated) || sa.is_empty() || sb.is_empty() || sa == sb {
         return None;
     }
-    if cfg.scripts.script_of(sa[0]) != cfg.scripts.script_of(sb[0]) {
+    if cfg.syllabic_ranges.script_of(sa[0]) != cfg.syllabic_ranges.script_of(sb[0]) {
         return None;
     }
     let sim = crate::common::levenshtein_similarity_chars(sa, sb);
