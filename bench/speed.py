@@ -255,7 +255,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # The Python oracle of the same look-ups (retrieval + scoring, no explanation), same queries.
     listed = prepare_entries({e.entry_id: e for e in entries}.values())
-    engine = MatchEngine(DEFAULT_PARAMS, [n.prepared for n in listed], [kind_slots(n.entry_type) for n in listed])
+    kinds = [kind_slots(n.entry_type) for n in listed]
+    engine = MatchEngine(DEFAULT_PARAMS, [n.prepared for n in listed], kinds)
     oracle = ReferenceIndex(listed)
     subset = [prepare(q) for q in typo_queries[:200] + clean[:200]]
     python_times = time_each(lambda q: oracle.lookup(q, "any", DEFAULT_THRESHOLD), subset)
@@ -267,7 +268,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         + f"  -> Rust engine is {statistics.median(python_times) / statistics.median(native_times):,.1f}x"
         " faster (same retrieval and rules)"
     )
-    del oracle, engine
 
     texts = [
         f"INVOICE {rng.randrange(10**6)} PAYMENT FOR SERVICES {text.upper()} THANK YOU"

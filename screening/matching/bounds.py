@@ -44,7 +44,8 @@ def inert_number_length(params: ScreeningParams, other: PreparedName) -> float:
     """
     if other.name.transliterated or not (other.joined.isalpha() and other.name.unstripped.isalpha()):
         return math.inf
-    return (1 - params.joined_min_similarity) * (max(map(len, other.tokens)) + 2) + _FLOAT_SLACK
+    longest = max(map(len, other.tokens))
+    return (1 - params.joined_min_similarity) * (longest + params.joined_max_extra_letters) + _FLOAT_SLACK
 
 
 def partner_mask(engine: MatchEngine, word: str, other: PreparedName, person: bool) -> int:
@@ -71,12 +72,12 @@ def partner_mask(engine: MatchEngine, word: str, other: PreparedName, person: bo
         elif not (number or y.isdigit()) and engine.pair_similarity(word, y, person, False) > 0.0:
             mask |= 1 << j  # (different numbers never pair)
         elif (not number or _few_missing(params, word, y)) and _may_join_into(
-            params.joined_min_similarity, word, y
+            params.joined_min_similarity, params.joined_max_extra_letters, word, y
         ):
             mask |= 1 << j
     for j in range(len(tb) - 1):
         joined = tb[j] + tb[j + 1]  # `word` may be two adjacent words of `other` written as one
-        if len(word) >= len(joined) - 2 and Levenshtein.normalized_similarity(
+        if len(word) >= len(joined) - params.joined_max_extra_letters and Levenshtein.normalized_similarity(
             joined, word, score_cutoff=params.joined_min_similarity - _FLOAT_SLACK
         ):
             mask |= 3 << j
@@ -89,21 +90,23 @@ def partner_mask(engine: MatchEngine, word: str, other: PreparedName, person: bo
 def _few_missing(params: ScreeningParams, word: str, listed: str) -> bool:
     """False when `word` has more letters missing from `listed` than a joined pair allows (the
     check `_may_join_into` starts with, without filling its memo with one-off numbers)."""
-    budget = (1 - params.joined_min_similarity) * (len(listed) + 2) + _FLOAT_SLACK
+    extra = params.joined_max_extra_letters
+    budget = (1 - params.joined_min_similarity) * (len(listed) + extra) + _FLOAT_SLACK
     return sum(1 for char in word if char not in listed) <= budget
 
 
 @functools.lru_cache(maxsize=1 << 17)
-def _may_join_into(joined_min_similarity: float, word: str, listed: str) -> bool:
+def _may_join_into(joined_min_similarity: float, extra_letters: int, word: str, listed: str) -> bool:
     """False only when no word w makes `word + w` or `w + word` a joined pair with `listed`.
 
-    A joined pair needs len(listed) >= len(joined) - 2 and similarity >= joined_min_similarity,
-    so at most (1 - joined_min_similarity) * (len(listed) + 2) edits; aligning `word` with a
+    A joined pair needs len(listed) >= len(joined) - 2 (`joined_max_extra_letters`) and
+    similarity >= joined_min_similarity, so at most (1 - joined_min_similarity) * (len(listed) +
+    extra_letters) edits; aligning `word` with a
     prefix (or suffix) of `listed` is part of those edits.
     """
     if len(listed) < len(word) - 1:
         return False
-    budget = (1 - joined_min_similarity) * (len(listed) + 2) + _FLOAT_SLACK
+    budget = (1 - joined_min_similarity) * (len(listed) + extra_letters) + _FLOAT_SLACK
     if sum(1 for char in word if char not in listed) > budget:
         return False  # each letter `listed` lacks costs an edit against any part of it
     return any(

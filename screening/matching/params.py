@@ -94,8 +94,10 @@ class ScreeningParams:
     skeleton_discount: float = 0.9
     # Joined/split words: the two names equal once spaces are removed (`TSMR Bank` vs `TSMRBANK`).
     joined_similarity: float = 0.97
-    # Two joined tokens vs one word: at most one edit in five (`tsmr bank` ~ `tsmrbank`).
+    # Two joined tokens vs one word: at most one edit in five (`tsmr bank` ~ `tsmrbank`) ...
     joined_min_similarity: float = 0.8
+    # ... and the two joined words at most this many letters longer than the word.
+    joined_max_extra_letters: int = 2
     # `Oleksandrovych` is the son of an Oleksandr, not a long form of the name: East Slavic
     # patronymics (names.py) plus the Turkic and South Slavic endings.
     patronymic_suffixes: tuple[str, ...] = (*PATRONYMIC_ENDINGS, "oglu", "ogly", "ovic")
@@ -114,6 +116,9 @@ class ScreeningParams:
     # Only one distinctive token on the short side while the long side has several: `WALIJAN`
     # alone says little about `WALIJAN ABDUL GHAFOOR HAQQANI`.
     single_token_factor: float = 0.85
+    # (a single distinctive token: a distinctive weight of at most this, against at least that)
+    single_token_max_weight: float = 1.0
+    several_tokens_min_weight: float = 2.0
     # Numbers identify (`Fund 23` vs `Fund 24`); differing numbers multiply by this.
     number_conflict_factor: float = 0.9
     # Generic words never make a hit on their own: the score cannot exceed this.
@@ -134,6 +139,8 @@ class ScreeningParams:
     # ------------------------------------------------------------------ retrieval
     # Words shorter than this get no typo neighbourhood (two letters: an edit is another word).
     min_fuzzy_length: int = 3
+    # Query words shorter than this are not looked up (a lone letter is an initial).
+    min_query_word_length: int = 2
     # Joined adjacent-token keys held by more names than this are not indexed (too common).
     max_joined_postings: int = 30
     # Candidates fully compared per look-up.

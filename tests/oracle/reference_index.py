@@ -135,7 +135,7 @@ class ReferenceIndex:
         words: list[_Word] = []
         lengths: list[int] = []
         for t, w in zip(tokens, query.weights, strict=True):
-            if len(t) < 2 or (
+            if len(t) < P.min_query_word_length or (
                 w <= P.generic_weight and not (t.isdigit() and len(t) >= P.min_key_number_length)
             ):
                 continue  # generic words never open candidates; long numbers (`RA-78796`) do

@@ -224,7 +224,7 @@ def _joined_pairs(
         for j in free_b:
             y = tb[j]
             sim = 0.0
-            if len(y) >= len(joined) - 2:
+            if len(y) >= len(joined) - P.joined_max_extra_letters:
                 sim = Levenshtein.normalized_similarity(joined, y, score_cutoff=P.joined_min_similarity)
             if not sim and lenient:
                 sk_joined, sk_y = consonant_skeleton(joined), consonant_skeleton(y)
@@ -271,7 +271,10 @@ def combined_coverage(total_a: float, total_b: float, cov_a: float, cov_b: float
 def single_token(distinctive_a: float, distinctive_b: float) -> bool:
     """True when one name has a single distinctive token and the other several (the rule of
     `P.single_token_factor`)."""
-    return min(distinctive_a, distinctive_b) <= 1.0 and max(distinctive_a, distinctive_b) >= 2.0
+    return (
+        min(distinctive_a, distinctive_b) <= P.single_token_max_weight
+        and max(distinctive_a, distinctive_b) >= P.several_tokens_min_weight
+    )
 
 
 def name_factors(

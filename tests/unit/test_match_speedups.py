@@ -318,9 +318,11 @@ entries = [ListEntry(f"t:{{n}}", "test", EntryType.UNKNOWN, text) for n, text in
 aliases = (Name("JONDULLAH"), Name("JONDALLAH"), Name("JONDILLAH"), Name("JONDELLAH"))
 entries.append(ListEntry("t:alias", "test", EntryType.PERSON, "JONDOLLAH", aliases=aliases))
 index = ListIndex.build(entries)
+T = DEFAULT_THRESHOLD
 for query in ["Mohamed Husein", "Jondllah", "Pars Party", "Abdulah bin Hussein"]:
-    print([(m.entry.entry_id, m.matched_name, m.score) for m in index.match_name(query, threshold=DEFAULT_THRESHOLD)])
-print([(m.entry.entry_id, m.score) for m in index.scan_text("pay Kim Jong Un and Mohammed al Husayn", threshold=DEFAULT_THRESHOLD)])
+    print([(m.entry.entry_id, m.matched_name, m.score) for m in index.match_name(query, threshold=T)])
+text = "pay Kim Jong Un and Mohammed al Husayn"
+print([(m.entry.entry_id, m.score) for m in index.scan_text(text, threshold=T)])
 """
 
 
