@@ -67,6 +67,8 @@ def to_record(entry: ListEntry) -> ListEntryRecord:
         list_version=entry.list_version,
         blocking=entry.blocking,
         extra=entry.extra,
+        authorities=entry.authorities,
+        datasets=entry.datasets,
     )
 
 
@@ -92,6 +94,8 @@ def from_record(record: ListEntryRecord) -> ListEntry:
         list_version=record.list_version,
         blocking=record.blocking,
         extra=record.extra,
+        authorities=record.authorities,
+        datasets=record.datasets,
     )
 
 

@@ -1,0 +1,282 @@
+"""OpenSanctions FollowTheMoney entities (`entities.ftm.json`, one JSON entity a line) -> `ListEntry`.
+
+A Person, Organization, Company, LegalEntity, Vessel or Airplane becomes an entry when its
+`topics` include a sanction topic or the export marks it `target: true`; an entry is *blocking*
+(it can make owned companies blocked) only when it carries the `sanction` topic itself, so a
+merely linked, debarred or export-controlled target alerts on a direct hit and no further.
+
+Names: every `name`, `alias` and `previousName` is a strong name (OpenSanctions' `name` already
+holds the transliterations and original-script spellings), `weakAlias` and `abbreviation` are
+weak (never alert alone, as OFAC's weak a.k.a.). `birthDate`, nationality/citizenship/country/
+jurisdiction/flag, identifiers (registration, tax, LEI, SWIFT/BIC, IMO, passport and id numbers,
+and the `Passport`/`Identification` entities whose holder is the entry) and addresses (free text
+and `Address` entities) are kept. `Sanction` entities give each entry its programmes
+(`programId`, else `program`) and authorities (the Sanction's dataset, see
+`screening.lists.authorities`); without any, the entry's own datasets name them. Entry ids are
+`opensanctions:<entity id>`; `datasets` lists every dataset the entity appears in.
+
+Ownership and Directorship entities are ownership data: `screening.ownership_io` reads them from
+the same file. The loader reads the file's bytes once with msgspec; a line that is not an
+entity (bad JSON, a truncated last line, `properties` that are not lists of strings) raises
+`ListLoadError` naming the line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import msgspec
+
+from screening.lists.authorities import authority_of_dataset
+from screening.lists.errors import ListLoadError
+from screening.lists.remarks import normalise_identifier
+from screening.model import Address, EntryType, Identifier, IdentifierScheme, ListEntry, Name, NameQuality
+
+__all__ = ["FTM_LIST", "FtmLoad", "is_ftm_line", "load_ftm_entities"]
+
+FTM_LIST = "opensanctions"
+
+_ENTRY_TYPES: dict[str, EntryType] = {
+    "Person": EntryType.PERSON,
+    "Organization": EntryType.ORGANISATION,
+    "Company": EntryType.ORGANISATION,
+    "LegalEntity": EntryType.ORGANISATION,
+    "PublicBody": EntryType.ORGANISATION,
+    "Vessel": EntryType.VESSEL,
+    "Airplane": EntryType.AIRCRAFT,
+}
+# OpenSanctions topics that make an entity a sanctions target. 'sanction.counter' (a country's
+# counter-sanctions against Western persons) is deliberately absent.
+SANCTION_TOPICS = frozenset({"sanction", "sanction.linked"})
+BLOCKING_TOPIC = "sanction"
+_STRONG_NAME_PROPS = ("name", "alias", "previousName")
+_WEAK_NAME_PROPS = ("weakAlias", "abbreviation")
+_COUNTRY_PROPS = ("nationality", "citizenship", "country", "jurisdiction", "flag", "mainCountry")
+_IDENTIFIER_PROPS: tuple[tuple[str, IdentifierScheme], ...] = (
+    ("registrationNumber", IdentifierScheme.REGISTRATION),
+    ("ogrnCode", IdentifierScheme.REGISTRATION),
+    ("taxNumber", IdentifierScheme.TAX),
+    ("innCode", IdentifierScheme.TAX),
+    ("vatCode", IdentifierScheme.TAX),
+    ("leiCode", IdentifierScheme.LEI),
+    ("swiftBic", IdentifierScheme.BIC),
+    ("imoNumber", IdentifierScheme.IMO),
+    ("passportNumber", IdentifierScheme.PASSPORT),
+    ("idNumber", IdentifierScheme.NATIONAL_ID),
+)
+_DOCUMENT_SCHEMES = {"Passport": IdentifierScheme.PASSPORT, "Identification": IdentifierScheme.NATIONAL_ID}
+# OpenSanctions names its enrichment and annotation sources 'ext_…' and 'ann_…': they add facts
+# about an entity but list nobody, so they never name an authority.
+_NON_AUTHORITY_PREFIXES = ("ext_", "ann_")
+_ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+Properties = dict[str, list[str]]
+
+
+class _Entity(msgspec.Struct):
+    """One FtM entity line; only the fields paymon reads (others are ignored)."""
+
+    id: str
+    schema: str
+    properties: Properties = msgspec.field(default_factory=dict)
+    datasets: list[str] = msgspec.field(default_factory=list)
+    target: bool = False
+    caption: str = ""
+    last_change: str = ""
+
+
+_DECODER = msgspec.json.Decoder(_Entity)
+
+
+@dataclass(frozen=True, slots=True)
+class FtmLoad:
+    """One FtM file's entries, its source name (`<file stem>-<newest last_change date>`), a
+    content digest and the entities skipped on purpose (targets without any name)."""
+
+    source: str
+    entries: tuple[ListEntry, ...]
+    digest: str
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class _Listing:
+    """What Sanction entities say about one entity."""
+
+    programs: list[str] = field(default_factory=list)
+    authorities: list[str] = field(default_factory=list)
+
+
+def is_ftm_line(first_line: bytes) -> bool:
+    """True when a JSON Lines file's first line is a FollowTheMoney entity ('id', 'schema',
+    'properties'); paymon's own list records have 'entry_id' instead."""
+    try:
+        record = msgspec.json.decode(first_line)
+    except msgspec.DecodeError:
+        return False
+    return isinstance(record, dict) and {"id", "schema", "properties"} <= record.keys()
+
+
+def _values(props: Properties, *keys: str) -> list[str]:
+    return [" ".join(v.split()) for key in keys for v in props.get(key, ()) if v and v.strip()]
+
+
+def _unique(items: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def _is_listed(entity: _Entity) -> bool:
+    if entity.schema not in _ENTRY_TYPES:
+        return False
+    return entity.target or not SANCTION_TOPICS.isdisjoint(entity.properties.get("topics", ()))
+
+
+def _address(props: Properties) -> Address:
+    country = next(iter(_values(props, "country")), "")
+    return Address(
+        street=", ".join(_values(props, "street", "street2")) or next(iter(_values(props, "full")), ""),
+        city=", ".join(_values(props, "city", "region")),
+        postcode=next(iter(_values(props, "postalCode")), ""),
+        country=country.upper() if len(country) == 2 else country,
+    )
+
+
+def _names(entity: _Entity) -> tuple[str, tuple[Name, ...]]:
+    """The primary name (the caption when it is one of the names) and every other name."""
+    strong = _unique(_values(entity.properties, *_STRONG_NAME_PROPS))
+    weak = _unique(_values(entity.properties, *_WEAK_NAME_PROPS))
+    if not strong and not weak:
+        return "", ()
+    caption = " ".join(entity.caption.split())
+    primary = caption if caption in strong else (strong or weak)[0]
+    aliases = [Name(text, NameQuality.STRONG) for text in strong if text != primary]
+    aliases += [Name(text, NameQuality.WEAK) for text in weak if text != primary and text not in strong]
+    return primary, tuple(aliases)
+
+
+def _identifiers(props: Properties, documents: list[Identifier]) -> tuple[Identifier, ...]:
+    out: list[Identifier] = []
+    for prop, scheme in _IDENTIFIER_PROPS:
+        for value in _values(props, prop):
+            number = normalise_identifier(value)
+            if number:
+                out.append(Identifier(scheme, number, None, prop))
+    out.extend(documents)
+    return tuple(dict.fromkeys(out))
+
+
+def _countries(props: Properties) -> tuple[str, ...]:
+    # FtM countries are lower-case ISO codes, sometimes regional ('gb-sct') or historic ('suhh').
+    codes = [c.upper() for c in _values(props, *_COUNTRY_PROPS) if len(c) == 2 and c.isalpha()]
+    return _unique(codes)
+
+
+def _birth_dates(props: Properties) -> tuple[str, ...]:
+    return _unique([d[:10] for d in _values(props, "birthDate") if _ISO_DATE.match(d[:10])])
+
+
+def _authorities(entity: _Entity, listing: _Listing | None) -> tuple[str, ...]:
+    if listing is not None and listing.authorities:
+        return _unique(listing.authorities)
+    return _unique(
+        [authority_of_dataset(d) for d in entity.datasets if not d.startswith(_NON_AUTHORITY_PREFIXES)]
+    )
+
+
+def _entry(
+    entity: _Entity,
+    listing: _Listing | None,
+    addresses: dict[str, Address],
+    documents: list[Identifier],
+    version: str,
+) -> ListEntry | None:
+    primary, aliases = _names(entity)
+    if not primary:
+        return None
+    props = entity.properties
+    topics = props.get("topics", ())
+    found = [a for a in (_address({"full": [text]}) for text in _values(props, "address")) if a.street]
+    found += [addresses[ref] for ref in props.get("addressEntity", ()) if ref in addresses]
+    programs = [*(listing.programs if listing else ()), *_values(props, "programId")]
+    extra = [("topic", topic) for topic in topics]
+    extra += [("position", p) for p in _values(props, "position")[:3]]
+    return ListEntry(
+        entry_id=f"{FTM_LIST}:{entity.id}",
+        list_name=FTM_LIST,
+        entry_type=_ENTRY_TYPES[entity.schema],
+        primary_name=primary,
+        aliases=aliases,
+        programs=_unique(programs),
+        identifiers=_identifiers(props, documents),
+        countries=_countries(props),
+        birth_dates=_birth_dates(props),
+        addresses=tuple(dict.fromkeys(found)),
+        list_version=version,
+        blocking=BLOCKING_TOPIC in topics,
+        extra=tuple(extra),
+        authorities=_authorities(entity, listing),
+        datasets=tuple(entity.datasets),
+    )
+
+
+def load_ftm_entities(path: Path, raw: bytes) -> FtmLoad:
+    """Every sanctioned Person/Organization/Company/LegalEntity/Vessel/Airplane of an FtM
+    JSON Lines file whose bytes are `raw` (see the module docstring).
+
+    Guarantees: every non-blank line is an FtM entity (`id`, `schema`, `properties` as lists of
+    strings) or `ListLoadError(path, line, problem)` is raised and nothing is used; a later line
+    with the same id replaces an earlier one; targets without any name are skipped and listed
+    in `warnings`; a file with no sanctioned entity at all is refused.
+    """
+    listed: dict[str, _Entity] = {}
+    listings: dict[str, _Listing] = {}
+    addresses: dict[str, Address] = {}
+    documents: dict[str, list[Identifier]] = {}
+    newest = ""
+    body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    for number, line in enumerate(body.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            entity = _DECODER.decode(line)
+        except msgspec.DecodeError as exc:
+            raise ListLoadError(path, number, f"not a FollowTheMoney entity: {exc}") from None
+        newest = max(newest, entity.last_change[:10])
+        props = entity.properties
+        if _is_listed(entity):
+            listed[entity.id] = entity
+        elif entity.schema == "Sanction":
+            datasets = [authority_of_dataset(d) for d in entity.datasets]
+            programs = _values(props, "programId") or _values(props, "program")
+            for ref in props.get("entity", ()):
+                listing = listings.setdefault(ref, _Listing())
+                listing.authorities.extend(datasets)
+                listing.programs.extend(programs)
+        elif entity.schema == "Address":
+            addresses[entity.id] = _address(props)
+        elif entity.schema in _DOCUMENT_SCHEMES:
+            scheme = _DOCUMENT_SCHEMES[entity.schema]
+            issuer = next((c.upper() for c in _values(props, "country") if len(c) == 2), None)
+            for number_text in _values(props, "number"):
+                value = normalise_identifier(number_text)
+                for holder in props.get("holder", ()):
+                    if value:
+                        documents.setdefault(holder, []).append(
+                            Identifier(scheme, value, issuer, entity.schema.lower())
+                        )
+    if not listed:
+        raise ListLoadError(path, None, "no sanctioned Person/Organization/Company/Vessel/Airplane entities")
+    stem = path.name.split(".", 1)[0] or "opensanctions"
+    version = f"{stem}-{newest}" if newest else stem
+    entries: list[ListEntry] = []
+    warnings: list[str] = []
+    for entity_id, entity in listed.items():
+        entry = _entry(entity, listings.get(entity_id), addresses, documents.get(entity_id, []), version)
+        if entry is None:
+            warnings.append(f"{path}: {entity.schema} {entity_id} has no name; not loaded")
+        else:
+            entries.append(entry)
+    return FtmLoad(version, tuple(entries), hashlib.sha256(raw).hexdigest(), tuple(warnings))
