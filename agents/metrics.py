@@ -340,7 +340,9 @@ class PaymonMetrics:
         """
         if decision.decision == "alert":
             self._screened_alert.inc()
-            for list_name, reason in {(hit.list, hit.reason) for hit in decision.hits}:
+            # `list` names the authority ('ofac', 'eu', 'uk', …): one per authority listing the entry
+            listed = {(who, hit.reason) for hit in decision.hits for who in (hit.authorities or [hit.list])}
+            for list_name, reason in listed:
                 self.alerts.labels(list_name, reason).inc()
         else:
             self._screened_pass.inc()

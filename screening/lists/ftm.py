@@ -72,6 +72,9 @@ _DOCUMENT_SCHEMES = {"Passport": IdentifierScheme.PASSPORT, "Identification": Id
 # about an entity but list nobody, so they never name an authority.
 _NON_AUTHORITY_PREFIXES = ("ext_", "ann_")
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+# A programme named only by its legal text (no programId) is cut to this many characters: enough
+# to recognise it in an alert (some, such as Japan's, are whole paragraphs).
+MAX_PROGRAM_TEXT = 80
 
 Properties = dict[str, list[str]]
 
@@ -120,6 +123,10 @@ def is_ftm_line(first_line: bytes) -> bool:
     return isinstance(record, dict) and {"id", "schema", "properties"} <= record.keys()
 
 
+def _program(text: str) -> str:
+    return text if len(text) <= MAX_PROGRAM_TEXT else text[: MAX_PROGRAM_TEXT - 1].rstrip() + "…"
+
+
 def _values(props: Properties, *keys: str) -> list[str]:
     return [" ".join(v.split()) for key in keys for v in props.get(key, ()) if v and v.strip()]
 
@@ -158,14 +165,17 @@ def _names(entity: _Entity) -> tuple[str, tuple[Name, ...]]:
 
 
 def _identifiers(props: Properties, documents: list[Identifier]) -> tuple[Identifier, ...]:
-    out: list[Identifier] = []
+    """Each (scheme, value) once: OpenSanctions repeats a number under several properties
+    (a Russian INN as taxNumber, innCode and idNumber)."""
+    out: dict[tuple[IdentifierScheme, str], Identifier] = {}
     for prop, scheme in _IDENTIFIER_PROPS:
         for value in _values(props, prop):
             number = normalise_identifier(value)
             if number:
-                out.append(Identifier(scheme, number, None, prop))
-    out.extend(documents)
-    return tuple(dict.fromkeys(out))
+                out.setdefault((scheme, number), Identifier(scheme, number, None, prop))
+    for document in documents:
+        out.setdefault((document.scheme, document.value), document)
+    return tuple(out.values())
 
 
 def _countries(props: Properties) -> tuple[str, ...]:
@@ -250,7 +260,7 @@ def load_ftm_entities(path: Path, raw: bytes) -> FtmLoad:
             listed[entity.id] = entity
         elif entity.schema == "Sanction":
             datasets = [authority_of_dataset(d) for d in entity.datasets]
-            programs = _values(props, "programId") or _values(props, "program")
+            programs = _values(props, "programId") or [_program(p) for p in _values(props, "program")]
             for ref in props.get("entity", ()):
                 listing = listings.setdefault(ref, _Listing())
                 listing.authorities.extend(datasets)
