@@ -171,6 +171,8 @@ def _identifiers(props: Properties, documents: list[Identifier]) -> tuple[Identi
     for prop, scheme in _IDENTIFIER_PROPS:
         for value in _values(props, prop):
             number = normalise_identifier(value)
+            if scheme is IdentifierScheme.IMO:
+                number = number.removeprefix("IMO")
             if number:
                 out.setdefault((scheme, number), Identifier(scheme, number, None, prop))
     for document in documents:
