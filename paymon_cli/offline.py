@@ -94,7 +94,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--regime",
         choices=_REGIMES,
         default="ofac",
-        help="ownership rule for --ownership (default: ofac, the 50%% rule)",
+        help="ownership rule for --ownership (default: ofac, the 50%% rule); with mixed lists, owners "
+        "listed by this regime's authority, the UN or your own lists designate (see README)",
     )
     screen.set_defaults(handler=_screen_command)
 

@@ -3,9 +3,10 @@
 `load_lists(paths)` takes files and folders in order and recognises each by its content:
 an OFAC legacy CSV folder (sdn.csv, cons_prim.csv, or only alt.csv/add.csv), a UN consolidated
 XML file, an EU Financial Sanctions Files XML file, a UK Sanctions List XML file, an
-OpenSanctions FollowTheMoney JSON Lines file (`entities.ftm.json`) or a paymon JSON Lines file. Later paths update earlier ones by entry id. Any
-malformed or truncated source raises `ListLoadError` naming the file, line and problem, and
-nothing is returned: a list is loaded whole or not at all.
+OpenSanctions FollowTheMoney JSON Lines file (`entities.ftm.json`) or a paymon JSON Lines file.
+Later paths update earlier ones by entry id. Any malformed or truncated source raises
+`ListLoadError` naming the file, line and problem, and nothing is returned: a list is loaded
+whole or not at all.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from screening.lists.errors import ListLoadError
 from screening.lists.eu import EU_NAMESPACE, EU_ROOT, EuLoad, load_eu_xml
-from screening.lists.ftm import FtmLoad, is_ftm_line, load_ftm_entities
+from screening.lists.ftm import FtmLoad, is_ftm_line, load_ftm_file
 from screening.lists.jsonl import EntryDecodeError, JsonlLoad, decode_entry, encode_entry, load_jsonl
 from screening.lists.ofac import OfacTables, detect_ofac_folder, load_ofac_folder
 from screening.lists.uk import UK_ROOT, UkLoad, load_uk_xml
@@ -76,7 +77,9 @@ def _sniff_xml_root(head: bytes) -> str | None:
         return name.split(":")[-1] or None
 
 
-_EXPECTED = "OFAC CSV folder, UN XML, EU FSF XML, UK Sanctions List XML, OpenSanctions FtM JSONL or paymon JSONL"
+_EXPECTED = (
+    "OFAC CSV folder, UN XML, EU FSF XML, UK Sanctions List XML, OpenSanctions FtM JSONL or paymon JSONL"
+)
 
 
 def _file_format(path: Path, raw: bytes) -> str:
@@ -104,13 +107,27 @@ def _file_format(path: Path, raw: bytes) -> str:
     raise ListLoadError(path, 1, f"unrecognised list format (expected {_EXPECTED})")
 
 
-_FILE_LOADERS: dict[str, Callable[[Path, bytes], UnLoad | EuLoad | UkLoad | FtmLoad | JsonlLoad]] = {
+_FILE_LOADERS: dict[str, Callable[[Path, bytes], UnLoad | EuLoad | UkLoad | JsonlLoad]] = {
     "un": load_un_xml,
     "eu": load_eu_xml,
     "uk": load_uk_xml,
-    "ftm": load_ftm_entities,
     "jsonl": load_jsonl,
 }
+
+
+def _load_file(path: Path) -> UnLoad | EuLoad | UkLoad | JsonlLoad | FtmLoad:
+    """One list file, its format recognised from its first bytes. OpenSanctions files (the
+    largest, hundreds of MB) are streamed by their loader; the others are read whole."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+        kind = _file_format(path, head)
+        if kind == "ftm":
+            return load_ftm_file(path)
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ListLoadError(path, None, f"cannot read: {exc.strerror or exc}") from None
+    return _FILE_LOADERS[kind](path, raw)
 
 
 def load_lists(paths: Iterable[Path | str]) -> ListSet:
@@ -151,12 +168,7 @@ def load_lists(paths: Iterable[Path | str]) -> ListSet:
             warnings.extend(loaded.warnings)
             digests.append(loaded.digest)
             continue
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise ListLoadError(path, None, f"cannot read: {exc.strerror or exc}") from None
-        kind = _file_format(path, raw)
-        result = _FILE_LOADERS[kind](path, raw)
+        result = _load_file(path)
         if isinstance(result, FtmLoad):
             warnings.extend(result.warnings)
         build_dirty_ofac_entries()

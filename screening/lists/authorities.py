@@ -40,9 +40,7 @@ def parse_authorities(text: str | Iterable[str]) -> frozenset[str]:
     Raises ValueError when nothing is left, so an empty filter never silently screens nothing.
     """
     parts = [text] if isinstance(text, str) else list(text)
-    codes = frozenset(
-        code.strip().lower() for part in parts for code in part.split(",") if code.strip()
-    )
+    codes = frozenset(code.strip().lower() for part in parts for code in part.split(",") if code.strip())
     if not codes:
         raise ValueError("no authority given (expected e.g. 'eu,uk')")
     return codes

@@ -231,8 +231,10 @@ def load_eu_xml(path: Path, raw: bytes) -> EuLoad:
                 if element.getparent() is None:
                     if element.tag != f"{_NS}{EU_ROOT}":
                         raise ListLoadError(
-                            path, _line(element), f"root element is <{element.tag}>, not <{EU_ROOT}> "
-                            f"in the namespace {EU_NAMESPACE}"
+                            path,
+                            _line(element),
+                            f"root element is <{element.tag}>, not <{EU_ROOT}> "
+                            f"in the namespace {EU_NAMESPACE}",
                         )
                     generated = _attr(element, "generationDate")
                     if len(generated) < 10:

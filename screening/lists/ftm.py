@@ -15,6 +15,11 @@ and `Address` entities) are kept. `Sanction` entities give each entry its progra
 `screening.lists.authorities`); without any, the entry's own datasets name them. Entry ids are
 `opensanctions:<entity id>`; `datasets` lists every dataset the entity appears in.
 
+The `followthemoney` library is not used: it would add about twenty packages (SQLAlchemy,
+rdflib, networkx, openpyxl, pydantic, …) to the worker for a schema model of which this loader
+needs six schema names and two dozen property names, and its entity proxies cost far more per
+entity than the msgspec decoding here on files of hundreds of thousands of entities.
+
 Ownership and Directorship entities are ownership data: `screening.ownership_io` reads them from
 the same file. The loader reads the file's bytes once with msgspec; a line that is not an
 entity (bad JSON, a truncated last line, `properties` that are not lists of strings) raises
@@ -25,7 +30,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import msgspec
@@ -35,7 +42,7 @@ from screening.lists.errors import ListLoadError
 from screening.lists.remarks import normalise_identifier
 from screening.model import Address, EntryType, Identifier, IdentifierScheme, ListEntry, Name, NameQuality
 
-__all__ = ["FTM_LIST", "FtmLoad", "is_ftm_line", "load_ftm_entities"]
+__all__ = ["FTM_LIST", "FtmLoad", "is_ftm_line", "load_ftm_file"]
 
 FTM_LIST = "opensanctions"
 
@@ -114,13 +121,10 @@ class _Listing:
 
 
 def is_ftm_line(first_line: bytes) -> bool:
-    """True when a JSON Lines file's first line is a FollowTheMoney entity ('id', 'schema',
-    'properties'); paymon's own list records have 'entry_id' instead."""
-    try:
-        record = msgspec.json.decode(first_line)
-    except msgspec.DecodeError:
-        return False
-    return isinstance(record, dict) and {"id", "schema", "properties"} <= record.keys()
+    """True when a JSON Lines file's first line (or its first few kB: FtM lines can be long) reads
+    as a FollowTheMoney entity, with `schema` and `properties` keys; paymon's own list records have
+    `entry_id` instead. A corrupt line is then refused by the loader, with its number."""
+    return b'"schema"' in first_line and b'"properties"' in first_line and b'"entry_id"' not in first_line
 
 
 def _program(text: str) -> str:
@@ -152,15 +156,23 @@ def _address(props: Properties) -> Address:
 
 
 def _names(entity: _Entity) -> tuple[str, tuple[Name, ...]]:
-    """The primary name (the caption when it is one of the names) and every other name."""
+    """The primary name (the caption when it is one of the names) and every other name, strong
+    before weak, each once whatever its case."""
     strong = _unique(_values(entity.properties, *_STRONG_NAME_PROPS))
     weak = _unique(_values(entity.properties, *_WEAK_NAME_PROPS))
     if not strong and not weak:
         return "", ()
     caption = " ".join(entity.caption.split())
     primary = caption if caption in strong else (strong or weak)[0]
-    aliases = [Name(text, NameQuality.STRONG) for text in strong if text != primary]
-    aliases += [Name(text, NameQuality.WEAK) for text in weak if text != primary and text not in strong]
+    # Spellings that differ only in case are one name to the matcher (it folds case): keep the
+    # first, so the index does not hold the same name twice ('OSETROVA' / 'Osetrova').
+    seen = {primary.casefold()}
+    aliases: list[Name] = []
+    for texts, quality in ((strong, NameQuality.STRONG), (weak, NameQuality.WEAK)):
+        for text in texts:
+            if text.casefold() not in seen:
+                seen.add(text.casefold())
+                aliases.append(Name(text, quality))
     return primary, tuple(aliases)
 
 
@@ -190,105 +202,146 @@ def _birth_dates(props: Properties) -> tuple[str, ...]:
     return _unique([d[:10] for d in _values(props, "birthDate") if _ISO_DATE.match(d[:10])])
 
 
-def _authorities(entity: _Entity, listing: _Listing | None) -> tuple[str, ...]:
+def _authorities(entry: ListEntry, listing: _Listing | None) -> tuple[str, ...]:
     if listing is not None and listing.authorities:
         return _unique(listing.authorities)
     return _unique(
-        [authority_of_dataset(d) for d in entity.datasets if not d.startswith(_NON_AUTHORITY_PREFIXES)]
+        [authority_of_dataset(d) for d in entry.datasets if not d.startswith(_NON_AUTHORITY_PREFIXES)]
     )
 
 
-def _entry(
-    entity: _Entity,
-    listing: _Listing | None,
-    addresses: dict[str, Address],
-    documents: list[Identifier],
-    version: str,
-) -> ListEntry | None:
+def _shared(texts: Iterable[str]) -> tuple[str, ...]:
+    """Texts repeated across many entries (datasets, topics, programmes) stored once in memory."""
+    return tuple(sys.intern(text) for text in dict.fromkeys(texts))
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """An entry read from its own line, waiting for what other lines say about it."""
+
+    entry: ListEntry
+    address_refs: tuple[str, ...]
+
+
+def _pending(entity: _Entity) -> _Pending | None:
+    """The entry for a listed entity from its own properties, or None when it has no name."""
     primary, aliases = _names(entity)
     if not primary:
         return None
     props = entity.properties
     topics = props.get("topics", ())
-    found = [a for a in (_address({"full": [text]}) for text in _values(props, "address")) if a.street]
-    found += [addresses[ref] for ref in props.get("addressEntity", ()) if ref in addresses]
-    programs = [*(listing.programs if listing else ()), *_values(props, "programId")]
-    extra = [("topic", topic) for topic in topics]
+    addresses = [a for a in (_address({"full": [text]}) for text in _values(props, "address")) if a.street]
+    extra = [("topic", sys.intern(topic)) for topic in topics]
     extra += [("position", p) for p in _values(props, "position")[:3]]
-    return ListEntry(
+    entry = ListEntry(
         entry_id=f"{FTM_LIST}:{entity.id}",
         list_name=FTM_LIST,
         entry_type=_ENTRY_TYPES[entity.schema],
         primary_name=primary,
         aliases=aliases,
-        programs=_unique(programs),
-        identifiers=_identifiers(props, documents),
+        programs=_shared(_values(props, "programId")),
+        identifiers=_identifiers(props, []),
         countries=_countries(props),
         birth_dates=_birth_dates(props),
-        addresses=tuple(dict.fromkeys(found)),
-        list_version=version,
+        addresses=tuple(dict.fromkeys(addresses)),
         blocking=BLOCKING_TOPIC in topics,
         extra=tuple(extra),
-        authorities=_authorities(entity, listing),
-        datasets=tuple(entity.datasets),
+        datasets=_shared(entity.datasets),
+    )
+    return _Pending(entry, tuple(props.get("addressEntity", ())))
+
+
+def _completed(
+    pending: _Pending,
+    listing: _Listing | None,
+    addresses: dict[str, Address],
+    documents: list[Identifier],
+    version: str,
+) -> ListEntry:
+    """The entry with what the Sanction, Address and Passport lines said about it."""
+    entry = pending.entry
+    linked = [addresses[ref] for ref in pending.address_refs if ref in addresses]
+    return replace(
+        entry,
+        programs=_shared([*(listing.programs if listing else ()), *entry.programs]),
+        authorities=_shared(_authorities(entry, listing)),
+        identifiers=_identifiers({}, [*entry.identifiers, *documents]) if documents else entry.identifiers,
+        addresses=tuple(dict.fromkeys([*entry.addresses, *linked])) if linked else entry.addresses,
+        list_version=version,
     )
 
 
-def load_ftm_entities(path: Path, raw: bytes) -> FtmLoad:
+def load_ftm_file(path: Path) -> FtmLoad:
     """Every sanctioned Person/Organization/Company/LegalEntity/Vessel/Airplane of an FtM
-    JSON Lines file whose bytes are `raw` (see the module docstring).
+    JSON Lines file (see the module docstring), read one line at a time.
 
     Guarantees: every non-blank line is an FtM entity (`id`, `schema`, `properties` as lists of
     strings) or `ListLoadError(path, line, problem)` is raised and nothing is used; a later line
     with the same id replaces an earlier one; targets without any name are skipped and listed
-    in `warnings`; a file with no sanctioned entity at all is refused.
+    in `warnings`; a file with no sanctioned entity at all is refused. The file is streamed, so
+    memory holds the entries, never the file.
     """
-    listed: dict[str, _Entity] = {}
+    listed: dict[str, _Pending] = {}
     listings: dict[str, _Listing] = {}
     addresses: dict[str, Address] = {}
     documents: dict[str, list[Identifier]] = {}
+    warnings: list[str] = []
     newest = ""
-    body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
-    for number, line in enumerate(body.split(b"\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            entity = _DECODER.decode(line)
-        except msgspec.DecodeError as exc:
-            raise ListLoadError(path, number, f"not a FollowTheMoney entity: {exc}") from None
-        newest = max(newest, entity.last_change[:10])
-        props = entity.properties
-        if _is_listed(entity):
-            listed[entity.id] = entity
-        elif entity.schema == "Sanction":
-            datasets = [authority_of_dataset(d) for d in entity.datasets]
-            programs = _values(props, "programId") or [_program(p) for p in _values(props, "program")]
-            for ref in props.get("entity", ()):
-                listing = listings.setdefault(ref, _Listing())
-                listing.authorities.extend(datasets)
-                listing.programs.extend(programs)
-        elif entity.schema == "Address":
-            addresses[entity.id] = _address(props)
-        elif entity.schema in _DOCUMENT_SCHEMES:
-            scheme = _DOCUMENT_SCHEMES[entity.schema]
-            issuer = next((c.upper() for c in _values(props, "country") if len(c) == 2), None)
-            for number_text in _values(props, "number"):
-                value = normalise_identifier(number_text)
-                for holder in props.get("holder", ()):
-                    if value:
-                        documents.setdefault(holder, []).append(
-                            Identifier(scheme, value, issuer, entity.schema.lower())
-                        )
+    digest = hashlib.sha256()
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise ListLoadError(path, None, f"cannot read: {exc.strerror or exc}") from None
+    with handle:
+        for number, line in enumerate(handle, start=1):
+            digest.update(line)
+            if number == 1:
+                line = line.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark is not data
+            if not line.strip():
+                continue
+            try:
+                entity = _DECODER.decode(line)
+            except msgspec.DecodeError as exc:
+                raise ListLoadError(path, number, f"not a FollowTheMoney entity: {exc}") from None
+            newest = max(newest, entity.last_change[:10])
+            props = entity.properties
+            if _is_listed(entity):
+                pending = _pending(entity)
+                if pending is None:
+                    warnings.append(f"{path}: {entity.schema} {entity.id} has no name; not loaded")
+                else:
+                    listed[entity.id] = pending
+            elif entity.schema == "Sanction":
+                datasets = [authority_of_dataset(d) for d in entity.datasets]
+                programs = _values(props, "programId") or [_program(p) for p in _values(props, "program")]
+                for ref in props.get("entity", ()):
+                    listing = listings.setdefault(ref, _Listing())
+                    listing.authorities.extend(datasets)
+                    listing.programs.extend(programs)
+            elif entity.schema == "Address":
+                addresses[entity.id] = _address(props)
+            elif entity.schema in _DOCUMENT_SCHEMES:
+                _remember_documents(entity, documents)
     if not listed:
         raise ListLoadError(path, None, "no sanctioned Person/Organization/Company/Vessel/Airplane entities")
-    stem = path.name.split(".", 1)[0] or "opensanctions"
+    stem = path.name.split(".", 1)[0] or FTM_LIST
     version = f"{stem}-{newest}" if newest else stem
-    entries: list[ListEntry] = []
-    warnings: list[str] = []
-    for entity_id, entity in listed.items():
-        entry = _entry(entity, listings.get(entity_id), addresses, documents.get(entity_id, []), version)
-        if entry is None:
-            warnings.append(f"{path}: {entity.schema} {entity_id} has no name; not loaded")
-        else:
-            entries.append(entry)
-    return FtmLoad(version, tuple(entries), hashlib.sha256(raw).hexdigest(), tuple(warnings))
+    entries = tuple(
+        _completed(pending, listings.get(entity_id), addresses, documents.get(entity_id, []), version)
+        for entity_id, pending in listed.items()
+    )
+    return FtmLoad(version, entries, digest.hexdigest(), tuple(warnings))
+
+
+def _remember_documents(entity: _Entity, documents: dict[str, list[Identifier]]) -> None:
+    """A Passport or Identification entity's numbers, under each of its holders."""
+    props = entity.properties
+    scheme = _DOCUMENT_SCHEMES[entity.schema]
+    issuer = next((c.upper() for c in _values(props, "country") if len(c) == 2), None)
+    for text in _values(props, "number"):
+        value = normalise_identifier(text)
+        if value:
+            for holder in props.get("holder", ()):
+                documents.setdefault(holder, []).append(
+                    Identifier(scheme, value, issuer, entity.schema.lower())
+                )

@@ -107,7 +107,8 @@ def _names(path: Path, record: etree._Element, unique_id: str) -> tuple[str, tup
         if text:
             found.append((text, kind, quality))
     found.extend(
-        (text, "non-latin", NameQuality.STRONG) for text in _texts(record, "NonLatinNames/NonLatinName/NameNonLatinScript")
+        (text, "non-latin", NameQuality.STRONG)
+        for text in _texts(record, "NonLatinNames/NonLatinName/NameNonLatinScript")
     )
     if not found:
         raise ListLoadError(path, _line(record), f"Designation {unique_id} has no name")
@@ -122,7 +123,11 @@ def _names(path: Path, record: etree._Element, unique_id: str) -> tuple[str, tup
 
 def _identifiers(record: etree._Element) -> tuple[Identifier, ...]:
     sources: tuple[tuple[str, IdentifierScheme, str], ...] = (
-        ("IndividualDetails/Individual/PassportDetails/*/PassportNumber", IdentifierScheme.PASSPORT, "Passport"),
+        (
+            "IndividualDetails/Individual/PassportDetails/*/PassportNumber",
+            IdentifierScheme.PASSPORT,
+            "Passport",
+        ),
         (
             "IndividualDetails/Individual/NationalIdentifierDetails/*/NationalIdentifierNumber",
             IdentifierScheme.NATIONAL_ID,
@@ -182,7 +187,13 @@ def _entry(path: Path, record: etree._Element, version: str) -> ListEntry:
     countries += [a.country for a in addresses if len(a.country) == 2]
     dates = [_birth_date(d) for d in _texts(individual, "DOBs/DOB")]
     extra: list[tuple[str, str]] = []
-    for key in ("OFSIGroupID", "UNReferenceNumber", "DesignationSource", "SanctionsImposed", "DateDesignated"):
+    for key in (
+        "OFSIGroupID",
+        "UNReferenceNumber",
+        "DesignationSource",
+        "SanctionsImposed",
+        "DateDesignated",
+    ):
         if value := _text(record, key):
             extra.append((key, value))
     extra += [("gender", g) for g in _texts(individual, "Genders/Gender")]
@@ -235,7 +246,9 @@ def load_uk_xml(path: Path, raw: bytes) -> UkLoad:
         for event, element in events:
             if event == "start":
                 if element.getparent() is None and element.tag != UK_ROOT:
-                    raise ListLoadError(path, _line(element), f"root element is <{element.tag}>, not <{UK_ROOT}>")
+                    raise ListLoadError(
+                        path, _line(element), f"root element is <{element.tag}>, not <{UK_ROOT}>"
+                    )
                 continue
             if element.tag == "DateGenerated" and element.getparent() is not None:
                 version = _version(" ".join((element.text or "").split()))
@@ -259,5 +272,7 @@ def load_uk_xml(path: Path, raw: bytes) -> UkLoad:
     if not entries:
         raise ListLoadError(path, None, "no Designation records in the list")
     # DateGenerated may follow the first Designations: every entry carries the file's version.
-    fixed = tuple(e if e.list_version == version else replace(e, list_version=version) for e in entries.values())
+    fixed = tuple(
+        e if e.list_version == version else replace(e, list_version=version) for e in entries.values()
+    )
     return UkLoad(version, fixed, hashlib.sha256(raw).hexdigest())

@@ -111,7 +111,9 @@ def load_ftm(path: Path, builder: GraphBuilder, *, today: dt.date | None = None)
             or len(owners) != 1
             or len(assets) != 1
         ):
-            builder.problems.append(f"{path}:{line}: {schema} needs exactly one {owner_key} and one {asset_key}")
+            builder.problems.append(
+                f"{path}:{line}: {schema} needs exactly one {owner_key} and one {asset_key}"
+            )
             continue
         owner, asset = _ref(owners[0], names, leis), _ref(assets[0], names, leis)
         if owner is None or asset is None:

@@ -72,7 +72,9 @@ def test_every_format_together_and_hits_name_authority_and_programme(
     assert owned["reason"] == "ownership" and owned["authorities"] == ["eu", "uk"]
 
 
-def test_authority_filter_keeps_only_what_those_authorities_list(lists: dict[str, Path], tmp_path: Path) -> None:
+def test_authority_filter_keeps_only_what_those_authorities_list(
+    lists: dict[str, Path], tmp_path: Path
+) -> None:
     decisions = _screen(lists, tmp_path, "--authority", "EU", "--regime", "eu")
     assert decisions["eu-only"]["decision"] == "alert"
     assert decisions["uk-only"]["decision"] == "pass"  # only the UK lists Bramblecote

@@ -105,9 +105,7 @@ def test_alerts_on_every_source_name_their_authority_and_count_by_it(stream: Any
     assert 'paymon_list_entries{list="opensanctions"}' in metrics
 
 
-def test_a_corrupt_list_is_refused_and_the_published_lists_stay_in_force(
-    stream: Any, tmp_path: Path
-) -> None:
+def test_a_corrupt_list_is_refused_and_the_published_lists_stay_in_force(stream: Any, tmp_path: Path) -> None:
     broker, topics, env, _worker = stream
     raw = (LISTS / "uk-sanctions-mini.xml").read_bytes()
     corrupt = tmp_path / "uk-sanctions.xml"

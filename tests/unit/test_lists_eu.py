@@ -20,7 +20,9 @@ def test_every_sanction_entity_loads_with_logical_id_and_generation_date(eu_file
     assert ls.sources == ["eu-2026-02-20"]
     assert len(ls.entries) == 30
     assert all(key.startswith("eu:13") and e.list_name == "eu" for key, e in ls.entries.items())
-    assert all(e.list_version == "eu-2026-02-20" and e.authority_codes() == ("eu",) for e in ls.entries.values())
+    assert all(
+        e.list_version == "eu-2026-02-20" and e.authority_codes() == ("eu",) for e in ls.entries.values()
+    )
 
 
 def test_a_person_keeps_every_name_language_date_document_and_address(eu_file: Path) -> None:
@@ -36,7 +38,10 @@ def test_a_person_keeps_every_name_language_date_document_and_address(eu_file: P
     assert person.countries == ("RU",)
     assert Identifier(IdentifierScheme.PASSPORT, "724455190", "RU", "National passport") in person.identifiers
     # the number as written and its latin transcription are both identifiers
-    assert {i.value for i in person.identifiers if i.scheme is IdentifierScheme.NATIONAL_ID} == {"ИН4455", "IN4455"}
+    assert {i.value for i in person.identifiers if i.scheme is IdentifierScheme.NATIONAL_ID} == {
+        "ИН4455",
+        "IN4455",
+    }
     assert person.addresses == (Address("Nevsky Prospekt 12", "Saint Petersburg", "191186", "RU"),)
     assert ("euReferenceNumber", "EU.9001.11") in person.extra
     assert ("name_ru", "Казимир Александрович Дроздовский") in person.extra
@@ -90,9 +95,17 @@ def _broken(eu_file: Path, tmp_path: Path, old: bytes, new: bytes) -> Path:
 @pytest.mark.parametrize(
     ("old", "new", "problem"),
     [
-        (b'euReferenceNumber="EU.9002.22" logicalId="130002"', b'euReferenceNumber="EU.9002.22"', "sanctionEntity without logicalId"),
+        (
+            b'euReferenceNumber="EU.9002.22" logicalId="130002"',
+            b'euReferenceNumber="EU.9002.22"',
+            "sanctionEntity without logicalId",
+        ),
         (b'logicalId="130002"', b'logicalId="130001"', "duplicate logicalId 130001"),
-        (b'subjectType code="enterprise" classificationCode="E"', b'subjectType code="vessel" classificationCode="V"', "sanctionEntity 130002: unknown subjectType 'vessel'"),
+        (
+            b'subjectType code="enterprise" classificationCode="E"',
+            b'subjectType code="vessel" classificationCode="V"',
+            "sanctionEntity 130002: unknown subjectType 'vessel'",
+        ),
         (b'generationDate="2026-02-20T17:05:11.493+01:00" ', b"", "root has no generationDate attribute"),
     ],
 )
@@ -111,7 +124,9 @@ def test_a_blank_alias_is_skipped_and_the_next_strong_one_is_primary(eu_file: Pa
 
 def test_an_entity_without_any_name_is_refused(eu_file: Path, tmp_path: Path) -> None:
     path = _broken(eu_file, tmp_path, b'wholeName="Nadim Haddad el-Khoury"', b'wholeName=""')
-    with pytest.raises(ListLoadError, match=rf"^{path}:\d+: sanctionEntity 130004 has no nameAlias with a name"):
+    with pytest.raises(
+        ListLoadError, match=rf"^{path}:\d+: sanctionEntity 130004 has no nameAlias with a name"
+    ):
         load_lists([path])
 
 

@@ -90,7 +90,9 @@ def test_authorities_come_from_datasets_without_sanction_entities_and_linked_tar
         (b'{"schema": "Person", "properties": {}}', r"missing required field `id`"),
     ],
 )
-def test_a_bad_line_is_refused_with_its_number(ftm_file: Path, tmp_path: Path, line: bytes, problem: str) -> None:
+def test_a_bad_line_is_refused_with_its_number(
+    ftm_file: Path, tmp_path: Path, line: bytes, problem: str
+) -> None:
     path = tmp_path / "entities.ftm.json"
     path.write_bytes(ftm_file.read_bytes() + line + b"\n")
     with pytest.raises(ListLoadError, match=rf"^{path}:25: .*{problem}"):

@@ -21,7 +21,11 @@ def test_every_designation_loads_with_unique_id_and_date_generated(uk_file: Path
     assert ls.sources == ["uk-2026-02-27"]
     assert len(ls.entries) == 30
     assert all(e.list_name == "uk" and e.list_version == "uk-2026-02-27" for e in ls.entries.values())
-    assert {e.entry_type for e in ls.entries.values()} == {EntryType.PERSON, EntryType.ORGANISATION, EntryType.VESSEL}
+    assert {e.entry_type for e in ls.entries.values()} == {
+        EntryType.PERSON,
+        EntryType.ORGANISATION,
+        EntryType.VESSEL,
+    }
 
 
 def test_name_types_and_alias_strength(uk_file: Path) -> None:
@@ -53,7 +57,9 @@ def test_entity_and_ship_details(uk_file: Path) -> None:
     entries = load_lists([uk_file]).entries
     company = entries["uk:RUS9002"]
     assert company.entry_type is EntryType.ORGANISATION
-    assert [(i.scheme, i.value) for i in company.identifiers] == [(IdentifierScheme.REGISTRATION, "1162375031221")]
+    assert [(i.scheme, i.value) for i in company.identifiers] == [
+        (IdentifierScheme.REGISTRATION, "1162375031221")
+    ]
     assert company.linked_to == ("Ogunwale Holdings",)
     assert company.countries == ("RU", "AE")
     ship = entries["uk:RUS9003"]
@@ -87,10 +93,22 @@ def _broken(uk_file: Path, tmp_path: Path, old: bytes, new: bytes) -> Path:
     [
         (b"<UniqueID>RUS9002</UniqueID>", b"", "Designation without UniqueID"),
         (b"<UniqueID>RUS9002</UniqueID>", b"<UniqueID>RUS9001</UniqueID>", "duplicate UniqueID RUS9001"),
-        (b"<IndividualEntityShip>Ship</IndividualEntityShip>", b"<IndividualEntityShip>Aircraft</IndividualEntityShip>", "Designation RUS9003: unknown IndividualEntityShip 'Aircraft'"),
-        (b"<NameType>Alias</NameType><AliasStrength>Good quality", b"<NameType>Nickname</NameType><AliasStrength>Good quality", "Designation RUS9001: unknown NameType 'nickname'"),
+        (
+            b"<IndividualEntityShip>Ship</IndividualEntityShip>",
+            b"<IndividualEntityShip>Aircraft</IndividualEntityShip>",
+            "Designation RUS9003: unknown IndividualEntityShip 'Aircraft'",
+        ),
+        (
+            b"<NameType>Alias</NameType><AliasStrength>Good quality",
+            b"<NameType>Nickname</NameType><AliasStrength>Good quality",
+            "Designation RUS9001: unknown NameType 'nickname'",
+        ),
         (b"<Name><Name1>Kim</Name1><Name6>Chol Su</Name6>", b"<Name>", "Designation DPR9005 has no name"),
-        (b"<DateGenerated>27/02/2026</DateGenerated>", b"<DateGenerated>yesterday</DateGenerated>", "DateGenerated 'yesterday' is not a date"),
+        (
+            b"<DateGenerated>27/02/2026</DateGenerated>",
+            b"<DateGenerated>yesterday</DateGenerated>",
+            "DateGenerated 'yesterday' is not a date",
+        ),
     ],
 )
 def test_broken_designations_are_refused_naming_the_line(

@@ -29,7 +29,13 @@ def test_alerts_are_counted_once_per_authority_of_their_hits() -> None:
     metrics = PaymonMetrics(CollectorRegistry(), worker_version="test")
     hits = [_hit("opensanctions", ["eu", "uk"]), _hit("eu", ["eu"]), _hit("uk", ["uk"], "ownership")]
     decision = Decision(
-        payment_id="p", decision="alert", hits=hits, alert_id="a", screened_at="t", list_version="v", algorithm="x"
+        payment_id="p",
+        decision="alert",
+        hits=hits,
+        alert_id="a",
+        screened_at="t",
+        list_version="v",
+        algorithm="x",
     )
     metrics.observe_decision(decision, 0.001)
 

@@ -108,7 +108,10 @@ def _entry(entry_id: str, list_name: str, authorities: tuple[str, ...] = ()) -> 
         (_entry("internal:1", "internal"), {Regime.OFAC, Regime.EU, Regime.UK}),
         (_entry("opensanctions:1", "opensanctions", ("eu", "uk")), {Regime.EU, Regime.UK}),
         (_entry("opensanctions:2", "opensanctions", ("ch_seco_sanctions",)), set()),
-        (_entry("opensanctions:3", "opensanctions", ("ch_seco_sanctions", "un")), {Regime.OFAC, Regime.EU, Regime.UK}),
+        (
+            _entry("opensanctions:3", "opensanctions", ("ch_seco_sanctions", "un")),
+            {Regime.OFAC, Regime.EU, Regime.UK},
+        ),
     ],
 )
 def test_which_entries_designate_owners_under_which_regime(entry: ListEntry, regimes: set[Regime]) -> None:
@@ -165,14 +168,18 @@ def test_a_company_owned_through_the_zala_cluster_ownership_entities(shared_data
     index = ListIndex.build(load_lists([cluster]).entries.values())
     state = _ownership_state(index, [cluster], Regime.EU)
     # LLC CST's own id, under a name that matches nothing listed: only ownership can find it
-    hits = _creditor_hits(_screen(Party(name="Izhevsk Avionics Supply", id="NK-abdzbEBkqyT29GyREbiURZ"), state))
+    hits = _creditor_hits(
+        _screen(Party(name="Izhevsk Avionics Supply", id="NK-abdzbEBkqyT29GyREbiURZ"), state)
+    )
     owned = [h for h in hits.values() if h.reason == "ownership"]
     assert owned, hits
     hit: Any = owned[0]
     assert hit.entry_id == "opensanctions:NK-aU5ybkbRFJucf8YMwsJvDw"  # Alexander Zakharov, 51%
     assert "eu" in hit.authorities and "EU-UKR" in hit.programs
     # the 51% stake without an end date; the ended ones (Aeroscan, CST 50%/48%) are not counted
-    assert hit.ownership_path == ['Aleksandr Vyacheslavovich Zakharov -51%-> Товариство з обмеженою відповідальністю "ЦСТ"']
+    assert hit.ownership_path == [
+        'Aleksandr Vyacheslavovich Zakharov -51%-> Товариство з обмеженою відповідальністю "ЦСТ"'
+    ]
     assert hit.explanation.startswith("owned_by_listed_entity: EU 50% rule")
 
 
@@ -182,6 +189,8 @@ def test_the_zala_cluster_weak_alias_is_reported_as_weak(shared_data: Path) -> N
     state = ScreeningState(
         index=ListIndex.build(load_lists([cluster]).entries.values()), ownership=None, list_version="v"
     )
-    hit = _creditor_hits(_screen(Party(name="ZALA", country="RU"), state))["opensanctions:NK-abdzbEBkqyT29GyREbiURZ"]
+    hit = _creditor_hits(_screen(Party(name="ZALA", country="RU"), state))[
+        "opensanctions:NK-abdzbEBkqyT29GyREbiURZ"
+    ]
     assert hit.matched_name == "ZALA" and "weak alias" in hit.explanation
     assert "us_ofac_sdn" in hit.datasets
