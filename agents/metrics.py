@@ -220,7 +220,8 @@ class PaymonMetrics:
         )
         self.alerts = Counter(
             "paymon_alerts_total",
-            "Alerts by list and hit reason; an alert with hits on two lists counts once for each.",
+            "Alerts by listing authority and hit reason; an alert on entries two authorities list "
+            "counts once for each.",
             ["list", "reason"],
             registry=registry,
         )
