@@ -25,7 +25,6 @@ line, and an entity without logicalId or any name raises it naming the element.
 from __future__ import annotations
 
 import hashlib
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +34,8 @@ from screening.lists.countries import country_code
 from screening.lists.errors import ListLoadError
 from screening.lists.remarks import normalise_identifier
 from screening.lists.un import MAX_DOB_RANGE_YEARS
+from screening.lists.xml_stream import element_line as _line
+from screening.lists.xml_stream import iter_records
 from screening.model import Address, EntryType, Identifier, IdentifierScheme, ListEntry, Name, NameQuality
 
 __all__ = ["EU_LIST", "EU_NAMESPACE", "EU_ROOT", "EuLoad", "load_eu_xml"]
@@ -65,11 +66,6 @@ class EuLoad:
     source: str
     entries: tuple[ListEntry, ...]
     digest: str
-
-
-def _line(element: etree._Element) -> int | None:
-    line: object = element.sourceline
-    return line if isinstance(line, int) else None
 
 
 def _attr(element: etree._Element, name: str) -> str:
@@ -222,37 +218,23 @@ def load_eu_xml(path: Path, raw: bytes) -> EuLoad:
     """
     entries: dict[str, ListEntry] = {}
     version = ""
-    try:
-        events = etree.iterparse(
-            io.BytesIO(raw), events=("start", "end"), resolve_entities=False, no_network=True
-        )
-        for event, element in events:
-            if event == "start":
-                if element.getparent() is None:
-                    if element.tag != f"{_NS}{EU_ROOT}":
-                        raise ListLoadError(
-                            path,
-                            _line(element),
-                            f"root element is <{element.tag}>, not <{EU_ROOT}> "
-                            f"in the namespace {EU_NAMESPACE}",
-                        )
-                    generated = _attr(element, "generationDate")
-                    if len(generated) < 10:
-                        raise ListLoadError(path, _line(element), "root has no generationDate attribute")
-                    version = f"{EU_LIST}-{generated[:10]}"
-                continue
-            if element.tag != _ENTITY:
-                continue
-            entry = _entry(path, element, version)
-            if entry.entry_id in entries:
-                raise ListLoadError(path, _line(element), f"duplicate logicalId {entry.entry_id[3:]}")
-            entries[entry.entry_id] = entry
-            element.clear()
-            parent = element.getparent()
-            while parent is not None and element.getprevious() is not None:
-                del parent[0]
-    except etree.XMLSyntaxError as exc:
-        raise ListLoadError(path, exc.lineno or None, f"malformed XML (truncated?): {exc.msg}") from None
+
+    def check_root(root: etree._Element) -> None:
+        nonlocal version
+        if root.tag != f"{_NS}{EU_ROOT}":
+            raise ListLoadError(
+                path, _line(root), f"root element is <{root.tag}>, not <{EU_ROOT}> in {EU_NAMESPACE}"
+            )
+        generated = _attr(root, "generationDate")
+        if len(generated) < 10:
+            raise ListLoadError(path, _line(root), "root has no generationDate attribute")
+        version = f"{EU_LIST}-{generated[:10]}"
+
+    for element in iter_records(path, raw, (_ENTITY,), check_root):
+        entry = _entry(path, element, version)
+        if entry.entry_id in entries:
+            raise ListLoadError(path, _line(element), f"duplicate logicalId {entry.entry_id[3:]}")
+        entries[entry.entry_id] = entry
     if not entries:
         raise ListLoadError(path, None, "no sanctionEntity records in the list")
     return EuLoad(version, tuple(entries.values()), hashlib.sha256(raw).hexdigest())

@@ -26,7 +26,6 @@ UniqueID or a name, or with an unknown IndividualEntityShip, raises it naming th
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -36,6 +35,8 @@ from lxml import etree
 from screening.lists.countries import country_code
 from screening.lists.errors import ListLoadError
 from screening.lists.remarks import normalise_identifier
+from screening.lists.xml_stream import element_line as _line
+from screening.lists.xml_stream import iter_records
 from screening.model import Address, EntryType, Identifier, IdentifierScheme, ListEntry, Name, NameQuality
 
 __all__ = ["UK_LIST", "UK_ROOT", "UkLoad", "load_uk_xml"]
@@ -57,11 +58,6 @@ class UkLoad:
     source: str
     entries: tuple[ListEntry, ...]
     digest: str
-
-
-def _line(element: etree._Element) -> int | None:
-    line: object = element.sourceline
-    return line if isinstance(line, int) else None
 
 
 def _text(element: etree._Element | None, tag: str) -> str:
@@ -239,34 +235,21 @@ def load_uk_xml(path: Path, raw: bytes) -> UkLoad:
     """
     entries: dict[str, ListEntry] = {}
     version: str | None = None
-    try:
-        events = etree.iterparse(
-            io.BytesIO(raw), events=("start", "end"), resolve_entities=False, no_network=True
-        )
-        for event, element in events:
-            if event == "start":
-                if element.getparent() is None and element.tag != UK_ROOT:
-                    raise ListLoadError(
-                        path, _line(element), f"root element is <{element.tag}>, not <{UK_ROOT}>"
-                    )
-                continue
-            if element.tag == "DateGenerated" and element.getparent() is not None:
-                version = _version(" ".join((element.text or "").split()))
-                if version is None:
-                    raise ListLoadError(path, _line(element), f"DateGenerated {element.text!r} is not a date")
-                continue
-            if element.tag != "Designation":
-                continue
-            entry = _entry(path, element, version or UK_LIST)
-            if entry.entry_id in entries:
-                raise ListLoadError(path, _line(element), f"duplicate UniqueID {entry.entry_id[3:]}")
-            entries[entry.entry_id] = entry
-            element.clear()
-            parent = element.getparent()
-            while parent is not None and element.getprevious() is not None:
-                del parent[0]
-    except etree.XMLSyntaxError as exc:
-        raise ListLoadError(path, exc.lineno or None, f"malformed XML (truncated?): {exc.msg}") from None
+
+    def check_root(root: etree._Element) -> None:
+        if root.tag != UK_ROOT:
+            raise ListLoadError(path, _line(root), f"root element is <{root.tag}>, not <{UK_ROOT}>")
+
+    for element in iter_records(path, raw, ("Designation", "DateGenerated"), check_root):
+        if element.tag == "DateGenerated":
+            version = _version(" ".join((element.text or "").split()))
+            if version is None:
+                raise ListLoadError(path, _line(element), f"DateGenerated {element.text!r} is not a date")
+            continue
+        entry = _entry(path, element, version or UK_LIST)
+        if entry.entry_id in entries:
+            raise ListLoadError(path, _line(element), f"duplicate UniqueID {entry.entry_id[3:]}")
+        entries[entry.entry_id] = entry
     if version is None:
         raise ListLoadError(path, None, "no DateGenerated element")
     if not entries:
