@@ -233,6 +233,15 @@ def main(argv: list[str] | None = None) -> int:
         f"worker holding the FtM lists: peak RSS {ftm['peak_mb']:.0f} MB, "
         f"{verdict} the {WORKER_BUDGET_MB} MB budget"
     )
+    # Resident memory grows with entries and names; at the measured rates, how many listed
+    # entities of this shape (names per entity as generated) one worker can hold in the budget.
+    per_entry_mb = (ftm["indexed_mb"] - ftm["start_mb"]) / max(1, ftm["entries"])
+    capacity = (WORKER_BUDGET_MB - ftm["start_mb"]) / per_entry_mb
+    print(
+        f"at {per_entry_mb * 1024:.1f} kB per listed entity "
+        f"({ftm['names'] / max(1, ftm['entries']):.1f} names each, index included) a worker holds "
+        f"about {capacity:,.0f} listed entities in {WORKER_BUDGET_MB} MB"
+    )
     return 0
 
 
