@@ -1,6 +1,6 @@
 """OpenSanctions FollowTheMoney entities (`entities.ftm.json`, one JSON entity a line) -> `ListEntry`.
 
-A Person, Organization, Company, LegalEntity, Vessel or Airplane becomes an entry when its
+A Person, Organization, Company, LegalEntity, PublicBody, Vessel or Airplane becomes an entry when its
 `topics` include a sanction topic or the export marks it `target: true`; an entry is *blocking*
 (it can make owned companies blocked) only when it carries the `sanction` topic itself, so a
 merely linked, debarred or export-controlled target alerts on a direct hit and no further.
@@ -22,8 +22,9 @@ schema model of which this loader needs six schema names and two dozen property 
 here (5x, before reading any property), on files of hundreds of thousands of entities.
 
 Ownership and Directorship entities are ownership data: `screening.ownership_io` reads them from
-the same file. The loader reads the file's bytes once with msgspec; a line that is not an
-entity (bad JSON, a truncated last line, `properties` that are not lists of strings) raises
+the same file. The loader streams the file one line at a time (msgspec decodes each line into
+the few fields read), so memory holds the entries, never the file; a line that is not an entity
+(bad JSON, a truncated last line, `properties` that are not lists of strings) raises
 `ListLoadError` naming the line.
 """
 
