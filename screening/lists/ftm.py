@@ -303,7 +303,7 @@ def load_ftm_file(path: Path) -> FtmLoad:
                 continue
             try:
                 entity = _DECODER.decode(line)
-            except msgspec.DecodeError as exc:
+            except (msgspec.DecodeError, UnicodeDecodeError) as exc:  # bad JSON, bad UTF-8
                 raise ListLoadError(path, number, f"not a FollowTheMoney entity: {exc}") from None
             newest = max(newest, entity.last_change[:10])
             props = entity.properties

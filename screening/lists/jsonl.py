@@ -108,7 +108,7 @@ def decode_entry(raw: bytes | str) -> ListEntry:
     """The entry encoded in `raw`; raises `EntryDecodeError` naming the field and the problem."""
     try:
         record = _DECODER.decode(raw)
-    except msgspec.DecodeError as exc:  # ValidationError is a DecodeError subclass
+    except (msgspec.DecodeError, UnicodeDecodeError) as exc:  # ValidationError is a DecodeError
         raise EntryDecodeError(str(exc)) from None
     return from_record(record)
 
