@@ -6,7 +6,9 @@ from the other entities in the same file (`name`, `leiCode`) or from the nested 
 
 A `Directorship` (`director` -> `organization`) is an edge only when its `role` or `summary`
 states control (a controlling person or beneficial owner, in English or Russian as OpenSanctions
-publishes them): control is read as a majority stake ('>50%'), which every regime counts. A
+publishes them): control is read as a majority stake ('>50%'). The EU and UK rules treat control
+like ownership; OFAC's rule counts ownership only, so under it this is stricter than required
+(it fails closed: an analyst clears the alert rather than a payment passing). A
 plain directorship (a general director, 'Leader or official of') is management, not ownership,
 and is not loaded. This is how an OpenSanctions file (`entities.ftm.json`, e.g. a sanctions
 cluster with its owners) serves as an ownership table as well as a list.
