@@ -52,4 +52,4 @@ def ownership_index(index: ListIndex, regime: Regime) -> ListIndex:
     designating = [entry for entry in entries if designates_under(entry, regime)]
     if len(designating) == len(index):
         return index
-    return ListIndex.build(designating, native=index.native)
+    return ListIndex.build(designating, index.params)

@@ -39,9 +39,9 @@ from pathlib import Path
 
 import msgspec
 
+from screening.identifiers import normalise_identifier
 from screening.lists.authorities import authority_of_dataset
 from screening.lists.errors import ListLoadError
-from screening.lists.remarks import normalise_identifier
 from screening.model import Address, EntryType, Identifier, IdentifierScheme, ListEntry, Name, NameQuality
 
 __all__ = ["FTM_LIST", "FtmLoad", "is_ftm_line", "load_ftm_file"]

@@ -32,9 +32,9 @@ from pathlib import Path
 
 from lxml import etree
 
+from screening.identifiers import normalise_identifier
 from screening.lists.countries import country_code
 from screening.lists.errors import ListLoadError
-from screening.lists.remarks import normalise_identifier
 from screening.lists.xml_stream import element_line as _line
 from screening.lists.xml_stream import iter_records
 from screening.model import Address, EntryType, Identifier, IdentifierScheme, ListEntry, Name, NameQuality
