@@ -116,9 +116,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def load_state(
-    list_paths: Sequence[Path], ownership_paths: Sequence[Path], regime: str = "ofac"
+    list_paths: Sequence[Path],
+    ownership_paths: Sequence[Path],
+    regime: str = "ofac",
+    *,
+    threshold: float | None = None,
 ) -> ScreeningState:
-    """Load lists (and ownership tables) and build the screening state.
+    """Load lists (and ownership tables) and build the screening state; owners count as
+    designated at `threshold`, which is required when `ownership_paths` are given.
 
     Guarantees: returns a ready state or raises `CommandError` naming the missing path or the
     list/ownership file, line and problem (the loader's own message).
@@ -147,7 +152,9 @@ def load_state(
         graph = load_ownership(list(ownership_paths))
     except OwnershipLoadError as exc:
         raise CommandError(f"cannot load ownership tables: {exc}") from exc
-    ownership = OwnershipState.build(graph, index, Regime(regime))
+    if threshold is None:
+        raise ValueError("load_state: a threshold is required to screen ownership owners")
+    ownership = OwnershipState.build(graph, index, Regime(regime), threshold=threshold)
     return ScreeningState(index=index, ownership=ownership, list_version=lists.version)
 
 
@@ -197,13 +204,16 @@ def screen_demo(threshold: float | None = None) -> list[Decision]:
     """
     from screening.match import DEFAULT_THRESHOLD
 
-    state = load_state([DEMO_DATA / "demo_list.jsonl"], [DEMO_DATA / "demo_ownership.csv"])
+    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
+    state = load_state(
+        [DEMO_DATA / "demo_list.jsonl"], [DEMO_DATA / "demo_ownership.csv"], threshold=threshold
+    )
     decisions: list[Decision] = []
     with (DEMO_DATA / "demo_payments.jsonl").open("rb") as lines:
         screen_lines(
             lines,
             state,
-            threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+            threshold=threshold,
             write_decision=lambda raw: decisions.append(msgspec.json.decode(raw, type=Decision)),
             write_reject=lambda raw: None,
         )
@@ -229,7 +239,7 @@ def render_decision(decision: Decision) -> str:
 def _screen_command(args: argparse.Namespace) -> int:
     """`paymon screen`: decisions to --output, rejects to --rejects; 0 when every line was handled."""
     threshold = _threshold(args)
-    state = load_state(args.lists, args.ownership, args.regime)
+    state = load_state(args.lists, args.ownership, args.regime, threshold=threshold)
     with contextlib.ExitStack() as stack:
         lines = _open_input(args.input, stack)
         output = _open_output(args.output, stack)
