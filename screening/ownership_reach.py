@@ -5,7 +5,8 @@ An owner is screened with `ListIndex.match_name(name)` (kind `any`) and its LEI 
 through what the index derives from those entries:
 
 1. Retrieval. A query word opens the listed words about one edit away (a letter dropped from
-   either side, so also one replaced or two swapped), the words with its consonant skeleton when
+   either side, so also one replaced or two swapped; OSA similarity at least
+   `MIN_PAIR_SIMILARITY`), the words with its consonant skeleton when
    the name was transliterated, and adjacent listed words written as one (one stray letter
    allowed); two adjacent query words may be one listed word; a listed name with the query's very
    letters is always a candidate. How many names hold each such word orders the lookup and
@@ -45,7 +46,10 @@ import itertools
 from collections.abc import Iterable, Iterator
 from typing import get_args
 
+from rapidfuzz.distance import OSA
+
 from screening.index import MIN_KEY_NUMBER_LENGTH, normalise_identifier
+from screening.match import MIN_PAIR_SIMILARITY
 from screening.model import IdentifierScheme, ListEntry
 from screening.names import GENERIC_WEIGHT, NameForm, consonant_skeleton, normalise_name, token_weight
 from screening.ownership_io.graph import OwnershipGraph
@@ -79,15 +83,16 @@ def _inserts(word: str) -> Iterator[str]:
 
 
 def _edit_neighbourhood(word: str) -> set[str]:
-    """Every word w with a delete of w equal to a delete of `word` (or either equal to the other):
-    one letter added, dropped or replaced, two swapped, or one dropped and one added anywhere.
-    This holds every listed word the index's typo look-up can pair with `word`."""
-    out = {word}
+    """Every word w with a delete of w equal to a delete of `word` (or either equal to the other:
+    one letter added, dropped or replaced, two swapped, or one dropped and one added anywhere) and
+    as similar as the index requires of a typo pair. This holds every query word the index's typo
+    look-up can pair with the listed `word`, and every listed word it can pair with that query
+    word."""
     shorter = _deletes(word)
-    out |= shorter
+    near = {word, *shorter}
     for base in (word, *shorter):
-        out.update(_inserts(base))
-    return out
+        near.update(_inserts(base))
+    return {w for w in near if OSA.normalized_similarity(word, w) >= MIN_PAIR_SIMILARITY}
 
 
 def _joined_neighbourhood(pair: str) -> set[str]:

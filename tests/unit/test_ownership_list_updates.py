@@ -126,6 +126,29 @@ def test_an_lei_listed_by_the_update_designates_the_owner_carrying_it() -> None:
     assert new.blocked() == {"d1": 1}
 
 
+def test_a_transliterated_owner_is_reached_through_its_consonant_skeleton() -> None:
+    # 'Мухаммад Юсуф' reads 'muhammad yusuf': no word about one edit from 'mohamed yousef', but
+    # the same consonants, which the index looks up for transliterated names (score 0.9).
+    edges = [stake("mu", "Мухаммад Юсуф", "e1", 100)]
+    state = OwnershipState.build(
+        graph_from_edges(edges), ListIndex.build(BASE), Regime.OFAC, threshold=DEFAULT_THRESHOLD
+    )
+    new = state.with_index(state.index.updated([entry("t:my", "MOHAMED YOUSEF", kind=EntryType.PERSON)], []))
+    assert new.designated() == {"mu": "t:my"}
+    assert new.blocked() == {"e1": 1}
+
+
+def test_an_owner_writing_two_listed_words_as_one_is_reached() -> None:
+    # 'Koryoamaritime' is 'koryo' + 'maritime' with a stray letter: the index reads it as that
+    # pair of adjacent listed words (score 0.93), though no word of it is near either.
+    edges = [stake("km", "Koryoamaritime", "f1", 100)]
+    state = OwnershipState.build(
+        graph_from_edges(edges), ListIndex.build(BASE), Regime.OFAC, threshold=DEFAULT_THRESHOLD
+    )
+    new = state.with_index(state.index.updated([entry("t:km", "KORYO MARITIME")], []))
+    assert new.designated() == {"km": "t:km"}
+
+
 def test_owners_the_change_cannot_reach_keep_their_state() -> None:
     state = build([*BASE, entry("t:ko", "KORYO MARITIME NAVIGATION")])
     graph = state.graph
