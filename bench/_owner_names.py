@@ -2,11 +2,11 @@
 handful of repeated names.
 
 Persons (40%): a given and a family name, each a common real one (Mohammad, Kim, Ivanov, Garcia:
-the words sanctions lists hold too) or an invented pronounceable word; companies (60%): one or two
-invented words, often a business word (Trading, Energy, Shipping) and a legal form. About 3% are
-written in Cyrillic. A million names hold several hundred thousand distinct words; about 1% of
-them match a real OFAC/UN name at the default threshold (look-alikes such as 'Poro Trading SA' ~
-'POLO TRADING'), a register's usual share of false positives.
+the words sanctions lists hold too) or an invented pronounceable word; companies (60%):
+two invented words, often a business word (Trading, Energy, Shipping) and a legal form. About 2% are
+written in Cyrillic. A million names hold several hundred thousand distinct words; a fraction of
+a percent of them match a real OFAC/UN name at the default threshold (look-alikes such as 'Poro
+Trading SA' ~ 'POLO TRADING').
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ _CYRILLIC = str.maketrans(
 
 
 def _invented(rng: random.Random) -> str:
-    return "".join(rng.choice(_CONSONANTS) + rng.choice(_VOWELS) for _ in range(rng.choice((2, 2, 3))))
+    return "".join(rng.choice(_CONSONANTS) + rng.choice(_VOWELS) for _ in range(rng.choice((2, 3, 3, 4))))
 
 
 def owner_name(rng: random.Random) -> str:
@@ -59,13 +59,12 @@ def owner_name(rng: random.Random) -> str:
         family = rng.choice(_FAMILY) if rng.random() < 0.1 else _invented(rng)
         name = f"{given.title()} {family.title()}"
     else:
-        parts = [_invented(rng).title()]
-        if rng.random() < 0.7:
-            parts.append(_invented(rng).title())
+        # two invented words: a one-word name is mostly a look-alike of some short listed name
+        parts = [_invented(rng).title(), _invented(rng).title()]
         if rng.random() < 0.6:
             parts.append(rng.choice(_BUSINESS).title())
         parts.append(rng.choice(_LEGAL_FORMS))
         name = " ".join(parts)
-    if rng.random() < 0.03:
+    if rng.random() < 0.02:
         name = name.lower().translate(_CYRILLIC)
     return name

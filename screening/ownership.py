@@ -1,8 +1,10 @@
 """Ownership enrichment: the 50% rule over real ownership graphs (OFAC, EU and UK regimes).
 
-Owners in the graph are screened against the lists with the same matcher as payment parties
-(`ListIndex.match_name` on their names, `match_identifier(LEI, ...)` on their LEIs); an owner
-matching a blocking entry is a *designated* node. Blocking then spreads down the graph:
+Owners in the graph are screened against the lists with the same matcher and threshold as
+payment parties (`ListIndex.match_name` on their names, `match_identifier(LEI, ...)` on their
+LEIs); an owner matching a blocking entry is a *designated* node. A list update screens again
+only the owners its changed entries can reach (`screening.ownership_reach`). Blocking then
+spreads down the graph:
 
 - OFAC (2014 guidance) and EU (as this project defines it): an entity is blocked when blocked
   persons own 50% or more of it, directly or indirectly, alone or in aggregate. A blocked
@@ -321,8 +323,9 @@ class OwnershipState:
         self._rule = _RULES[regime]
         self._roots = roots
         self._runs = runs
-        # Owners by what links them to listed names; built on the first list update, then shared
-        # by the states derived from this one (append-only, filtered by each state's graph).
+        # Owners by what links them to listed names (built by `build`, else on the first list
+        # update), shared by the states derived from this one: append-only, and every look-up
+        # is filtered by the asking state's graph.
         self._reach = reach
 
     @classmethod

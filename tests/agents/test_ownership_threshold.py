@@ -17,20 +17,19 @@ from screening.match import DEFAULT_THRESHOLD
 from screening.model import EntryType, ListEntry
 from screening.ownership import OwnershipEdge, encode_edge
 
-LISTED = ListEntry(
-    entry_id="test:zh",
-    list_name="test",
-    entry_type=EntryType.ORGANISATION,
-    primary_name="ZHELYABOV MINING COMBINE",
-    programs=("TEST",),
-)
-OTHER = ListEntry(
-    entry_id="test:ko",
-    list_name="test",
-    entry_type=EntryType.ORGANISATION,
-    primary_name="KORYO MARITIME NAVIGATION",
-    programs=("TEST",),
-)
+
+def listed(entry_id: str, name: str) -> ListEntry:
+    return ListEntry(
+        entry_id=entry_id,
+        list_name="test",
+        entry_type=EntryType.ORGANISATION,
+        primary_name=name,
+        programs=("TEST",),
+    )
+
+
+LISTED = listed("test:zh", "ZHELYABOV MINING COMBINE")
+OTHER = listed("test:ko", "KORYO MARITIME NAVIGATION")
 STAKE = OwnershipEdge(
     owner_id="zh", asset_id="sub", owner_name="Zhelyabov Mining", asset_name="Sub Holding", low=60, high=60
 )

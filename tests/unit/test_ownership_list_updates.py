@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import random
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from screening.index import ListIndex
@@ -231,6 +231,9 @@ def outcome(state: OwnershipState) -> tuple[dict[str, str], dict[str, int], dict
     regime=st.sampled_from(list(Regime)),
     threshold=st.sampled_from([0.6, 0.7, 0.8]),
 )
+# An owner no changed name can match whose best hit changes anyway: the changed names alter the
+# postings of its words ('ali', 'hassan'), which moves the index's candidate cut for it.
+@example(seed=362880, regime=Regime.OFAC, threshold=0.6)
 def test_list_updates_equal_a_full_rebuild(seed: int, regime: Regime, threshold: float) -> None:
     rng = random.Random(seed)
     graph = graph_from_edges(random_graph_edges(rng, 30))
