@@ -43,7 +43,7 @@ from pathlib import Path
 from bench._owner_names import owner_name
 from bench.speed import LISTS_DIR, load_entries
 from screening.index import ListIndex
-from screening.match import DEFAULT_THRESHOLD
+from screening.matching.params import DEFAULT_THRESHOLD
 from screening.model import EntryType, ListEntry
 from screening.ownership import OwnershipEdge, OwnershipGraph, OwnershipState, Regime, load_ownership
 from screening.ownership_reach import OwnerReach
@@ -246,7 +246,7 @@ def list_updates(
     state = OwnershipState.build(graph, index, Regime.OFAC, threshold=DEFAULT_THRESHOLD)
     built, built_cpu = time.perf_counter() - start, time.process_time() - cpu
     start = time.perf_counter()
-    reach = OwnerReach.of(graph)  # a diagnostic: what `build` spent on indexing the owner names
+    reach = OwnerReach.of(graph, index.params)  # a diagnostic: what `build` spent on indexing the owner names
     print(
         f"synthetic: full build (screen all {len(owners):,} owners, index their names for list "
         f"updates ({time.perf_counter() - start:.1f} s of it), propagate): {built:.1f} s wall, "

@@ -342,7 +342,7 @@ class OwnershipState:
                 roots[n] = root
         state = cls._from_roots(graph, index, regime, threshold, roots)
         # Indexed now, so that the first list update is as fast as the next ones.
-        state._reach = OwnerReach.of(graph)
+        state._reach = OwnerReach.of(graph, index.params)
         return state
 
     @classmethod
@@ -427,7 +427,13 @@ class OwnershipState:
             return OwnershipState(
                 self.graph, index, self.regime, self.threshold, self._roots, self._runs, self._reach
             )
-        reach = self._reach if self._reach is not None else OwnerReach.of(self.graph)
+        if index.params != self.index.params:
+            # another matcher: every owner's result may change
+            rebuilt = OwnershipState.build(self.graph, index, self.regime, threshold=self.threshold)
+            evolved = self._evolved(self.graph, index, rebuilt._roots, set(rebuilt._roots) | set(self._roots))
+            evolved._reach = rebuilt._reach
+            return evolved
+        reach = self._reach if self._reach is not None else OwnerReach.of(self.graph, index.params)
         changed_ids = {entry.entry_id for entry in entries}
         rescreen = reach.reached(self.graph, entries)
         rescreen.update(n for n, root in self._roots.items() if root.entry.entry_id in changed_ids)

@@ -6,7 +6,7 @@ through what the index derives from those entries:
 
 1. Retrieval. A query word opens the listed words about one edit away (a letter dropped from
    either side, so also one replaced or two swapped; OSA similarity at least
-   `MIN_PAIR_SIMILARITY`), the words with its consonant skeleton when
+   `min_pair_similarity`), the words with its consonant skeleton when
    the name was transliterated, and adjacent listed words written as one (one stray letter
    allowed); two adjacent query words may be one listed word; a listed name with the query's very
    letters is always a candidate. How many names hold each such word orders the lookup and
@@ -48,10 +48,10 @@ from typing import get_args
 
 from rapidfuzz.distance import OSA
 
-from screening.index import MIN_KEY_NUMBER_LENGTH, normalise_identifier
-from screening.match import MIN_PAIR_SIMILARITY
+from screening.identifiers import normalise_identifier
+from screening.matching.params import ScreeningParams
 from screening.model import IdentifierScheme, ListEntry
-from screening.names import GENERIC_WEIGHT, NameForm, consonant_skeleton, normalise_name, token_weight
+from screening.names import NameForm, consonant_skeleton, normalise_name, token_weight
 from screening.ownership_io.graph import OwnershipGraph
 
 __all__ = ["OwnerReach", "changed_entries"]
@@ -59,16 +59,16 @@ __all__ = ["OwnerReach", "changed_entries"]
 # Normalised tokens are lower-case ASCII letters and digits (`NormalisedName`).
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 _FORMS: tuple[NameForm, ...] = get_args(NameForm)
-# The index keys skeletons of at least this many letters.
-_MIN_SKELETON = 2
 
 
-def _looked_up(token: str) -> bool:
-    """True when retrieval looks this query word up (`ListIndex` skips one-letter, generic and
-    particle words, but looks up numbers of `MIN_KEY_NUMBER_LENGTH` digits or more)."""
-    if len(token) < 2:
+def _looked_up(token: str, params: ScreeningParams) -> bool:
+    """True when retrieval looks this query word up (it skips short, generic and particle words,
+    but looks up numbers of `min_key_number_length` digits or more)."""
+    if len(token) < params.min_query_word_length:
         return False
-    return token_weight(token) > GENERIC_WEIGHT or (token.isdigit() and len(token) >= MIN_KEY_NUMBER_LENGTH)
+    return token_weight(token) > params.generic_weight or (
+        token.isdigit() and len(token) >= params.min_key_number_length
+    )
 
 
 def _deletes(word: str) -> set[str]:
@@ -82,7 +82,7 @@ def _inserts(word: str) -> Iterator[str]:
             yield head + letter + tail
 
 
-def _edit_neighbourhood(word: str) -> set[str]:
+def _edit_neighbourhood(word: str, params: ScreeningParams) -> set[str]:
     """Every word w with a delete of w equal to a delete of `word` (or either equal to the other:
     one letter added, dropped or replaced, two swapped, or one dropped and one added anywhere) and
     as similar as the index requires of a typo pair. This holds every query word the index's typo
@@ -92,7 +92,7 @@ def _edit_neighbourhood(word: str) -> set[str]:
     near = {word, *shorter}
     for base in (word, *shorter):
         near.update(_inserts(base))
-    return {w for w in near if OSA.normalized_similarity(word, w) >= MIN_PAIR_SIMILARITY}
+    return {w for w in near if OSA.normalized_similarity(word, w) >= params.min_pair_similarity}
 
 
 def _joined_neighbourhood(pair: str) -> set[str]:
@@ -111,7 +111,7 @@ class _Keys:
         self.skeletons: set[int] = set()
 
 
-def _owner_keys(name: str) -> _Keys:
+def _owner_keys(name: str, params: ScreeningParams) -> _Keys:
     """What links an owner name to listed names in retrieval (see the module docstring)."""
     keys = _Keys()
     normalised = normalise_name(name, "any")
@@ -119,10 +119,10 @@ def _owner_keys(name: str) -> _Keys:
     if not tokens:
         return keys
     for token in tokens:
-        if _looked_up(token):
+        if _looked_up(token, params):
             keys.words.add(hash(token))
             skeleton = consonant_skeleton(token)
-            if normalised.transliterated and len(skeleton) >= _MIN_SKELETON:
+            if normalised.transliterated and len(skeleton) >= params.min_retrieval_skeleton_length:
                 keys.skeletons.add(hash(skeleton))
     keys.words.update(hash(a + b) for a, b in itertools.pairwise(tokens))
     keys.words.add(hash("".join(tokens)))
@@ -131,7 +131,7 @@ def _owner_keys(name: str) -> _Keys:
     return keys
 
 
-def _listed_keys(names: Iterable[str]) -> _Keys:
+def _listed_keys(names: Iterable[str], params: ScreeningParams) -> _Keys:
     """The keys an owner must hold to be linked to one of `names` (listed names that changed)."""
     keys = _Keys()
     words: set[str] = set()
@@ -148,9 +148,9 @@ def _listed_keys(names: Iterable[str]) -> _Keys:
             if normalised.unstripped:
                 keys.words.add(hash(normalised.unstripped))
     for word in words:
-        keys.words.update(map(hash, _edit_neighbourhood(word)))
+        keys.words.update(map(hash, _edit_neighbourhood(word, params)))
         skeleton = consonant_skeleton(word)
-        if len(skeleton) >= _MIN_SKELETON:
+        if len(skeleton) >= params.min_retrieval_skeleton_length:
             keys.skeletons.add(hash(skeleton))
     for pair in pairs:
         keys.words.update(map(hash, _joined_neighbourhood(pair)))
@@ -184,9 +184,10 @@ class OwnerReach:
     Append-only; safe to share between the states of one graph lineage.
     """
 
-    __slots__ = ("_by_lei", "_by_skeleton", "_by_word", "_names", "_nodes_of_name")
+    __slots__ = ("_by_lei", "_by_skeleton", "_by_word", "_names", "_nodes_of_name", "params")
 
-    def __init__(self) -> None:
+    def __init__(self, params: ScreeningParams) -> None:
+        self.params = params  # the retrieval parameters of the indexes this reach stands for
         self._names: list[str] = []
         self._nodes_of_name: dict[str, list[int]] = {}
         # key hash -> one name number, or a list of them (most keys belong to one name)
@@ -195,9 +196,9 @@ class OwnerReach:
         self._by_lei: dict[str, list[int]] = {}
 
     @classmethod
-    def of(cls, graph: OwnershipGraph) -> OwnerReach:
-        """The reach of every owner of `graph`."""
-        reach = cls()
+    def of(cls, graph: OwnershipGraph, params: ScreeningParams) -> OwnerReach:
+        """The reach of every owner of `graph` in indexes built with `params`."""
+        reach = cls(params)
         reach.add(graph, graph.owners())
         return reach
 
@@ -206,7 +207,7 @@ class OwnerReach:
         for n in nodes:
             lei = graph.lei(n)
             if lei:
-                self._by_lei.setdefault(normalise_identifier(IdentifierScheme.LEI, lei), []).append(n)
+                self._by_lei.setdefault(normalise_identifier(lei), []).append(n)
             name = graph.raw_name(n)
             if not name:
                 continue
@@ -218,14 +219,14 @@ class OwnerReach:
             self._nodes_of_name[name] = [n]
             number = len(self._names)
             self._names.append(name)
-            keys = _owner_keys(name)
+            keys = _owner_keys(name, self.params)
             _post(self._by_word, keys.words, number)
             _post(self._by_skeleton, keys.skeletons, number)
 
     def reached(self, graph: OwnershipGraph, entries: Iterable[ListEntry]) -> set[int]:
         """Current owners of `graph` a change of `entries` can reach (see the class docstring)."""
         entries = list(entries)
-        keys = _listed_keys(name.text for entry in entries for name in entry.names())
+        keys = _listed_keys((name.text for entry in entries for name in entry.names()), self.params)
         numbers: set[int] = set()
         _collect(self._by_word, keys.words, numbers)
         _collect(self._by_skeleton, keys.skeletons, numbers)
@@ -236,7 +237,7 @@ class OwnerReach:
         for entry in entries:
             for ident in entry.identifiers:
                 if ident.scheme is IdentifierScheme.LEI:
-                    out.update(self._by_lei.get(normalise_identifier(ident.scheme, ident.value), ()))
+                    out.update(self._by_lei.get(normalise_identifier(ident.value), ()))
         return {n for n in out if graph.out_edges(n)}
 
 

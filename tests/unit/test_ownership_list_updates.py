@@ -152,7 +152,7 @@ def test_an_owner_writing_two_listed_words_as_one_is_reached() -> None:
 def test_owners_the_change_cannot_reach_keep_their_state() -> None:
     state = build([*BASE, entry("t:ko", "KORYO MARITIME NAVIGATION")])
     graph = state.graph
-    reach = OwnerReach.of(graph)
+    reach = OwnerReach.of(graph, state.index.params)
     added = entry("t:zh", "ZHELYABOV MINING COMBINE")
     # Only the owner sharing words with the new name is screened again.
     assert {graph.node_id(n) for n in reach.reached(graph, [added])} == {"zh"}
