@@ -6,20 +6,22 @@ through what the index derives from those entries:
 
 1. Retrieval. A query word opens the listed words about one edit away (a letter dropped from
    either side, so also one replaced or two swapped; OSA similarity at least
-   `min_pair_similarity`), the words with its consonant skeleton when
-   the name was transliterated, and adjacent listed words written as one (one stray letter
-   allowed); two adjacent query words may be one listed word; a listed name with the query's very
-   letters is always a candidate. How many names hold each such word orders the lookup and
-   bounds it. Generic words and particles are never looked up, numbers of three digits or more
-   are.
-2. The common-words qualifier: how many listed names hold a word the owner shares with a hit.
+   `min_pair_similarity`), the words with its consonant skeleton when the name was
+   transliterated, and adjacent listed words written as one (one stray letter allowed); two
+   adjacent query words may be one listed word; a listed name with the query's very letters is
+   always a candidate. How many names hold each such word orders the look-up and bounds it.
+   Short, generic and particle words are never looked up, numbers of `min_key_number_length`
+   digits or more are (`ScreeningParams`, read from the index).
+2. The common-words qualifier: how many listed names hold a word the owner shares with a hit
+   (any word but a generic one or a particle, one-letter words included).
 3. The candidate ranking's rarity, log(1 + n / names holding the word), n being the number of
    listed names (see "drift" below).
 
 The comparison itself and an entry's qualifiers read only the two names and the entry.
 
-`OwnerReach` indexes every owner by what links it in (1) and (2): its looked-up words, its
-adjacent word pairs, its letters, the skeletons of a transliterated name, and its LEI. A changed
+`OwnerReach` indexes every owner by what links it in (1) and (2): its looked-up words (and the
+one-letter words it may share with a hit), its adjacent word pairs, its letters, the skeletons of
+a transliterated name, and its LEI. A changed
 entry (added, removed, or replaced: its old and its new names) reaches an owner when one of its
 words (or adjacent pairs) is within that edit neighbourhood of one of the owner's keys, shares a
 skeleton, or has the same letters, or when its LEI is the owner's. Every listed word whose
@@ -59,6 +61,9 @@ __all__ = ["OwnerReach", "changed_entries"]
 # Normalised tokens are lower-case ASCII letters and digits (`NormalisedName`).
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 _FORMS: tuple[NameForm, ...] = get_args(NameForm)
+# Prefixes the key of a word that is never looked up but still counts as shared with a hit in
+# the common-words qualifier (a one-letter word): only the very same listed word reaches it.
+_SHARED_ONLY = "\x01"
 
 
 def _looked_up(token: str, params: ScreeningParams) -> bool:
@@ -124,6 +129,8 @@ def _owner_keys(name: str, params: ScreeningParams) -> _Keys:
             skeleton = consonant_skeleton(token)
             if normalised.transliterated and len(skeleton) >= params.min_retrieval_skeleton_length:
                 keys.skeletons.add(hash(skeleton))
+        elif token_weight(token) > params.generic_weight:
+            keys.words.add(hash(_SHARED_ONLY + token))
     keys.words.update(hash(a + b) for a, b in itertools.pairwise(tokens))
     keys.words.add(hash("".join(tokens)))
     if normalised.unstripped:
@@ -149,6 +156,7 @@ def _listed_keys(names: Iterable[str], params: ScreeningParams) -> _Keys:
                 keys.words.add(hash(normalised.unstripped))
     for word in words:
         keys.words.update(map(hash, _edit_neighbourhood(word, params)))
+        keys.words.add(hash(_SHARED_ONLY + word))
         skeleton = consonant_skeleton(word)
         if len(skeleton) >= params.min_retrieval_skeleton_length:
             keys.skeletons.add(hash(skeleton))
