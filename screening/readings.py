@@ -108,6 +108,7 @@ JAPANESE_PERSON_NAME_LENGTH = 4
 # Chinese bank and its branch, is no `family given`).
 MAX_NAME_PART_LENGTH = 3
 
+
 def read_hangul(text: str) -> str:
     """`text` with Korean legal forms in English (`주식회사 가람미래` -> ` co ltd  가람미래`);
     the Hangul syllables themselves are left to ICU."""

@@ -3,10 +3,14 @@ each named false alert and miss that these normalisation rules fix, and the rule
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from screening.match import DEFAULT_THRESHOLD, PartyKind, compare_names
-from screening.names import normalise_name
+from screening.names import NameForm, normalise_name
 from screening.readings import is_japanese, read_cjk, read_japanese
 
 
@@ -120,3 +124,16 @@ def test_named_misses_are_found(query: str, listed: str, kind: PartyKind, minimu
 )
 def test_named_false_alerts_are_gone(innocent: str, listed: str, kind: PartyKind) -> None:
     assert compare_names(innocent, listed, kind=kind).score < DEFAULT_THRESHOLD
+
+
+_FORMS: tuple[NameForm, ...] = ("person", "organisation", "any")
+# Kana, kanji, Hangul, the legal forms the rules replace, Latin letters and spaces, mixed.
+_CJK_TEXT = st.text(
+    alphabet=st.sampled_from("さゆりヤマダー山田太郎鈴木株式会社有限公司贸易김정은(주)㈜ aZ・"), max_size=20
+) | st.text(alphabet=st.characters(min_codepoint=0x3040, max_codepoint=0x9FFF), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_CJK_TEXT, st.sampled_from(_FORMS))
+def test_cjk_names_never_break_normalisation(text: str, form: NameForm) -> None:
+    assert all(re.fullmatch("[a-z0-9]+", t) for t in normalise_name(text, form).tokens)
