@@ -309,7 +309,11 @@ _SYLLABIC = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _SYLLA
 _INDIC = re.compile("[\u0900-\u09ff]")
 _ARABIC = re.compile("[\u0600-\u06ff]")
 _KHMER_CHAR = re.compile("[\u1780-\u17ff]")
-_BEYOND_LATIN = re.compile("[^\x00-\u024f]")  # code points > 591
+# Letters of scripts other than Latin: beyond Latin Extended-B (code point 591), except Latin
+# Extended Additional, where Vietnamese writes its letters with two marks (`ặ`, `ễ`): a
+# Vietnamese name is Latin and is compared as strictly as any other (`Khoa Đặng` alerted on
+# `CHI BANG` through cross-script leniency).
+_BEYOND_LATIN = re.compile("[^\x00-\u024f\u1e00-\u1eff]")
 
 
 def _prefix_table(prefixes: list[str]) -> frozenset[tuple[str, ...]]:

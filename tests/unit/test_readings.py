@@ -137,3 +137,11 @@ _CJK_TEXT = st.text(
 @given(_CJK_TEXT, st.sampled_from(_FORMS))
 def test_cjk_names_never_break_normalisation(text: str, form: NameForm) -> None:
     assert all(re.fullmatch("[a-z0-9]+", t) for t in normalise_name(text, form).tokens)
+
+
+def test_vietnamese_is_latin_and_compared_strictly() -> None:
+    # letters with two marks (`ặ`, U+1EB7) are Latin Extended Additional, not another script
+    assert not normalise_name("Khoa Đặng", "person").transliterated
+    assert normalise_name("Владимир", "person").transliterated
+    # 0.77 before: `khoa` ~ `chi` and `dang` ~ `bang` as if transliterated from another script
+    assert compare_names("Khoa Đặng", "CHI BANG", kind="person").score < DEFAULT_THRESHOLD
