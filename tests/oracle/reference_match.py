@@ -104,7 +104,7 @@ def _pair_similarity(a: str, b: str, person: bool, lenient: bool) -> tuple[float
         if ska and skb:
             if lenient:
                 # another script: romanisations disagree on vowels and voicing
-                sk = Levenshtein.normalized_similarity(ska, skb) * P.skeleton_discount
+                sk = _transliteration_credit(a, b, ska, skb)
                 if sk > sim:
                     sim, how = sk, "transliteration"
             elif (
@@ -118,6 +118,31 @@ def _pair_similarity(a: str, b: str, person: bool, lenient: bool) -> tuple[float
                 sim, how = P.spelling_variant_similarity, "spelling variant"
 
     return sim, how
+
+
+_SKELETON = dict(P.skeleton_map)
+
+
+def _first_sound(token: str) -> str:
+    """The first letter rewritten by the skeleton map ("" for any vowel)."""
+    return _SKELETON.get(token[0], token[0])
+
+
+def _transliteration_credit(a: str, b: str, ska: str, skb: str) -> float:
+    """Credit of two words from different scripts that sound alike (see the engine's
+    `transliteration_credit`)."""
+    if _first_sound(a) != _first_sound(b):
+        return 0.0
+    if ska == skb:
+        return P.skeleton_discount if len(ska) >= P.transliteration_min_skeleton_length else 0.0
+    near = P.transliteration_near_min_skeleton_length
+    if (
+        len(ska) >= near
+        and len(skb) >= near
+        and Levenshtein.distance(ska, skb) <= P.transliteration_near_max_edits
+    ):
+        return P.transliteration_near_similarity
+    return 0.0
 
 
 @dataclass(slots=True)
