@@ -354,7 +354,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     def typos() -> list[str]:
         listed = [(e.entry_id, n.text) for e in entries for n in e.names()]
         sources, queries = one_typo_queries(listed, TYPO_SAMPLE, random.Random(SEED))
-        found = found_with_typo(state.index, sources, queries)
+        found = found_with_typo(state.index, sources, queries, threshold)
         return [f"  listed names with one typo found: {found}/{len(queries)} = {found / len(queries):.1%}"]
 
     _timed("recall: one typo (bench.speed's sample)", typos)
