@@ -355,7 +355,10 @@ class NormalisedName:
 
     Guarantees: `tokens` are non-empty lower-case ASCII alphanumerics (possibly an empty tuple when
     the input has no letters or digits at all); `legal_forms` holds the generic legal-form codes
-    removed (`llc`, `jsc`, …); `transliterated` is True when a non-Latin script was converted.
+    removed (`llc`, `jsc`, …); `transliterated` is True when a non-Latin script was converted by
+    a generic transliterator (ICU), whose spelling may differ from a list's (it is then compared
+    leniently); a name that `screening.readings` read whole (Japanese in Hepburn, Hangul in
+    McCune-Reischauer) is spelt as the lists spell it and is not `transliterated`.
 
     Immutable by contract (the attributes are `Final`; mypy rejects assignments). A plain slotted
     class rather than a frozen dataclass: built once per screened name, and a frozen dataclass's
@@ -685,8 +688,9 @@ def normalise_name(text: str, form: NameForm = "any") -> NormalisedName:
         flat = _normalise_ascii(text)
     else:
         original = text = _SURROGATE.sub(" ", text)  # see `normalise_text`
-        transliterated = _has_non_latin(text)
         text = read_cjk(text, form == "person")
+        # (after the CJK readings: a name they read whole is spelt as the lists spell it)
+        transliterated = _has_non_latin(text)
         flat = normalise_text(text)
     if form != "person" and flat:
         rewritten = _rewrite_organisation_words(flat, text)
