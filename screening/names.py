@@ -36,6 +36,7 @@ __all__ = [
     "NameForm",
     "NormalisedName",
     "consonant_skeleton",
+    "has_non_latin",
     "is_syllabic",
     "normalise_name",
     "normalise_text",
@@ -431,7 +432,8 @@ def script_of(char: str) -> str:
     return "other"
 
 
-def _has_non_latin(text: str) -> bool:
+def has_non_latin(text: str) -> bool:
+    """True when `text` holds a letter of a script other than Latin."""
     if text.isascii():
         return False
 
@@ -690,7 +692,7 @@ def normalise_name(text: str, form: NameForm = "any") -> NormalisedName:
         original = text = _SURROGATE.sub(" ", text)  # see `normalise_text`
         text = read_cjk(text, form == "person")
         # (after the CJK readings: a name they read whole is spelt as the lists spell it)
-        transliterated = _has_non_latin(text)
+        transliterated = has_non_latin(text)
         flat = normalise_text(text)
     if form != "person" and flat:
         rewritten = _rewrite_organisation_words(flat, text)

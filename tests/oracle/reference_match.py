@@ -23,6 +23,7 @@ from screening.names import (
     SKELETON_MAP,
     TOKEN_CACHE_SIZE,
     consonant_skeleton,
+    has_non_latin,
     is_syllabic,
     script_of,
 )
@@ -407,8 +408,6 @@ def _same_script_syllables_cap(qa: PreparedName, qb: PreparedName) -> float:
     third of the name even though their romanisations differ in one letter: the score is capped at
     the squared character similarity.
     """
-    if not (qa.name.transliterated and qb.name.transliterated):
-        return 1.0
     sa, sb = _syllables(qa.name.original), _syllables(qb.name.original)
     if not sa or not sb or sa == sb or script_of(sa[0]) != script_of(sb[0]):
         return 1.0
@@ -523,5 +522,8 @@ def _finish(
     if qa.name.transliterated or qb.name.transliterated:
         features.append(("transliterated", 1.0))
         notes.append("transliterated to Latin")
+    elif has_non_latin(qa.name.original) or has_non_latin(qb.name.original):
+        features.append(("romanised", 1.0))
+        notes.append("read in Latin letters as the lists write it")
     score = min(1.0, max(0.0, score))
     return Comparison(round(score, 4), "; ".join(notes), tuple(features))
