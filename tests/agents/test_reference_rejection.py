@@ -26,7 +26,7 @@ def names(state: ReferenceState) -> set[str]:
 
 
 async def test_a_corrupt_update_keeps_the_previous_version_until_it_is_fixed() -> None:
-    state = ReferenceState()
+    state = ReferenceState(threshold=0.7)
     seen: list[ReferenceRejected | None] = []
     state.on_rejected(seen.append)
     assert await state.apply(ChangeSet(lists=dict(RECORDS), sources=("v1",)), rebuild=True)
@@ -53,7 +53,7 @@ async def test_a_corrupt_update_keeps_the_previous_version_until_it_is_fixed() -
 
 
 async def test_a_corrupt_record_at_start_leaves_the_worker_not_ready() -> None:
-    state = ReferenceState()
+    state = ReferenceState(threshold=0.7)
     lists = {**RECORDS, "reltest:1": CORRUPT}
     assert not await state.apply(ChangeSet(lists=lists, sources=("v1",)), rebuild=True)
     assert not state.ready.is_set() and state.rejected is not None
