@@ -41,6 +41,20 @@ DEFAULT_METRICS_PORT = 9464
 DEFAULT_BATCH_SIZE = 256
 DEFAULT_BATCH_TIMEOUT = 0.05
 DEFAULT_DATA_DIR = "var/paymon"
+# `screen` screens every payment; `pass-through` (for measuring the stream's own ceiling only)
+# decodes each payment and writes a `pass` decision marked unscreened, screening nothing.
+SCREENING_MODES = ("screen", "pass-through")
+# The producer waits this long (ms) to fill a request before sending. Without it aiokafka sent one
+# produce request per one or two decisions (profiled: ~9,000 requests for 20,000 decisions, the
+# worker's top cost); 5 ms is small next to a batch's screening time and fills requests.
+DEFAULT_PRODUCER_LINGER_MS = 5
+# Bytes per producer batch (per partition): a decision is ~0.3-2 KB, so 256 KiB holds a whole
+# stream.take batch for one partition (aiokafka's default 16 KiB holds a few dozen).
+DEFAULT_PRODUCER_BATCH_BYTES = 256 * 1024
+# Compression codecs aiokafka has without optional packages (lz4/zstd/snappy need their own).
+PRODUCER_COMPRESSIONS = ("none", "gzip")
+# Bytes one fetch may bring per partition (faust's default, 4 MiB: thousands of payments).
+DEFAULT_CONSUMER_FETCH_BYTES = 4 * 1024 * 1024
 
 _T = TypeVar("_T")
 
@@ -94,7 +108,10 @@ class Settings:
     """Everything the stream side needs to know about its broker, topics and worker.
 
     Build it with `Settings.from_env()`; every field has a default suited to the local broker.
-    `threshold` None means the matcher's own `screening.match.DEFAULT_THRESHOLD`.
+    `threshold` None means the matcher's own `screening.match.DEFAULT_THRESHOLD`. Stream tuning:
+    `producer_linger_ms`, `producer_batch_bytes`, `producer_compression` (PAYMON_PRODUCER_*) and
+    `consumer_fetch_bytes` (PAYMON_CONSUMER_FETCH_BYTES, per partition); `screening`
+    (PAYMON_SCREENING) is `screen`, or `pass-through` to measure the stream's ceiling.
     """
 
     bootstrap_servers: tuple[str, ...] = (DEFAULT_BOOTSTRAP_SERVERS,)
@@ -116,6 +133,11 @@ class Settings:
     batch_size: int = DEFAULT_BATCH_SIZE
     batch_timeout: float = DEFAULT_BATCH_TIMEOUT
     data_dir: Path = Path(DEFAULT_DATA_DIR)
+    screening: str = "screen"
+    producer_linger_ms: int = DEFAULT_PRODUCER_LINGER_MS
+    producer_batch_bytes: int = DEFAULT_PRODUCER_BATCH_BYTES
+    producer_compression: str = "none"
+    consumer_fetch_bytes: int = DEFAULT_CONSUMER_FETCH_BYTES
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -163,6 +185,17 @@ class Settings:
             batch_size=read.integer("BATCH_SIZE", DEFAULT_BATCH_SIZE, minimum=1),
             batch_timeout=read.parsed("BATCH_TIMEOUT", str(DEFAULT_BATCH_TIMEOUT), _parse_positive_seconds),
             data_dir=Path(read.text("DATA_DIR", DEFAULT_DATA_DIR)),
+            screening=read.lower_choice("SCREENING", "screen", SCREENING_MODES),
+            producer_linger_ms=read.integer(
+                "PRODUCER_LINGER_MS", DEFAULT_PRODUCER_LINGER_MS, minimum=0, maximum=10_000
+            ),
+            producer_batch_bytes=read.integer(
+                "PRODUCER_BATCH_BYTES", DEFAULT_PRODUCER_BATCH_BYTES, minimum=1024
+            ),
+            producer_compression=read.lower_choice("PRODUCER_COMPRESSION", "none", PRODUCER_COMPRESSIONS),
+            consumer_fetch_bytes=read.integer(
+                "CONSUMER_FETCH_BYTES", DEFAULT_CONSUMER_FETCH_BYTES, minimum=1024
+            ),
         )
         settings._check_security()
         return settings
@@ -355,6 +388,15 @@ class _Reader:
         if value.upper() not in allowed:
             raise SettingsError(f"{ENV_PREFIX}{name}={value!r}: must be one of {', '.join(allowed)}")
         return value.upper()
+
+    def lower_choice(self, name: str, default: str, allowed: tuple[str, ...]) -> str:
+        """One of the lower-case `allowed` values (given in any case), else `default` when unset."""
+        value = self.optional(name)
+        if value is None:
+            return default
+        if value.lower() not in allowed:
+            raise SettingsError(f"{ENV_PREFIX}{name}={value!r}: must be one of {', '.join(allowed)}")
+        return value.lower()
 
     def existing_file(self, name: str) -> Path | None:
         value = self.optional(name)
