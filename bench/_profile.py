@@ -16,8 +16,19 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-# Innermost frames that mean "waiting, not working" (py-spy marks idle threads only by them).
-_IDLE = re.compile(r"^(?:[\w<>]+\.)*(select|poll|epoll|wait|acquire|sleep|serve_forever) \(")
+# Innermost frames that mean "waiting, not working": py-spy marks idle threads only by them
+# (`_worker` innermost is an executor thread blocked on its work queue).
+_IDLE = re.compile(r"^(?:[\w<>]+\.)*(select|poll|epoll|wait|acquire|sleep|serve_forever|_worker) \(")
+# The worker's batch function: samples inside it are the payments' own work, the rest is the
+# stream's (fetching, producing, the event loop).
+SPLIT = "process_batch"
+# Frames every sample of a thread passes through (thread start, event loop, executor, the
+# command's entry): left out of the inclusive list, where they would only fill the top.
+_PLUMBING = re.compile(
+    r"^(Thread\._bootstrap\w*|Thread\.run|_worker|_WorkItem\.run|BaseEventLoop\.(run_forever|"
+    r"run_until_complete|_run_once)|Handle\._run|<module>|main|Worker\.execute_from_commandline|"
+    r"run_worker|Service\._execute_task|ServiceThread\.\w+|WorkerThread\.run) \("
+)
 _FRAME = re.compile(r"^(?P<name>[^ ]+) \((?P<where>[^)]*)\)$")
 
 
@@ -49,7 +60,7 @@ def summarise(path: Path, top: int = 12) -> list[str]:
             idle[thread] += count
             continue
         busy += count
-        for name in {_function(f) for f in calls}:
+        for name in {_function(f) for f in calls if not _PLUMBING.match(f)}:
             inclusive[name] += count
         self_time[_function(calls[-1])] += count
     total = sum(threads.values())
@@ -58,6 +69,12 @@ def summarise(path: Path, top: int = 12) -> list[str]:
     lines = [f"{total} samples; busy {busy / total:.0%}"]
     for thread, count in threads.most_common():
         lines.append(f"  {thread}: {count / total:.0%} of samples, {idle[thread] / count:.0%} of them idle")
+    inside = inclusive[_function(f"{SPLIT} (agents/payments.py)")]
+    if busy:
+        lines.append(
+            f"  busy in {SPLIT} (decode, screen, encode): {inside / busy:.0%}; elsewhere (faust, "
+            f"aiokafka, asyncio, metrics: the stream's own cost): {1 - inside / busy:.0%}"
+        )
     lines.append("  inclusive share of busy samples:")
     lines += [f"    {n / busy:6.1%}  {name}" for name, n in inclusive.most_common(top)] if busy else []
     lines.append("  self share of busy samples:")

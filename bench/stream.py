@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.traffic import REAL_LISTS, SHARED_LISTS, generate_traffic, listed_sample, real_list_paths
+from bench.traffic import SHARED_LISTS, generate_traffic, listed_sample, real_list_paths
 
 PAYMON = [str(Path(sys.executable).with_name("paymon"))]
 DEFAULT_RATES = (200, 500, 1000)
@@ -103,6 +103,16 @@ class StepResult:
 
 
 @dataclass
+class Saturation:
+    """A backlog drained: outputs/s, CPU share of one core per worker, worker CPU ms per payment
+    (the figure that holds when other processes take the cores: throughput ~ cores / cost)."""
+
+    rate: float
+    cpu: list[float]
+    cost_ms: float
+
+
+@dataclass
 class ConfigResult:
     """Every figure of one configuration (mode x worker count)."""
 
@@ -111,6 +121,7 @@ class ConfigResult:
     steps: list[StepResult] = field(default_factory=list)
     sustained: float = float("nan")
     sustained_cpu: list[float] = field(default_factory=list)
+    cost_ms: float = float("nan")
     peak_rss_mb: list[float] = field(default_factory=list)
 
 
@@ -365,10 +376,11 @@ async def run_saturation(
     workers: Workers,
     items: Sequence[tuple[bytes, bytes]],
     profile: Path | None = None,
-) -> tuple[float, list[float]]:
-    """Outputs/s while the workers drain a backlog produced while they were paused, and their CPU
-    (share of one core) meanwhile. With `profile`, py-spy samples each worker meanwhile into
-    `<profile>-<n>.txt` (collapsed stacks, idle threads included)."""
+) -> Saturation:
+    """Outputs/s while the workers drain a backlog produced while they were paused, their CPU
+    (share of one core) meanwhile, and the worker CPU time spent per payment (ms). With
+    `profile`, py-spy samples each worker meanwhile into `<profile>-<n>.txt` (collapsed stacks,
+    idle threads included)."""
     workers.pause()
     try:
         await asyncio.gather(*await producer.send(items))
@@ -393,7 +405,10 @@ async def run_saturation(
     for spy in spies:
         spy.wait(timeout=COMMAND_TIMEOUT_S)
     rate = (last_count - first_count) / (last - first) if last > first else float("nan")
-    return rate, [(a.cpu_s - b.cpu_s) / elapsed for a, b in zip(after, before, strict=True)]
+    cpu_s = [a.cpu_s - b.cpu_s for a, b in zip(after, before, strict=True)]
+    answered = len(collector.seen) - answered_before
+    cost_ms = 1000.0 * sum(cpu_s) / answered if answered else float("nan")
+    return Saturation(rate, [c / elapsed for c in cpu_s], cost_ms)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -496,11 +511,16 @@ async def run_config(
         prefix = log_dir / f"profile-{label.replace(' ', '')}" if profile else None
         # Every configuration drains the same backlog, whatever steps it ran.
         first = sum(int(rate * step_seconds) for rate in rates)
-        result.sustained, result.sustained_cpu = await run_saturation(
+        drained = await run_saturation(
             producer, collector, workers, payments[first : first + backlog], prefix
         )
+        result.sustained, result.sustained_cpu, result.cost_ms = drained.rate, drained.cpu, drained.cost_ms
         result.peak_rss_mb = [s.peak_rss_mb for s in workers.samples()]
-        print(f"  {label}: sustained {result.sustained:,.0f} payments/s", flush=True)
+        print(
+            f"  {label}: sustained {result.sustained:,.0f} payments/s, "
+            f"{result.cost_ms:.2f} worker-CPU ms/payment",
+            flush=True,
+        )
     finally:
         await producer.stop()
         await collector.stop()
@@ -552,6 +572,13 @@ def _parse_ints(text: str) -> tuple[int, ...]:
     return values
 
 
+def _parse_variant(text: str) -> dict[str, str]:
+    pairs = [part.partition("=") for part in text.split(",")]
+    if not pairs or any(not name.startswith("PAYMON_") or not sep for name, sep, _ in pairs):
+        raise argparse.ArgumentTypeError(f"{text!r}: give PAYMON_NAME=VALUE[,PAYMON_NAME=VALUE]")
+    return {name: value for name, _, value in pairs}
+
+
 @contextlib.contextmanager
 def _broker() -> Iterator[str]:
     bootstrap = os.environ.get("PAYMON_BENCH_BOOTSTRAP", "").strip()
@@ -581,9 +608,21 @@ def main() -> int:
         action="store_true",
         help="py-spy each worker while it drains the backlog; print a summary",
     )
+    parser.add_argument(
+        "--variant",
+        action="append",
+        type=_parse_variant,
+        default=[],
+        metavar="NAME=VALUE[,NAME=VALUE]",
+        help="also run one screening worker with these PAYMON_* settings (repeatable): a tuning "
+        "change measured against the defaults in the same run",
+    )
+    parser.add_argument(
+        "--lists", nargs="+", type=Path, default=None, help="lists to publish instead of the real four"
+    )
     args = parser.parse_args()
 
-    paths = real_list_paths()
+    paths = args.lists or real_list_paths()
     if paths is None:
         print(f"bench.stream: needs the real lists in {SHARED_LISTS} (../shared is absent); skipped")
         return 0
@@ -592,7 +631,7 @@ def main() -> int:
     total = int(sum(args.rates) * args.step_seconds) + args.backlog + WARMUP_PAYMENTS
     started = time.perf_counter()
     traffic = generate_traffic(total, listed_sample(load_lists(paths).entries.values()))
-    print(f"lists: {', '.join(REAL_LISTS)}")
+    print(f"lists: {', '.join(p.name for p in paths)}")
     print(f"traffic: {traffic.summary()} (generated in {time.perf_counter() - started:.1f} s)")
     items = [(i.encode(), v) for i, v in zip(traffic.ids, traffic.payments, strict=True)]
     work = Path(tempfile.mkdtemp(prefix="paymon-bench-stream-"))
@@ -606,6 +645,8 @@ def main() -> int:
     )
 
     configs: list[tuple[str, int, dict[str, str]]] = [(f"screen x{n}", n, {}) for n in args.workers]
+    for variant in args.variant:
+        configs.append((f"screen x1 {','.join(f'{k}={v}' for k, v in variant.items())}", 1, variant))
     if not args.no_pass_through:
         configs.append(("pass-through x1", 1, {"PAYMON_SCREENING": "pass-through"}))
     results: list[ConfigResult] = []
@@ -659,7 +700,10 @@ def print_report(results: list[ConfigResult], offline: float, offline_count: int
     for result in results:
         cpu = "/".join(f"{c:.0%}" for c in result.sustained_cpu)
         peak = "/".join(f"{r:.0f}" for r in result.peak_rss_mb)
-        print(f"  {result.label:<16} {result.sustained:>8,.0f} payments/s  cpu {cpu}  peak rss {peak} MB")
+        print(
+            f"  {result.label:<16} {result.sustained:>8,.0f} payments/s  cpu {cpu}  "
+            f"{result.cost_ms:.2f} worker-CPU ms/payment  peak rss {peak} MB"
+        )
     print(f"  offline loop     {offline:>8,.0f} payments/s  (one process, {offline_count} payments)")
     by_label = {r.label: r for r in results}
     one = by_label.get("screen x1")
@@ -676,6 +720,12 @@ def print_report(results: list[ConfigResult], offline: float, offline_count: int
         if two is not None:
             print(f"  stream x2 / stream x1:          {two.sustained / one.sustained:6.2f}  (target >= 1.6)")
         print(f"  stream x1 / target 2,000/s:     {one.sustained / 2000:6.2f}")
+        for result in results:
+            if result.label.startswith("screen x1 "):
+                print(
+                    f"  {result.label} / screen x1: {result.sustained / one.sustained:6.2f} "
+                    f"(CPU per payment {result.cost_ms / one.cost_ms:.2f})"
+                )
         at_500 = [s for s in one.steps if s.rate == 500]
         if at_500:
             print(f"  p99 at 500/s / target 50 ms:    {at_500[0].latency(0.99) / 50:6.2f}")
