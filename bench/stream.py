@@ -19,7 +19,14 @@ Ceilings in the same run: pass-through (`PAYMON_SCREENING=pass-through`: decode,
 decision marked unscreened, produce; a real worker code path) and the offline screening loop
 (decode + screen + encode in one process) on the same payments. Every ratio is printed.
 The broker, the bench's producer/consumer and the workers share this machine's cores: figures are
-noisy; compare only against the ceilings measured in the same run.
+noisy; compare only against the ceilings measured in the same run. The worker CPU time per payment
+(printed with the sustained throughput) holds better than payments/s when other processes take
+the cores; the load average is printed at the start and the end.
+
+Options: `--variant PAYMON_X=V[,PAYMON_Y=W]` (repeatable) adds a one-worker configuration with
+those settings, a tuning change measured against the defaults in the same run; `--profile`
+samples each worker with py-spy while it drains the backlog and prints where its time goes
+(screening vs the stream's own cost, see `bench._profile`); `--lists` publishes other lists.
 Set PAYMON_BENCH_BOOTSTRAP=host:port to use a running broker instead of starting one.
 """
 
@@ -572,6 +579,11 @@ def _parse_ints(text: str) -> tuple[int, ...]:
     return values
 
 
+def _load() -> str:
+    """The machine's load averages: other processes on the cores make every figure lower."""
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def _parse_variant(text: str) -> dict[str, str]:
     pairs = [part.partition("=") for part in text.split(",")]
     if not pairs or any(not name.startswith("PAYMON_") or not sep for name, sep, _ in pairs):
@@ -631,7 +643,7 @@ def main() -> int:
     total = int(sum(args.rates) * args.step_seconds) + args.backlog + WARMUP_PAYMENTS
     started = time.perf_counter()
     traffic = generate_traffic(total, listed_sample(load_lists(paths).entries.values()))
-    print(f"lists: {', '.join(p.name for p in paths)}")
+    print(f"lists: {', '.join(p.name for p in paths)}; load average at the start: {_load()}")
     print(f"traffic: {traffic.summary()} (generated in {time.perf_counter() - started:.1f} s)")
     items = [(i.encode(), v) for i, v in zip(traffic.ids, traffic.payments, strict=True)]
     work = Path(tempfile.mkdtemp(prefix="paymon-bench-stream-"))
@@ -673,6 +685,7 @@ def main() -> int:
                 )
             )
     print_report(results, offline, args.offline_payments)
+    print(f"machine load average (1/5/15 min) at the end: {_load()}; cores: {os.cpu_count()}")
     if args.profile:
         from bench._profile import summarise
 
