@@ -702,9 +702,9 @@ def main() -> int:
 
 def print_report(results: list[ConfigResult], offline: float, offline_count: int) -> None:
     """The table of every configuration and every ratio."""
-    print(
-        "\nconfiguration     rate     p50     p95     p99     max (ms)  keeps up  cpu/worker  rss MB/worker"
-    )
+    print("\nlatency: append time of the payment -> its decision readable, over the payments answered")
+    print("within the step (a lower bound where the workers do not keep up)")
+    print("configuration     rate     p50     p95     p99     max (ms)  keeps up  cpu/worker  rss MB/worker")
     for result in results:
         for step in result.steps:
             print(
