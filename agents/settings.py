@@ -53,8 +53,9 @@ DEFAULT_PRODUCER_LINGER_MS = 5
 DEFAULT_PRODUCER_BATCH_BYTES = 256 * 1024
 # Compression codecs aiokafka has without optional packages (lz4/zstd/snappy need their own).
 PRODUCER_COMPRESSIONS = ("none", "gzip")
-# Bytes one fetch may bring per partition (faust's default, 4 MiB: thousands of payments).
-DEFAULT_CONSUMER_FETCH_BYTES = 4 * 1024 * 1024
+# Bytes one fetch may bring per partition: faust's default, 1 MiB, about 1,500 payments of
+# ~0.7 KB, several batches (a larger record still comes, alone: Kafka's KIP-74).
+DEFAULT_CONSUMER_FETCH_BYTES = 1024 * 1024
 
 _T = TypeVar("_T")
 
