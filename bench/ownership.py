@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 
 from screening.index import ListIndex
+from screening.matching.params import DEFAULT_THRESHOLD
 from screening.model import EntryType, ListEntry
 from screening.ownership import OwnershipEdge, OwnershipGraph, OwnershipState, Regime, load_ownership
 
@@ -206,7 +207,7 @@ def synthetic(entities: int, edges: int, changes: int) -> None:
     ]
     start = time.perf_counter()
     for n in owners:
-        index.match_name(graph.name(n))
+        index.match_name(graph.name(n), threshold=DEFAULT_THRESHOLD)
     per_name = (time.perf_counter() - start) / len(owners)
     n_owners = sum(1 for n in range(graph.node_count) if graph.out_edges(n))
     print(

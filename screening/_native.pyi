@@ -1,23 +1,17 @@
-"""Type stub of the Rust extension `screening._native` (source: native/src/lib.rs)."""
+"""Type stub of the Rust engine `screening._native` (source: native/src/lib.rs)."""
 
 from collections.abc import Sequence
 from typing import Any
 
 _Pair = tuple[list[int], list[int], float, str]
-_Outcome = tuple[
-    float,
-    list[_Pair],
-    tuple[float, float],
-    tuple[list[int], list[int]],
-    tuple[bool, bool, bool, bool, bool, bool],
-    float,
-]
+_Evidence = tuple[str, float, str]
+_Explained = tuple[float, list[_Pair], list[_Evidence]]
 
 class NativeName:
-    """One query name prepared for every comparison of one look-up."""
+    """One name prepared for every comparison of one look-up."""
 
 class NativeIndex:
-    """The listed names of one `ListIndex` with their retrieval tables (immutable)."""
+    """The listed names of one index with their retrieval tables (immutable)."""
 
     def __init__(
         self,
@@ -40,6 +34,23 @@ class NativeIndex:
         threshold: float,
         limit: int,
     ) -> tuple[NativeName, list[tuple[int, float]]]: ...
-    def facts(self, query: NativeName, pos: int, kind: str) -> _Outcome: ...
-    def compare(self, a: NativeName, b: NativeName, kind: str) -> _Outcome: ...
+    def explain(self, query: NativeName, pos: int, kind: str) -> _Explained: ...
+    def explain_pair(self, a: NativeName, b: NativeName, kind: str) -> _Explained: ...
+    def score(self, query: NativeName, pos: int, kind: str) -> float: ...
+    def pair_similarity(self, a: str, b: str, person: bool, lenient: bool) -> tuple[float, str]: ...
+    def acronym_spans(self, ta: list[str], tb: list[str]) -> list[tuple[int, list[int]]]: ...
+    def bound_score(
+        self,
+        total_a: float,
+        total_b: float,
+        cov_a: float,
+        cov_b: float,
+        unpaired_on_both_sides: bool,
+        distinctive_a: float,
+        distinctive_b: float,
+        numbers_equal: bool,
+    ) -> float: ...
+    def syllables_cap(
+        self, a_original: str, a_transliterated: bool, b_original: str, b_transliterated: bool
+    ) -> float: ...
     def __len__(self) -> int: ...

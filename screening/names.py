@@ -26,7 +26,10 @@ __all__ = [
     "PARTICLES",
     "PATRONYMIC_ENDINGS",
     "PATRONYMIC_WEIGHT",
+    "SKELETON_LETTERS",
     "SKELETON_MAP",
+    "SKELETON_VOWELS",
+    "SYLLABIC_RANGES",
     "TOKEN_CACHE_SIZE",
     "NameForm",
     "NormalisedName",
@@ -247,7 +250,12 @@ _ASCII_FOLD = bytes(
 )
 # Scripts written in syllables, where each syllable of a name is often a name part of its own in
 # the Latin spelling (김정은 -> Kim Jong Un, 習近平 -> Xi Jin Ping): split them before transliterating.
-_SYLLABIC_RANGES = ((0xAC00, 0xD7A3), (0x4E00, 0x9FFF), (0x3400, 0x4DBF))
+# Scripts whose every character is a syllable, often a whole name part: (first, last, script).
+SYLLABIC_RANGES: tuple[tuple[int, int, str], ...] = (
+    (0xAC00, 0xD7A3, "hangul"),
+    (0x4E00, 0x9FFF, "han"),
+    (0x3400, 0x4DBF, "han"),
+)
 # Khmer, which ICU (hence `ascii_text`) does not transliterate at all (`ហ៊ុន` -> `??`): a
 # simplified UNGEGN romanisation. Inherent vowels and the two consonant series are not rendered
 # (spellings disagree on them) and `ុ` is always `u` (`Hun`; `o` would make `hon`, an honorific
@@ -303,7 +311,7 @@ _LONG_I = re.compile(f"(?<=[{_ARABIC_LETTER}])[\u064a\u06cc](?![{_ARABIC_VOWEL_L
 # Word separators of other scripts that transliteration would turn into `?`.
 _SEPARATORS = str.maketrans({"\u30fb": " ", "\u00b7": " ", "\u3000": " ", "\u060c": " "})
 # One search each instead of a scan per character (see `normalise_text`).
-_SYLLABIC = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _SYLLABIC_RANGES) + "]")
+_SYLLABIC = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi, _ in SYLLABIC_RANGES) + "]")
 _INDIC = re.compile("[\u0900-\u09ff]")
 _ARABIC = re.compile("[\u0600-\u06ff]")
 _KHMER_CHAR = re.compile("[\u1780-\u17ff]")
@@ -402,16 +410,15 @@ class NormalisedName:
 def is_syllabic(char: str) -> bool:
     """True for a Han or Hangul character (one syllable, often one name part)."""
     code = ord(char)
-    return any(lo <= code <= hi for lo, hi in _SYLLABIC_RANGES)
+    return any(lo <= code <= hi for lo, hi, _ in SYLLABIC_RANGES)
 
 
 def script_of(char: str) -> str:
     """'hangul', 'han' or 'other' for one character."""
     code = ord(char)
-    if 0xAC00 <= code <= 0xD7A3:
-        return "hangul"
-    if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF:
-        return "han"
+    for lo, hi, script in SYLLABIC_RANGES:
+        if lo <= code <= hi:
+            return script
     return "other"
 
 
@@ -695,9 +702,21 @@ def token_weight(token: str) -> float:
     return 1.0
 
 
-SKELETON_MAP = str.maketrans({"c": "k", "q": "k", "g": "k", "z": "s", "p": "b", "w": "v", "x": "ks"})
+# The consonant skeleton (`consonant_skeleton`): letters that romanisations swap for one another
+# become one letter, and vowels go.
+SKELETON_LETTERS: tuple[tuple[str, str], ...] = (
+    ("c", "k"),
+    ("q", "k"),
+    ("g", "k"),
+    ("z", "s"),
+    ("p", "b"),
+    ("w", "v"),
+    ("x", "ks"),
+)
+SKELETON_VOWELS = "aeiouy"
+SKELETON_MAP = str.maketrans(dict(SKELETON_LETTERS))
 
-_VOWELS = re.compile(r"[aeiouy]+")
+_VOWELS = re.compile(f"[{SKELETON_VOWELS}]+")
 _REPEATS = re.compile(r"(.)\1+")
 
 

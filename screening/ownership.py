@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from screening.index import ListIndex
-from screening.match import NameMatch
+from screening.match import DEFAULT_THRESHOLD, NameMatch
 from screening.model import IdentifierScheme, ListEntry
 from screening.ownership_io.builder import graph_from_edges
 from screening.ownership_io.edge import OwnershipEdge, decode_edge, edge_id, encode_edge, render_stake
@@ -262,7 +262,7 @@ def _screen_owner(
     if name and name != lei:
         matches = cache.get(name)
         if matches is None:
-            matches = cache[name] = tuple(index.match_name(name))
+            matches = cache[name] = tuple(index.match_name(name, threshold=DEFAULT_THRESHOLD))
         for m in matches:
             if not m.entry.blocking:
                 continue  # e.g. OFAC menu-based directives: a direct hit alerts, ownership does not

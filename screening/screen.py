@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from schemas.decision import Decision, Hit, Reason, Role, make_alert_id
 from schemas.payment import Agent, Party, Payment
+from screening.identifiers import normalise_identifier
 from screening.model import IdentifierScheme, ListEntry
 
 if TYPE_CHECKING:
@@ -243,10 +244,11 @@ def _identifier_hits(
 
 def _listed_identifier(entry: ListEntry, scheme: IdentifierScheme, value: str) -> str:
     """The entry's own spelling of the identifier that matched (a BIC8 query can match a BIC11)."""
-    wanted = value.upper().replace(" ", "").replace("-", "")
+    wanted = normalise_identifier(value)
     candidates = [ident.value for ident in entry.identifiers if ident.scheme == scheme]
     for listed in candidates:
-        if listed == wanted or listed.startswith(wanted[:8]) or wanted.startswith(listed):
+        form = normalise_identifier(listed)
+        if form == wanted or form.startswith(wanted[:8]) or wanted.startswith(form):
             return listed
     return candidates[0] if candidates else wanted
 

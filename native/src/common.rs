@@ -1,10 +1,13 @@
-//! Types and text helpers shared by the scorer (`score.rs`) and retrieval (`retrieve.rs`).
-//!
-//! Everything here mirrors `screening/names.py` and `screening/match.py` exactly; the Python
-//! side stays the reference and the differential tests (`tests/unit/test_native.py`) hold the
-//! two to identical results.
+//! Types and text helpers shared by the scorer (`score.rs`, `rules.rs`) and retrieval
+//! (`retrieve.rs`): the parameters (`Config`), a prepared name (`Name`), consonant skeletons,
+//! scripts and the edit distances (the `rapidfuzz` crate, the same distances as rapidfuzz in
+//! Python).
 
+use rapidfuzz::distance::{levenshtein, osa};
+#[cfg(test)]
 use rustc_hash::FxHashSet;
+
+pub use crate::config::Config;
 
 /// `PartyKind` of `screening.match`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14,64 +17,118 @@ pub enum Kind {
     Any,
 }
 
-/// Every constant of `screening.match` / `screening.index` / `screening.names` the hot path
-/// reads, passed from Python once, so the Python modules stay their single source.
+/// The letter rewrites of the consonant skeleton (`skeleton_map`): each ASCII character to its
+/// replacement, `""` for a letter the skeleton drops (the vowels).
 #[derive(Clone, Debug)]
-pub struct Config {
-    // names.py
-    pub generic_weight: f64,
-    pub particles: FxHashSet<String>,
-    pub generic_words: FxHashSet<String>,
-    // match.py
-    pub min_pair_similarity: f64,
-    pub initial_similarity: f64,
-    pub prefix_similarity: f64,
-    pub min_prefix_length: usize,
-    pub typo_floor: f64,
-    pub max_typo_edits: usize,
-    pub doubled_letter_similarity: f64,
-    pub acronym_similarity: f64,
-    pub abbreviation_similarity: f64,
-    pub min_acronym_length: usize,
-    pub max_acronym_length: usize,
-    pub spelling_variant_similarity: f64,
-    pub min_skeleton_length: usize,
-    pub spelling_variant_min_length_ratio: f64,
-    pub skeleton_discount: f64,
-    pub short_side_weight: f64,
-    pub conflict_factor: f64,
-    pub patronymic_swap_factor: f64,
-    pub single_token_factor: f64,
-    pub number_conflict_factor: f64,
-    pub generic_only_cap: f64,
-    pub joined_similarity: f64,
-    pub joined_min_similarity: f64,
-    pub patronymic_suffixes: Vec<String>,
-    pub patronymic_words: FxHashSet<String>, // `_PATRONYMIC`: bin, ibn, bint, ben
-    // index.py
-    pub min_fuzzy_length: usize,
-    pub max_joined_postings: usize,
-    pub hidden_typo_min_length: usize,
-    pub max_hidden_typos: usize,
-    pub candidate_budget: usize,
-    pub tie_break: f64,
-    pub min_key_number_length: usize,
-    pub max_evidence_checks: usize,
-    pub max_bound_checks: usize,
-    pub score_rounding: f64,
+pub struct SkeletonMap {
+    by_byte: Vec<Option<Box<str>>>, // 128 entries, by ASCII code
 }
 
-/// Script of the first syllabic character of a name's original text (`names.script_of`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Script {
-    Hangul,
-    Han,
-    Other,
+impl SkeletonMap {
+    /// The map of `(character, replacement)` pairs; every character and replacement is ASCII
+    /// (tokens are `[a-z0-9]`), or the error names the offending entry.
+    pub fn new(pairs: impl IntoIterator<Item = (String, String)>) -> Result<SkeletonMap, String> {
+        let mut by_byte: Vec<Option<Box<str>>> = vec![None; 128];
+        for (from, to) in pairs {
+            let mut chars = from.chars();
+            let (Some(ch), None) = (chars.next(), chars.next()) else {
+                return Err(format!("key {from:?} must be one character"));
+            };
+            if !ch.is_ascii() || !to.is_ascii() {
+                return Err(format!("{from:?} -> {to:?} must be ASCII"));
+            }
+            by_byte[ch as usize] = Some(to.into_boxed_str());
+        }
+        Ok(SkeletonMap { by_byte })
+    }
+
+    /// What `b` becomes (itself when the map does not name it).
+    #[inline]
+    fn replacement(&self, b: &u8) -> Option<&str> {
+        self.by_byte.get(usize::from(*b)).and_then(|r| r.as_deref())
+    }
+
+    /// `names.consonant_skeleton`: every letter rewritten (vowels dropped), then runs of one
+    /// character collapsed (`mohammed` -> `mhmd`).
+    pub fn skeleton(&self, token: &str) -> String {
+        let mut mapped = String::with_capacity(token.len() + 2);
+        for b in token.as_bytes() {
+            match self.replacement(b) {
+                Some(to) => mapped.push_str(to),
+                None => mapped.push(char::from(*b)),
+            }
+        }
+        single_letters(&mapped)
+    }
+
+    /// The first letter of `token` as the spelling-variant rule compares it: rewritten
+    /// (`q` -> `k`), a letter the skeleton drops (a vowel) standing for itself.
+    pub fn first_letter<'a>(&'a self, token: &'a str) -> &'a str {
+        match token.as_bytes().first() {
+            None => "",
+            Some(b) => match self.replacement(b) {
+                Some(to) if !to.is_empty() => to,
+                _ => &token[..1],
+            },
+        }
+    }
+}
+
+/// The syllabic scripts (`syllabic_ranges`): Han and Hangul, where each character is a syllable
+/// and often a whole name part.
+#[derive(Clone, Debug)]
+pub struct Scripts {
+    /// `(first, last, script)`: code point ranges and the index of their script's name.
+    ranges: Vec<(u32, u32, usize)>,
+}
+
+impl Scripts {
+    /// From `(first code point, last code point, script name)` triples; ranges of one script
+    /// share its name.
+    pub fn new(ranges: Vec<(u32, u32, String)>) -> Result<Scripts, String> {
+        let mut names: Vec<String> = Vec::new();
+        let mut out = Vec::with_capacity(ranges.len());
+        for (first, last, name) in ranges {
+            if first > last {
+                return Err(format!("range {first:#x}..{last:#x} of {name} is empty"));
+            }
+            let script = match names.iter().position(|n| *n == name) {
+                Some(i) => i,
+                None => {
+                    names.push(name);
+                    names.len() - 1
+                }
+            };
+            out.push((first, last, script));
+        }
+        Ok(Scripts { ranges: out })
+    }
+
+    /// `names.script_of` for a syllabic character: its script (None for any other character).
+    #[inline]
+    pub fn script_of(&self, c: char) -> Option<usize> {
+        let code = c as u32;
+        self.ranges
+            .iter()
+            .find(|&&(first, last, _)| first <= code && code <= last)
+            .map(|&(_, _, script)| script)
+    }
+
+    /// `names.is_syllabic`.
+    #[inline]
+    pub fn is_syllabic(&self, c: char) -> bool {
+        self.script_of(c).is_some()
+    }
+
+    /// The syllabic characters of `text`, in order (`match._syllables`).
+    pub fn syllables(&self, text: &str) -> Vec<char> {
+        text.chars().filter(|&c| self.is_syllabic(c)).collect()
+    }
 }
 
 /// A prepared name: `match.PreparedName` plus what its `NormalisedName` holds that the
-/// comparison reads. Tokens are lower-case ASCII `[a-z0-9]+` (guaranteed by `normalise_name`),
-/// so byte-wise string work equals Python's character-wise work on them.
+/// comparison reads. Tokens are lower-case ASCII `[a-z0-9]+` (checked when a name comes from
+/// Python), so byte-wise string work equals Python's character-wise work on them.
 #[derive(Clone, Debug)]
 pub struct Name {
     pub tokens: Vec<String>,
@@ -98,7 +155,7 @@ impl Name {
         unstripped: String,
         original: &str,
     ) -> Name {
-        let skeletons = tokens.iter().map(|t| consonant_skeleton(t)).collect();
+        let skeletons = tokens.iter().map(|t| cfg.skeleton_map.skeleton(t)).collect();
         let collapsed = tokens.iter().map(|t| single_letters(t)).collect();
         let joined = tokens.concat();
         let mut total_weight = 0.0;
@@ -112,7 +169,6 @@ impl Name {
         let mut numbers: Vec<String> = tokens.iter().filter(|t| is_digits(t)).cloned().collect();
         numbers.sort();
         numbers.dedup();
-        let syllables = original.chars().filter(|&c| is_syllabic(c)).collect();
         Name {
             tokens,
             weights,
@@ -124,9 +180,14 @@ impl Name {
             distinctive_weight,
             numbers,
             transliterated,
-            syllables,
+            syllables: cfg.syllabic_ranges.syllables(original),
         }
     }
+}
+
+/// True for a token of a normalised name: non-empty lower-case ASCII letters and digits.
+pub fn is_token(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
 }
 
 /// `str.isdigit()` for the ASCII tokens of a normalised name (False for "").
@@ -137,44 +198,6 @@ pub fn is_digits(s: &str) -> bool {
 /// `str.isalpha()` for ASCII tokens (False for "").
 pub fn is_alpha(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphabetic())
-}
-
-/// `names.is_syllabic`: a Hangul syllable or a Han character.
-pub fn is_syllabic(c: char) -> bool {
-    let code = c as u32;
-    (0xAC00..=0xD7A3).contains(&code)
-        || (0x4E00..=0x9FFF).contains(&code)
-        || (0x3400..=0x4DBF).contains(&code)
-}
-
-/// `names.script_of`.
-pub fn script_of(c: char) -> Script {
-    let code = c as u32;
-    if (0xAC00..=0xD7A3).contains(&code) {
-        Script::Hangul
-    } else if (0x4E00..=0x9FFF).contains(&code) || (0x3400..=0x4DBF).contains(&code) {
-        Script::Han
-    } else {
-        Script::Other
-    }
-}
-
-/// `names.consonant_skeleton`: map c,q,g->k z->s p->b w->v x->ks, drop vowels (aeiouy), then
-/// collapse runs of one character.
-pub fn consonant_skeleton(token: &str) -> String {
-    let mut mapped = String::with_capacity(token.len() + 2);
-    for ch in token.chars() {
-        match ch {
-            'c' | 'q' | 'g' => mapped.push('k'),
-            'z' => mapped.push('s'),
-            'p' => mapped.push('b'),
-            'w' => mapped.push('v'),
-            'x' => mapped.push_str("ks"),
-            'a' | 'e' | 'i' | 'o' | 'u' | 'y' => {}
-            other => mapped.push(other),
-        }
-    }
-    single_letters(&mapped)
 }
 
 /// `match._single_letters`: runs of one character collapsed to one (`jongg` -> `jong`).
@@ -190,163 +213,15 @@ pub fn single_letters(token: &str) -> String {
     out
 }
 
-/// The translation of one character by `names.SKELETON_MAP` (first letter checks).
-pub fn skeleton_map_first(token: &str) -> String {
-    match token.chars().next() {
-        Some('c') | Some('q') | Some('g') => "k".to_string(),
-        Some('z') => "s".to_string(),
-        Some('p') => "b".to_string(),
-        Some('w') => "v".to_string(),
-        Some('x') => "ks".to_string(),
-        Some(other) => other.to_string(),
-        None => String::new(),
-    }
-}
-
-/// Levenshtein distance (unit weights) of two sequences.
-pub fn levenshtein<T: PartialEq>(a: &[T], b: &[T]) -> usize {
-    if a.is_empty() {
-        return b.len();
-    }
-    if b.is_empty() {
-        return a.len();
-    }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0usize; b.len() + 1];
-    for (i, x) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, y) in b.iter().enumerate() {
-            let cost = usize::from(x != y);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
-}
-
-/// The pattern bit masks of the bit-parallel distances: bit `i` of `table[c]` is set when
-/// `pattern[i] == c`. Only for ASCII patterns of 1 to 64 bytes.
-struct PatternMasks {
-    table: [u64; 128],
-}
-
-impl PatternMasks {
-    #[inline]
-    fn new(pattern: &[u8]) -> PatternMasks {
-        let mut table = [0u64; 128];
-        for (i, &c) in pattern.iter().enumerate() {
-            table[usize::from(c & 0x7f)] |= 1u64 << i;
-        }
-        PatternMasks { table }
-    }
-
-    #[inline]
-    fn get(&self, c: u8) -> u64 {
-        self.table[usize::from(c & 0x7f)]
-    }
-}
-
-/// Whether the bit-parallel distances apply: both sides ASCII, the pattern (`a`) 1 to 64 bytes.
-#[inline]
-fn bit_parallel(a: &[u8], b: &[u8]) -> bool {
-    !a.is_empty() && a.len() <= 64 && a.is_ascii() && b.is_ascii()
-}
-
-/// Levenshtein distance of two byte strings: Hyyrö's bit-parallel algorithm (as rapidfuzz) for
-/// ASCII words of up to 64 bytes, the dynamic programme otherwise (the same distance).
+/// Levenshtein distance (unit weights) of two byte strings (`rapidfuzz.distance.Levenshtein`).
 pub fn levenshtein_bytes(a: &[u8], b: &[u8]) -> usize {
-    let (a, b) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if a.is_empty() {
-        return b.len();
-    }
-    if !bit_parallel(a, b) {
-        return levenshtein(a, b);
-    }
-    let pm = PatternMasks::new(a);
-    let mut vp = !0u64;
-    let mut vn = 0u64;
-    let mut dist = a.len();
-    let mask = 1u64 << (a.len() - 1);
-    for &c in b {
-        let x = pm.get(c);
-        let d0 = (((x & vp).wrapping_add(vp)) ^ vp) | x | vn;
-        let mut hp = vn | !(d0 | vp);
-        let mut hn = d0 & vp;
-        dist += usize::from(hp & mask != 0);
-        dist -= usize::from(hn & mask != 0);
-        hp = (hp << 1) | 1;
-        hn <<= 1;
-        vp = hn | !(d0 | hp);
-        vn = hp & d0;
-    }
-    dist
-}
-
-/// Optimal string alignment distance by the dynamic programme (the reference of [`osa`]).
-pub fn osa_matrix(a: &[u8], b: &[u8]) -> usize {
-    let (n, m) = (a.len(), b.len());
-    if n == 0 {
-        return m;
-    }
-    if m == 0 {
-        return n;
-    }
-    let width = m + 1;
-    let mut d = vec![0usize; (n + 1) * width];
-    for i in 0..=n {
-        d[i * width] = i;
-    }
-    for (j, cell) in d.iter_mut().enumerate().take(m + 1) {
-        *cell = j;
-    }
-    for i in 1..=n {
-        for j in 1..=m {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[(i - 1) * width + j] + 1)
-                .min(d[i * width + j - 1] + 1)
-                .min(d[(i - 1) * width + j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[(i - 2) * width + j - 2] + 1);
-            }
-            d[i * width + j] = v;
-        }
-    }
-    d[n * width + m]
+    levenshtein::distance(a.iter().copied(), b.iter().copied())
 }
 
 /// Optimal string alignment distance (a swap of two adjacent letters is one edit), as
-/// `rapidfuzz.distance.OSA.distance`: Hyyrö's bit-parallel algorithm (2003, as rapidfuzz) for
-/// ASCII words of up to 64 bytes, the dynamic programme otherwise (the same distance).
+/// `rapidfuzz.distance.OSA.distance`.
 pub fn osa(a: &[u8], b: &[u8]) -> usize {
-    let (a, b) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if a.is_empty() {
-        return b.len();
-    }
-    if !bit_parallel(a, b) {
-        return osa_matrix(a, b);
-    }
-    let pm = PatternMasks::new(a);
-    let mut vp = !0u64;
-    let mut vn = 0u64;
-    let mut d0 = 0u64;
-    let mut pm_old = 0u64;
-    let mut dist = a.len();
-    let mask = 1u64 << (a.len() - 1);
-    for &c in b {
-        let pm_j = pm.get(c);
-        let tr = (((!d0) & pm_j) << 1) & pm_old;
-        d0 = (((pm_j & vp).wrapping_add(vp)) ^ vp) | pm_j | vn | tr;
-        let mut hp = vn | !(d0 | vp);
-        let mut hn = d0 & vp;
-        dist += usize::from(hp & mask != 0);
-        dist -= usize::from(hn & mask != 0);
-        hp = (hp << 1) | 1;
-        hn <<= 1;
-        vp = hn | !(d0 | hp);
-        vn = hp & d0;
-        pm_old = pm_j;
-    }
-    dist
+    osa::distance(a.iter().copied(), b.iter().copied())
 }
 
 /// rapidfuzz's normalized similarity from a distance: 1 - dist / max(len) (1.0 for two empty).
@@ -381,14 +256,124 @@ pub fn levenshtein_similarity(a: &str, b: &str, cutoff: f64) -> f64 {
 
 /// `Levenshtein.normalized_similarity` of two character sequences (syllables).
 pub fn levenshtein_similarity_chars(a: &[char], b: &[char]) -> f64 {
-    normalized(levenshtein(a, b), a.len(), b.len())
+    normalized(
+        levenshtein::distance(a.iter().copied(), b.iter().copied()),
+        a.len(),
+        b.len(),
+    )
+}
+
+#[cfg(test)]
+impl Config {
+    /// The parameters of `screening.match` / `screening.names` / `screening.index` (word lists
+    /// shortened), for the unit tests of every module.
+    pub fn for_tests() -> Config {
+        let set = |words: &[&str]| words.iter().map(|w| w.to_string()).collect::<FxHashSet<_>>();
+        let rewrites = [
+            ("c", "k"),
+            ("q", "k"),
+            ("g", "k"),
+            ("z", "s"),
+            ("p", "b"),
+            ("w", "v"),
+            ("x", "ks"),
+            ("a", ""),
+            ("e", ""),
+            ("i", ""),
+            ("o", ""),
+            ("u", ""),
+            ("y", ""),
+        ];
+        Config {
+            generic_weight: 0.3,
+            particles: set(&["al", "bin", "ibn", "of", "the", "van"]),
+            generic_words: set(&["bank", "company", "international", "trading"]),
+            skeleton_map: SkeletonMap::new(rewrites.iter().map(|(a, b)| (a.to_string(), b.to_string())))
+                .expect("valid map"),
+            syllabic_ranges: Scripts::new(vec![
+                (0xAC00, 0xD7A3, "hangul".to_string()),
+                (0x4E00, 0x9FFF, "han".to_string()),
+                (0x3400, 0x4DBF, "han".to_string()),
+            ])
+            .expect("valid ranges"),
+            min_pair_similarity: 0.65,
+            initial_similarity: 0.8,
+            prefix_similarity: 0.75,
+            min_prefix_length: 3,
+            typo_floor: 0.3,
+            max_typo_edits: 2,
+            doubled_letter_similarity: 0.95,
+            acronym_similarity: 0.9,
+            abbreviation_similarity: 0.85,
+            min_acronym_length: 2,
+            max_acronym_length: 6,
+            spelling_variant_similarity: 0.85,
+            min_skeleton_length: 3,
+            spelling_variant_min_length_ratio: 0.75,
+            skeleton_discount: 0.9,
+            joined_similarity: 0.97,
+            joined_min_similarity: 0.8,
+            joined_max_extra_letters: 2,
+            patronymic_suffixes: [
+                "ovich", "evich", "ovych", "evych", "ovna", "evna", "ichna", "ivna", "oglu", "ogly", "ovic",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+            short_side_weight: 0.5,
+            conflict_factor: 0.8,
+            patronymic_swap_factor: 0.6,
+            patronymic_words: set(&["ben", "bin", "bint", "ibn"]),
+            single_token_factor: 0.85,
+            single_token_max_weight: 1.0,
+            several_tokens_min_weight: 2.0,
+            number_conflict_factor: 0.9,
+            generic_only_cap: 0.5,
+            min_fuzzy_length: 3,
+            min_query_word_length: 2,
+            min_retrieval_skeleton_length: 2,
+            max_joined_postings: 30,
+            hidden_typo_min_length: 7,
+            max_hidden_typos: 1,
+            candidate_budget: 80,
+            tie_break: 0.001,
+            min_key_number_length: 3,
+            max_evidence_checks: 160,
+            max_bound_checks: 32,
+            score_rounding: 5e-05,
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// A small deterministic generator (xorshift) for the randomised comparisons.
+    /// Levenshtein and OSA distances by the dynamic programme: the definitions the crate's
+    /// distances are held to.
+    fn distance_by_matrix(a: &[u8], b: &[u8], swaps: bool) -> usize {
+        let (n, m) = (a.len(), b.len());
+        let mut d = vec![vec![0usize; m + 1]; n + 1];
+        for (i, row) in d.iter_mut().enumerate() {
+            row[0] = i;
+        }
+        for (j, cell) in d[0].iter_mut().enumerate() {
+            *cell = j;
+        }
+        for i in 1..=n {
+            for j in 1..=m {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+                if swaps && i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    v = v.min(d[i - 2][j - 2] + 1);
+                }
+                d[i][j] = v;
+            }
+        }
+        d[n][m]
+    }
+
+    /// A small deterministic generator (xorshift) of words.
     fn words(seed: u64, count: usize, alphabet: &[u8], max_len: usize) -> Vec<Vec<u8>> {
         let mut x = seed | 1;
         let mut next = move || {
@@ -408,34 +393,55 @@ mod tests {
     }
 
     #[test]
-    fn bit_parallel_distances_equal_the_dynamic_programme() {
+    fn distances_are_the_definitions() {
         for (alphabet, max_len) in [(&b"ab"[..], 12), (&b"abc"[..], 70), (&b"abcdefghij0123"[..], 80)] {
-            let ws = words(0x9e37_79b9_7f4a_7c15 ^ max_len as u64, 400, alphabet, max_len);
-            for pair in ws.chunks(2) {
-                let (a, b) = (&pair[0], &pair[1]);
-                assert_eq!(osa(a, b), osa_matrix(a, b), "{a:?} {b:?}");
-                assert_eq!(osa(b, a), osa_matrix(a, b), "{a:?} {b:?}");
-                assert_eq!(levenshtein_bytes(a, b), levenshtein(a, b), "{a:?} {b:?}");
-                assert_eq!(levenshtein_bytes(b, a), levenshtein(a, b), "{a:?} {b:?}");
-            }
-            for a in &ws[..60] {
-                for b in &ws[..60] {
-                    assert_eq!(osa(a, b), osa_matrix(a, b), "{a:?} {b:?}");
-                    assert_eq!(levenshtein_bytes(a, b), levenshtein(a, b), "{a:?} {b:?}");
+            let ws = words(0x9e37_79b9_7f4a_7c15 ^ max_len as u64, 120, alphabet, max_len);
+            for a in &ws[..40] {
+                for b in &ws[..40] {
+                    assert_eq!(osa(a, b), distance_by_matrix(a, b, true), "{a:?} {b:?}");
+                    assert_eq!(
+                        levenshtein_bytes(a, b),
+                        distance_by_matrix(a, b, false),
+                        "{a:?} {b:?}"
+                    );
                 }
             }
         }
-        // swaps, non-ASCII and long words
         assert_eq!(osa(b"abcd", b"acbd"), 1);
         assert_eq!(osa(b"ca", b"abc"), 3); // OSA, not Damerau: no edit of a swapped pair
+        let han: Vec<char> = "習近平".chars().collect();
+        let other: Vec<char> = "習近朋".chars().collect();
+        assert_eq!(levenshtein_similarity_chars(&han, &other), 1.0 - 1.0 / 3.0);
+    }
+
+    #[test]
+    fn skeletons_rewrite_drop_vowels_and_collapse() {
+        let cfg = Config::for_tests();
+        let map = &cfg.skeleton_map;
+        assert_eq!(map.skeleton("mohammed"), "mhmd");
+        assert_eq!(map.skeleton("qaddafi"), map.skeleton("gaddafi"));
+        assert_eq!(map.skeleton("alexei"), "lks");
+        assert_eq!(map.skeleton("aeiou"), "");
+        // the spelling-variant rule's first letter: rewritten, a vowel stands for itself
+        assert_eq!(map.first_letter("qaddafi"), "k");
+        assert_eq!(map.first_letter("ahmed"), "a");
+        assert_eq!(map.first_letter("xu"), "ks");
+        assert_eq!(map.first_letter(""), "");
+        assert!(SkeletonMap::new([("ab".to_string(), "k".to_string())]).is_err());
+    }
+
+    #[test]
+    fn scripts_tell_han_from_hangul() {
+        let cfg = Config::for_tests();
+        let s = &cfg.syllabic_ranges;
         assert_eq!(
-            osa("\u{e9}t\u{e9}".as_bytes(), b"ete"),
-            osa_matrix("\u{e9}t\u{e9}".as_bytes(), b"ete")
+            s.syllables("김정은 Kim 習近平"),
+            "김정은習近平".chars().collect::<Vec<_>>()
         );
-        let long_a = vec![b'a'; 100];
-        let mut long_b = long_a.clone();
-        long_b[50] = b'b';
-        assert_eq!(osa(&long_a, &long_b), 1);
-        assert_eq!(levenshtein_bytes(&long_a, &long_b), 1);
+        assert_eq!(s.script_of('김'), Some(0));
+        assert_eq!(s.script_of('習'), s.script_of('\u{3400}'));
+        assert_ne!(s.script_of('習'), s.script_of('김'));
+        assert_eq!(s.script_of('K'), None);
+        assert!(Scripts::new(vec![(2, 1, "x".to_string())]).is_err());
     }
 }

@@ -1,112 +1,51 @@
 //! `screening._native`: the screening hot path in Rust (candidate retrieval and name scoring).
 //!
-//! A port of `screening/index.py` (`_candidates`) and `screening/match.py` (`_outcome`): the
-//! Python modules stay the reference, hold every constant (passed in at construction) and build
-//! the explanations; this module only finds candidates and computes the facts of each comparison,
-//! with the GIL released. `tests/unit/test_native.py` holds both to identical results.
+//! The one implementation of retrieval (`retrieve.rs`) and of the comparison (`score.rs`, its
+//! rules in `rules.rs`), with their explanations. Every parameter comes from Python in one dict
+//! when the index is built (`config.rs`); the GIL is released while looking up.
 
 pub mod common;
+pub mod config;
 pub mod retrieve;
+pub mod rules;
 pub mod score;
 
-use pyo3::exceptions::{PyKeyError, PyValueError};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use rustc_hash::FxHashSet;
 
-use common::{Config, Kind, Name};
+use common::{is_token, Config, Kind, Name};
+use config::config_from;
 use retrieve::Retrieval;
-use score::Outcome;
+use rules::NameFacts;
+use score::Explained;
 
+/// A chosen pair of an explanation: `(tokens of the first name, tokens of the second,
+/// similarity, rule)`.
 type PairOut = (Vec<usize>, Vec<usize>, f64, &'static str);
-/// `(score, chosen, (cov_a, cov_b), (left_a, left_b), (joined_equal, conflict, single_token,
-/// generic_only, number_mismatch, patronymic_swapped), syllable_cap)`.
-type OutcomeOut = (
-    f64,
-    Vec<PairOut>,
-    (f64, f64),
-    (Vec<usize>, Vec<usize>),
-    (bool, bool, bool, bool, bool, bool),
-    f64,
-);
+/// `(unrounded score, chosen pairs, evidence)`, evidence as `(feature name, value, note)`.
+type ExplainedOut = (f64, Vec<PairOut>, Vec<(String, f64, String)>);
 
-fn outcome_out(out: Outcome) -> OutcomeOut {
+/// An explanation as Python receives it.
+fn explained_out(out: Explained) -> ExplainedOut {
     (
         out.score,
         out.chosen
             .into_iter()
             .map(|p| (p.a, p.b, p.sim, p.how.as_str()))
             .collect(),
-        (out.cov_a, out.cov_b),
-        (out.left_a, out.left_b),
-        (
-            out.joined_equal,
-            out.conflict,
-            out.single_token,
-            out.generic_only,
-            out.number_mismatch,
-            out.patronymic_swapped,
-        ),
-        out.syllable_cap,
+        out.evidence,
     )
 }
 
-fn item<'py, T: FromPyObjectOwned<'py>>(d: &Bound<'py, PyDict>, key: &str) -> PyResult<T> {
-    match d.get_item(key)? {
-        Some(value) => value
-            .extract::<T>()
-            .map_err(|e| PyValueError::new_err(format!("config {key}: {}", Into::<PyErr>::into(e)))),
-        None => Err(PyKeyError::new_err(format!("config is missing {key}"))),
+/// Ok when every one of `words` is a normalised token (`[a-z0-9]+`); else a ValueError naming `what`.
+fn tokens_checked<'a>(what: &str, words: impl IntoIterator<Item = &'a String>) -> PyResult<()> {
+    match words.into_iter().find(|t| !is_token(t)) {
+        Some(bad) => Err(PyValueError::new_err(format!(
+            "{what} must be non-empty [a-z0-9] words (normalise_name output), not {bad:?}"
+        ))),
+        None => Ok(()),
     }
-}
-
-fn config_from(d: &Bound<'_, PyDict>) -> PyResult<Config> {
-    Ok(Config {
-        generic_weight: item(d, "GENERIC_WEIGHT")?,
-        particles: item::<Vec<String>>(d, "PARTICLES")?
-            .into_iter()
-            .collect::<FxHashSet<_>>(),
-        generic_words: item::<Vec<String>>(d, "GENERIC_WORDS")?
-            .into_iter()
-            .collect::<FxHashSet<_>>(),
-        min_pair_similarity: item(d, "MIN_PAIR_SIMILARITY")?,
-        initial_similarity: item(d, "INITIAL_SIMILARITY")?,
-        prefix_similarity: item(d, "PREFIX_SIMILARITY")?,
-        min_prefix_length: item(d, "MIN_PREFIX_LENGTH")?,
-        typo_floor: item(d, "TYPO_FLOOR")?,
-        max_typo_edits: item(d, "MAX_TYPO_EDITS")?,
-        doubled_letter_similarity: item(d, "DOUBLED_LETTER_SIMILARITY")?,
-        acronym_similarity: item(d, "ACRONYM_SIMILARITY")?,
-        abbreviation_similarity: item(d, "ABBREVIATION_SIMILARITY")?,
-        min_acronym_length: item(d, "MIN_ACRONYM_LENGTH")?,
-        max_acronym_length: item(d, "MAX_ACRONYM_LENGTH")?,
-        spelling_variant_similarity: item(d, "SPELLING_VARIANT_SIMILARITY")?,
-        min_skeleton_length: item(d, "MIN_SKELETON_LENGTH")?,
-        spelling_variant_min_length_ratio: item(d, "SPELLING_VARIANT_MIN_LENGTH_RATIO")?,
-        skeleton_discount: item(d, "SKELETON_DISCOUNT")?,
-        short_side_weight: item(d, "SHORT_SIDE_WEIGHT")?,
-        conflict_factor: item(d, "CONFLICT_FACTOR")?,
-        patronymic_swap_factor: item(d, "PATRONYMIC_SWAP_FACTOR")?,
-        single_token_factor: item(d, "SINGLE_TOKEN_FACTOR")?,
-        number_conflict_factor: item(d, "NUMBER_CONFLICT_FACTOR")?,
-        generic_only_cap: item(d, "GENERIC_ONLY_CAP")?,
-        joined_similarity: item(d, "JOINED_SIMILARITY")?,
-        joined_min_similarity: item(d, "JOINED_MIN_SIMILARITY")?,
-        patronymic_suffixes: item(d, "PATRONYMIC_SUFFIXES")?,
-        patronymic_words: item::<Vec<String>>(d, "PATRONYMIC")?
-            .into_iter()
-            .collect::<FxHashSet<_>>(),
-        min_fuzzy_length: item(d, "MIN_FUZZY_LENGTH")?,
-        max_joined_postings: item(d, "MAX_JOINED_POSTINGS")?,
-        hidden_typo_min_length: item(d, "HIDDEN_TYPO_MIN_LENGTH")?,
-        max_hidden_typos: item(d, "MAX_HIDDEN_TYPOS")?,
-        candidate_budget: item(d, "CANDIDATE_BUDGET")?,
-        tie_break: item(d, "TIE_BREAK")?,
-        min_key_number_length: item(d, "MIN_KEY_NUMBER_LENGTH")?,
-        max_evidence_checks: item(d, "MAX_EVIDENCE_CHECKS")?,
-        max_bound_checks: item(d, "MAX_BOUND_CHECKS")?,
-        score_rounding: item(d, "SCORE_ROUNDING")?,
-    })
 }
 
 fn kind_from(kind: &str) -> PyResult<Kind> {
@@ -125,14 +64,7 @@ type NameParts = (Vec<String>, Vec<f64>, bool, String, String);
 
 fn name_from(cfg: &Config, parts: NameParts) -> PyResult<Name> {
     let (tokens, weights, transliterated, unstripped, original) = parts;
-    if tokens
-        .iter()
-        .any(|t| t.is_empty() || !t.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
-    {
-        return Err(PyValueError::new_err(
-            "tokens must be non-empty [a-z0-9] words (normalise_name output)",
-        ));
-    }
+    tokens_checked("tokens", &tokens)?;
     if weights.len() != tokens.len() || weights.iter().any(|w| !(*w > 0.0 && *w <= 1.0)) {
         return Err(PyValueError::new_err(
             "weights must be one value in (0, 1] per token",
@@ -208,7 +140,7 @@ impl NativeIndex {
     /// One look-up: `candidates(query, threshold, limit)` for the query of `kind`, each compared
     /// as its `kinds` slot says, keeping `(position, score)` of those scoring at least `threshold -
     /// SCORE_ROUNDING` (the caller rounds and applies the threshold), in candidate order; and the
-    /// prepared query (for `facts`).
+    /// prepared query (for `explain`).
     #[allow(clippy::too_many_arguments)]
     fn lookup(
         &self,
@@ -245,18 +177,129 @@ impl NativeIndex {
         Ok((NativeName { name }, found))
     }
 
-    /// Every fact of `match._outcome(query, listed[pos], kind)` (to explain a hit).
-    fn facts(&self, query: &NativeName, pos: usize, kind: &str) -> PyResult<OutcomeOut> {
+    /// The comparison of `query` with listed name `pos` compared as `kind`, explained:
+    /// `(unrounded score, chosen pairs, evidence)` (see `score::Explained`), the score being the
+    /// one `lookup` gives.
+    fn explain(&self, query: &NativeName, pos: usize, kind: &str) -> PyResult<ExplainedOut> {
         let listed = self
             .names
             .get(pos)
             .ok_or_else(|| PyValueError::new_err(format!("position {pos} is out of range")))?;
-        Ok(outcome_out(score::outcome(
+        Ok(explained_out(score::explain(
             &self.cfg,
             &query.name,
             listed,
             kind_from(kind)?,
         )))
+    }
+
+    /// `explain` of two names prepared by this index (`a` in the query's place).
+    fn explain_pair(&self, a: &NativeName, b: &NativeName, kind: &str) -> PyResult<ExplainedOut> {
+        Ok(explained_out(score::explain(
+            &self.cfg,
+            &a.name,
+            &b.name,
+            kind_from(kind)?,
+        )))
+    }
+
+    /// The unrounded score of `query` against listed name `pos` compared as `kind`, without
+    /// explanation (free-text windows): the score `explain` gives.
+    fn score(&self, query: &NativeName, pos: usize, kind: &str) -> PyResult<f64> {
+        let listed = self
+            .names
+            .get(pos)
+            .ok_or_else(|| PyValueError::new_err(format!("position {pos} is out of range")))?;
+        let mut scratch = score::Scratch::default();
+        Ok(score::score_with(
+            &self.cfg,
+            &query.name,
+            listed,
+            kind_from(kind)?,
+            &mut scratch,
+        ))
+    }
+
+    /// `rules::bound_score`: the score the rules fold from two names' total weights and
+    /// coverages when nothing else of their alignment is known (free-text bounds).
+    #[allow(clippy::too_many_arguments)]
+    fn bound_score(
+        &self,
+        total_a: f64,
+        total_b: f64,
+        cov_a: f64,
+        cov_b: f64,
+        unpaired_on_both_sides: bool,
+        distinctive_a: f64,
+        distinctive_b: f64,
+        numbers_equal: bool,
+    ) -> f64 {
+        let names = NameFacts {
+            distinctive_a,
+            distinctive_b,
+            numbers_equal,
+        };
+        rules::bound_score(
+            &self.cfg,
+            (total_a, total_b),
+            (cov_a, cov_b),
+            unpaired_on_both_sides,
+            &names,
+        )
+    }
+
+    /// `score` after the rules that depend on the two names alone (single distinctive token,
+    /// then differing numbers), in the order the score applies them: what every bound of the
+    /// score applies exactly.
+    fn name_factors(&self, score: f64, distinctive_a: f64, distinctive_b: f64, numbers_equal: bool) -> f64 {
+        let names = NameFacts {
+            distinctive_a,
+            distinctive_b,
+            numbers_equal,
+        };
+        rules::name_factors(&self.cfg, &names, score)
+    }
+
+    /// The similarity credit of two different normalised words and the rule that gave it
+    /// (`""` when none): `person` allows initials and short forms, `lenient` (names from
+    /// different scripts) consonant skeletons.
+    fn pair_similarity(
+        &self,
+        a: &str,
+        b: &str,
+        person: bool,
+        lenient: bool,
+    ) -> PyResult<(f64, &'static str)> {
+        tokens_checked("words", [&a.to_string(), &b.to_string()])?;
+        let (sim, how) = score::word_similarity(&self.cfg, a, b, person, lenient);
+        Ok((sim, how.as_str()))
+    }
+
+    /// Each word `i` of `ta` spelling the initials of a run of consecutive words of `tb`
+    /// (particles may be skipped): `(i, the run's positions)`, every word of both free.
+    fn acronym_spans(&self, ta: Vec<String>, tb: Vec<String>) -> PyResult<Vec<(usize, Vec<usize>)>> {
+        tokens_checked("ta", &ta)?;
+        tokens_checked("tb", &tb)?;
+        Ok(score::acronym_spans(&self.cfg, &ta, &tb))
+    }
+
+    /// The cap of the `syllables_differ` rule for two names given by their original text and
+    /// whether each was transliterated: the squared similarity of their Han/Hangul characters
+    /// when both are in the same syllabic script and differ, else 1.0.
+    fn syllables_cap(
+        &self,
+        a_original: &str,
+        a_transliterated: bool,
+        b_original: &str,
+        b_transliterated: bool,
+    ) -> f64 {
+        let scripts = &self.cfg.syllabic_ranges;
+        rules::syllables_cap(
+            &self.cfg,
+            (&scripts.syllables(a_original), a_transliterated),
+            (&scripts.syllables(b_original), b_transliterated),
+        )
+        .unwrap_or(1.0)
     }
 
     /// Prepare a query name (`tokens, weights, transliterated, unstripped, original`).
@@ -279,16 +322,6 @@ impl NativeIndex {
             self.retrieval
                 .candidates(&self.cfg, &self.names, &query.name, threshold, limit)
         })
-    }
-
-    /// `match._outcome(a, b, kind)` of two names prepared by this index (differential tests).
-    fn compare(&self, a: &NativeName, b: &NativeName, kind: &str) -> PyResult<OutcomeOut> {
-        Ok(outcome_out(score::outcome(
-            &self.cfg,
-            &a.name,
-            &b.name,
-            kind_from(kind)?,
-        )))
     }
 
     fn __len__(&self) -> usize {

@@ -1,7 +1,8 @@
-//! Port of `screening/index.py`'s candidate retrieval (`ListIndex.__init__`'s lookup tables and
-//! `ListIndex._candidates`). The Python side stays the reference: every order (dict insertion,
-//! stable sorts, `heapq.nlargest`) and every float operation is reproduced as Python does it, so
-//! both return the same positions in the same order.
+//! Candidate retrieval: the lookup tables of the listed names and the candidates of a query
+//! (formerly `ListIndex._candidates` in Python, which the tests keep as an oracle: every order,
+//! dict insertion, stable sorts, `heapq.nlargest`, and every float operation is the same, so
+//! both return the same positions in the same order). The candidate bound applies the score's
+//! own rules of the names alone (`rules::name_factors`).
 //!
 //! Tables are compact: tokens are interned as `u32` ids assigned in sorted string order (so
 //! sorting ids sorts strings, as `sorted(found)` does), postings and joined pairs are flat
@@ -10,7 +11,9 @@
 //! radix directory on the hash's top bits.
 use rustc_hash::FxHashMap;
 
-use crate::common::{consonant_skeleton, is_digits, levenshtein_similarity, osa_similarity, Config, Name};
+use crate::common::{is_digits, levenshtein_similarity, osa_similarity, Config, Name};
+use crate::rules::{name_factors, NameFacts};
+use crate::score::combined_coverage;
 
 /// `index._Bound`: what the optimistic bound of a comparison needs to know about one name
 /// (its number tokens are read from the `Name` itself).
@@ -82,23 +85,16 @@ impl Bound {
         let l_extra = py_min(listed.generic_w, generic_pairs) + l_init as f64 + q_init as f64 + typo_sim;
         let cov_q = py_min(1.0, (hit_sim + q_extra) / self.total);
         let cov_l = py_min(1.0, (hit_sim + l_extra) / listed.total);
-        let ssw = cfg.short_side_weight;
-        let mut bound = if self.total <= listed.total {
-            ssw * cov_q + (1.0 - ssw) * cov_l
-        } else {
-            ssw * cov_l + (1.0 - ssw) * cov_q
-        };
+        let mut bound = combined_coverage(cfg, self.total, listed.total, cov_q, cov_l);
         if left_q > typo_pairs && left_l > typo_pairs {
-            bound *= cfg.conflict_factor;
+            bound *= cfg.conflict_factor; // those words stay unpaired whatever the alignment
         }
-        if py_min(self.distinctive_w, listed.distinctive_w) <= 1.0
-            && py_max(self.distinctive_w, listed.distinctive_w) >= 2.0
-        {
-            bound *= cfg.single_token_factor;
-        }
-        if !same_numbers {
-            bound *= cfg.number_conflict_factor;
-        }
+        let names = NameFacts {
+            distinctive_a: self.distinctive_w,
+            distinctive_b: listed.distinctive_w,
+            numbers_equal: same_numbers,
+        };
+        let bound = name_factors(cfg, &names, bound);
         bound >= threshold - cfg.score_rounding
     }
 }
@@ -469,8 +465,8 @@ impl Retrieval {
         let deletes = DeleteIndex::build(&tokens, cfg.min_fuzzy_length);
         let mut skeletons: FxHashMap<Box<str>, Vec<u32>> = FxHashMap::default();
         for (id, t) in tokens.iter().enumerate() {
-            let skel = consonant_skeleton(t);
-            if skel.len() >= 2 {
+            let skel = cfg.skeleton_map.skeleton(t);
+            if skel.len() >= cfg.min_retrieval_skeleton_length {
                 skeletons
                     .entry(skel.into_boxed_str())
                     .or_default()
@@ -627,8 +623,8 @@ impl Retrieval {
             None => self.typo_neighbours(cfg, token),
         };
         if lenient {
-            let skel = consonant_skeleton(token);
-            if skel.len() >= 2 {
+            let skel = cfg.skeleton_map.skeleton(token);
+            if skel.len() >= cfg.min_retrieval_skeleton_length {
                 if let Some(group) = self.skeletons.get(skel.as_str()) {
                     for &other in group {
                         if Some(other) == own {
@@ -712,7 +708,7 @@ impl Retrieval {
         let mut words = Vec::new();
         let mut lengths = Vec::new();
         for (t, &w) in query.tokens.iter().zip(&query.weights) {
-            if t.len() < 2
+            if t.len() < cfg.min_query_word_length
                 || (w <= cfg.generic_weight && !(is_digits(t) && t.len() >= cfg.min_key_number_length))
             {
                 continue;
@@ -1011,18 +1007,11 @@ mod tests {
             particles: set(&["al", "bin", "de"]),
             generic_words: set(&["bank", "trading"]),
             min_pair_similarity: 0.75,
-            initial_similarity: 0.8,
             prefix_similarity: 0.85,
             min_prefix_length: 4,
             typo_floor: 0.75,
-            max_typo_edits: 2,
-            doubled_letter_similarity: 0.95,
-            acronym_similarity: 0.9,
             abbreviation_similarity: 0.9,
-            min_acronym_length: 2,
-            max_acronym_length: 6,
             spelling_variant_similarity: 0.9,
-            min_skeleton_length: 3,
             spelling_variant_min_length_ratio: 0.6,
             skeleton_discount: 0.85,
             short_side_weight: 0.7,
@@ -1032,19 +1021,9 @@ mod tests {
             number_conflict_factor: 0.8,
             generic_only_cap: 0.6,
             joined_similarity: 0.95,
-            joined_min_similarity: 0.8,
             patronymic_suffixes: Vec::new(),
             patronymic_words: set(&["bin", "ibn"]),
-            min_fuzzy_length: 3,
-            max_joined_postings: 30,
-            hidden_typo_min_length: 7,
-            max_hidden_typos: 1,
-            candidate_budget: 80,
-            tie_break: 1e-3,
-            min_key_number_length: 3,
-            max_evidence_checks: 160,
-            max_bound_checks: 32,
-            score_rounding: 5e-5,
+            ..Config::for_tests()
         }
     }
 

@@ -1,11 +1,13 @@
-//! Port of `screening/match.py`'s `_outcome` (and everything it calls).
+//! The comparison of two names: token pairs (`pair_similarity`), their one-to-one alignment,
+//! each side's coverage, then the score after the rules of `rules.rs`, and the explanation of
+//! the same (`explain`).
 //!
-//! Every rule, iteration order and floating-point operation follows the Python reference, so
-//! both give identical outcomes (`tests/unit/test_native.py`).
+//! Iteration orders and floating-point operations are those of the former Python
+//! implementation (`match._outcome`), which the tests keep as an oracle.
 use crate::common::{
-    consonant_skeleton, is_alpha, is_digits, levenshtein_similarity, levenshtein_similarity_chars,
-    normalized, osa, script_of, skeleton_map_first, Config, Kind, Name,
+    is_alpha, is_digits, levenshtein_similarity, normalized, osa, single_letters, Config, Kind, Name,
 };
+use crate::rules::{apply_rules, Aligned, Effect, NameFacts};
 
 /// Which rule paired two tokens (`_Pair.how` in Python).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,44 +53,47 @@ pub struct Pair {
     pub how: How,
 }
 
-/// `match._Outcome`.
-#[derive(Clone, Debug)]
-pub struct Outcome {
-    pub score: f64,
-    pub chosen: Vec<Pair>,
-    pub cov_a: f64,
-    pub cov_b: f64,
-    pub left_a: Vec<usize>,
-    pub left_b: Vec<usize>,
-    pub joined_equal: bool,
-    pub conflict: bool,
-    pub single_token: bool,
-    pub generic_only: bool,
-    pub number_mismatch: bool,
-    pub patronymic_swapped: bool,
-    pub syllable_cap: f64,
-}
-
 /// A candidate pair of `_align`: every pair `_align` considers covers a run of consecutive
 /// tokens on each side (one token, two joined tokens, the words of an acronym), so it is held as
 /// two ranges and only the chosen ones become a `Pair`.
 #[derive(Clone, Copy, Debug)]
-struct Candidate {
-    a_start: usize,
-    a_len: usize,
-    b_start: usize,
-    b_len: usize,
-    sim: f64,
-    how: How,
+pub struct Candidate {
+    pub a_start: usize,
+    pub a_len: usize,
+    pub b_start: usize,
+    pub b_len: usize,
+    pub sim: f64,
+    pub how: How,
 }
 
 impl Candidate {
     fn to_pair(self) -> Pair {
         Pair {
-            a: (self.a_start..self.a_start + self.a_len).collect(),
-            b: (self.b_start..self.b_start + self.b_len).collect(),
+            a: self.a_range().collect(),
+            b: self.b_range().collect(),
             sim: self.sim,
             how: self.how,
+        }
+    }
+
+    /// The tokens of the first name this pair covers.
+    pub fn a_range(&self) -> std::ops::Range<usize> {
+        self.a_start..self.a_start + self.a_len
+    }
+
+    /// The tokens of the second name this pair covers.
+    pub fn b_range(&self) -> std::ops::Range<usize> {
+        self.b_start..self.b_start + self.b_len
+    }
+
+    /// `match._pair_weight`: the larger side weight of the pair.
+    pub fn larger_side_weight(&self, qa: &Name, qb: &Name) -> f64 {
+        let wa = range_weight(&qa.weights, self.a_start, self.a_len);
+        let wb = range_weight(&qb.weights, self.b_start, self.b_len);
+        if wb > wa {
+            wb
+        } else {
+            wa
         }
     }
 }
@@ -217,7 +222,7 @@ fn pair_similarity(
         } else if ska == skb
             && sim < cfg.spelling_variant_similarity
             && ska.len() >= cfg.min_skeleton_length
-            && skeleton_map_first(a) == skeleton_map_first(b)
+            && cfg.skeleton_map.first_letter(a) == cfg.skeleton_map.first_letter(b)
             && short.len() as f64 >= cfg.spelling_variant_min_length_ratio * long_.len() as f64
         {
             // `husayn`/`hussein`, `qaddafi`/`gaddafi`: spelling variants of one sound
@@ -254,13 +259,13 @@ fn joined_pairs(
         for &j in free_b {
             let y = &tb.tokens[j];
             let mut sim = 0.0;
-            if y.len() + 2 >= joined.len() {
+            if y.len() + cfg.joined_max_extra_letters >= joined.len() {
                 sim = levenshtein_similarity(joined, y, cfg.joined_min_similarity);
             }
             if sim == 0.0 && lenient {
                 let sk_y = &tb.skeletons[j];
                 if sk_y.len() >= cfg.min_skeleton_length {
-                    let sk = sk_joined.get_or_insert_with(|| consonant_skeleton(joined));
+                    let sk = sk_joined.get_or_insert_with(|| cfg.skeleton_map.skeleton(joined));
                     if *sk == *sk_y {
                         sim = cfg.skeleton_discount;
                     }
@@ -296,8 +301,8 @@ fn joined_pairs(
 #[allow(clippy::too_many_arguments)]
 fn acronym_pairs(
     cfg: &Config,
-    ta: &Name,
-    tb: &Name,
+    ta: &[String],
+    tb: &[String],
     free_a: &[usize],
     free_b: &[usize],
     is_free_b: &[bool],
@@ -305,14 +310,12 @@ fn acronym_pairs(
     swap: bool,
 ) {
     for &i in free_a {
-        let word = ta.tokens[i].as_bytes();
-        if !((cfg.min_acronym_length..=cfg.max_acronym_length).contains(&word.len())
-            && is_alpha(&ta.tokens[i]))
-        {
+        let word = ta[i].as_bytes();
+        if !((cfg.min_acronym_length..=cfg.max_acronym_length).contains(&word.len()) && is_alpha(&ta[i])) {
             continue;
         }
         for &start in free_b {
-            if tb.tokens[start].as_bytes()[0] != word[0] {
+            if tb[start].as_bytes()[0] != word[0] {
                 continue;
             }
             // `initials` is compared with `word` letter by letter as it grows; it equals `word`
@@ -321,7 +324,7 @@ fn acronym_pairs(
             let mut agree = true;
             let mut j = start;
             while j < is_free_b.len() && is_free_b[j] && n_initials < word.len() {
-                let token = &tb.tokens[j];
+                let token = &tb[j];
                 if n_initials == 0 || !cfg.particles.contains(token.as_str()) {
                     if token.as_bytes()[0] != word[n_initials] {
                         agree = false;
@@ -438,8 +441,12 @@ fn align_into(cfg: &Config, qa: &Name, qb: &Name, person: bool, lenient: bool, s
     joined_pairs(
         cfg, qb, qa, free_b, left_a, is_free_b, pairs, true, lenient, joined,
     );
-    acronym_pairs(cfg, qa, qb, left_a, free_b, is_free_b, pairs, false);
-    acronym_pairs(cfg, qb, qa, free_b, left_a, is_free_a, pairs, true);
+    acronym_pairs(
+        cfg, &qa.tokens, &qb.tokens, left_a, free_b, is_free_b, pairs, false,
+    );
+    acronym_pairs(
+        cfg, &qb.tokens, &qa.tokens, free_b, left_a, is_free_a, pairs, true,
+    );
     if pairs.is_empty() {
         return;
     }
@@ -478,88 +485,33 @@ fn range_weight(weights: &[f64], start: usize, len: usize) -> f64 {
     total
 }
 
-/// `match._pair_weight`: the larger side weight of one aligned pair.
-fn pair_weight(qa: &Name, qb: &Name, pair: &Candidate) -> f64 {
-    let wa = range_weight(&qa.weights, pair.a_start, pair.a_len);
-    let wb = range_weight(&qb.weights, pair.b_start, pair.b_len);
-    if wb > wa {
-        wb
-    } else {
-        wa
-    }
-}
-
-/// `match._own_name_index`: the word before the first `bin`/`ibn` (None after a particle).
-fn own_name_index(cfg: &Config, tokens: &[String]) -> Option<usize> {
-    for index in 1..tokens.len() {
-        if cfg.patronymic_words.contains(tokens[index].as_str()) {
-            return if cfg.particles.contains(tokens[index - 1].as_str()) {
-                None
-            } else {
-                Some(index - 1)
-            };
-        }
-    }
-    None
-}
-
-/// `match._patronymic_swapped`: `Salman bin Muhammad` vs `Muhammad bin Salman`.
-fn patronymic_swapped(cfg: &Config, qa: &Name, qb: &Name, chosen: &[Candidate]) -> bool {
-    let (Some(own_a), Some(own_b)) = (own_name_index(cfg, &qa.tokens), own_name_index(cfg, &qb.tokens))
-    else {
-        return false;
-    };
-    for pair in chosen {
-        if (pair.a_start..pair.a_start + pair.a_len).contains(&own_a) {
-            return !(pair.b_start..pair.b_start + pair.b_len).contains(&own_b);
-        }
-    }
-    false
-}
-
-/// `match._same_script_syllables_cap`: the squared character similarity of two names written in
-/// the same syllabic script (1.0 when that does not apply).
-pub fn same_script_syllables_cap(qa: &Name, qb: &Name) -> f64 {
-    if !(qa.transliterated && qb.transliterated) {
-        return 1.0;
-    }
-    let (sa, sb) = (&qa.syllables, &qb.syllables);
-    if sa.is_empty() || sb.is_empty() || sa == sb || script_of(sa[0]) != script_of(sb[0]) {
-        return 1.0;
-    }
-    let sim = levenshtein_similarity_chars(sa, sb);
-    sim * sim
-}
-
-/// The facts of one comparison besides its pairs (`s.chosen`) and the left tokens.
-struct Facts {
+/// What the explanation reads of a comparison besides its pairs (`Scratch.chosen`).
+#[derive(Clone, Copy, Debug)]
+struct Evaluation {
     score: f64,
     cov_a: f64,
     cov_b: f64,
     joined_equal: bool,
-    conflict: bool,
-    single_token: bool,
-    generic_only: bool,
-    number_mismatch: bool,
-    patronymic_swapped: bool,
-    syllable_cap: f64,
 }
 
-/// `match._outcome(qa, qb, kind)`, all but the left tokens (read from `s` afterwards).
-fn evaluate(cfg: &Config, qa: &Name, qb: &Name, kind: Kind, s: &mut Scratch) -> Facts {
+/// Score `qa` against `qb` compared as `kind`: the chosen pairs are left in `s.chosen` and the
+/// tokens they took in `s.is_free_a` / `s.is_free_b` (read as "used"); `fired` sees every rule
+/// effect that changed the score, with the comparison it read.
+fn evaluate(
+    cfg: &Config,
+    qa: &Name,
+    qb: &Name,
+    kind: Kind,
+    s: &mut Scratch,
+    mut fired: impl FnMut(&Effect, &Aligned<'_>),
+) -> Evaluation {
     if qa.tokens != qb.tokens && (qa.joined == qb.joined || qa.unstripped == qb.unstripped) {
         s.chosen.clear();
-        return Facts {
+        return Evaluation {
             score: cfg.joined_similarity,
             cov_a: 0.0,
             cov_b: 0.0,
             joined_equal: true,
-            conflict: false,
-            single_token: false,
-            generic_only: false,
-            number_mismatch: false,
-            patronymic_swapped: false,
-            syllable_cap: 1.0,
         };
     }
     // Romanisation variance only exists across scripts: two Cyrillic names transliterate alike.
@@ -585,174 +537,166 @@ fn evaluate(cfg: &Config, qa: &Name, qb: &Name, kind: Kind, s: &mut Scratch) -> 
         if pa > cfg.generic_weight || pb > cfg.generic_weight {
             distinct = true;
         }
-        used_a[pair.a_start..pair.a_start + pair.a_len]
-            .iter_mut()
-            .for_each(|u| *u = true);
-        used_b[pair.b_start..pair.b_start + pair.b_len]
-            .iter_mut()
-            .for_each(|u| *u = true);
+        used_a[pair.a_range()].iter_mut().for_each(|u| *u = true);
+        used_b[pair.b_range()].iter_mut().for_each(|u| *u = true);
     }
     let cov_a = got_a / qa.total_weight;
     let cov_b = got_b / qb.total_weight;
-    let mut score = if qa.total_weight <= qb.total_weight {
-        cfg.short_side_weight * cov_a + (1.0 - cfg.short_side_weight) * cov_b
-    } else {
-        cfg.short_side_weight * cov_b + (1.0 - cfg.short_side_weight) * cov_a
+    let score = combined_coverage(cfg, qa.total_weight, qb.total_weight, cov_a, cov_b);
+    let aligned = Aligned {
+        qa,
+        qb,
+        chosen: &s.chosen,
+        used_a: &s.is_free_a,
+        used_b: &s.is_free_b,
+        distinct,
     };
-    // A distinctive word on each side without a partner: two different names.
-    let conflict = (0..qa.tokens.len()).any(|i| !used_a[i] && wa[i] > cfg.generic_weight)
-        && (0..qb.tokens.len()).any(|j| !used_b[j] && wb[j] > cfg.generic_weight);
-    if conflict {
-        score *= cfg.conflict_factor;
-    }
-    let short_distinct = qa.distinctive_weight.min(qb.distinctive_weight);
-    let long_distinct = qa.distinctive_weight.max(qb.distinctive_weight);
-    let single_token = short_distinct <= 1.0 && long_distinct >= 2.0;
-    if single_token {
-        score *= cfg.single_token_factor;
-    }
-    if !s.chosen.is_empty()
-        && s.chosen
-            .iter()
-            .filter(|p| pair_weight(qa, qb, p) > cfg.generic_weight)
-            .all(|p| matches!(p.how, How::Acronym | How::Initial))
-    {
-        distinct = false; // initials alone (`N.N.`, `MB`) identify nobody
-    }
-    let generic_only = !distinct && score > cfg.generic_only_cap && long_distinct > 0.0;
-    if generic_only {
-        score = cfg.generic_only_cap;
-    }
-    let number_mismatch = qa.numbers != qb.numbers;
-    if number_mismatch {
-        score *= cfg.number_conflict_factor;
-    }
-    let swapped = patronymic_swapped(cfg, qa, qb, &s.chosen);
-    if swapped {
-        score *= cfg.patronymic_swap_factor;
-    }
-    let mut syllable_cap = 1.0;
-    let cap = same_script_syllables_cap(qa, qb);
-    if cap < score {
-        syllable_cap = cap;
-        score = cap;
-    }
-    Facts {
+    let score = apply_rules(cfg, &NameFacts::of(qa, qb), &aligned, score, |effect| {
+        fired(effect, &aligned)
+    });
+    Evaluation {
         score,
         cov_a,
         cov_b,
         joined_equal: false,
-        conflict,
-        single_token,
-        generic_only,
-        number_mismatch,
-        patronymic_swapped: swapped,
-        syllable_cap,
     }
 }
 
-/// `match._outcome(qa, qb, kind)`: only its score, with the caller's buffers and token rules.
-pub fn score_with(cfg: &Config, qa: &Name, qb: &Name, kind: Kind, s: &mut Scratch) -> f64 {
-    evaluate(cfg, qa, qb, kind, s).score
+/// A comparison's score before any rule: the shorter name's coverage weighs
+/// `short_side_weight`, the longer one's the rest (the score and every bound of it).
+pub fn combined_coverage(cfg: &Config, total_a: f64, total_b: f64, cov_a: f64, cov_b: f64) -> f64 {
+    if total_a <= total_b {
+        cfg.short_side_weight * cov_a + (1.0 - cfg.short_side_weight) * cov_b
+    } else {
+        cfg.short_side_weight * cov_b + (1.0 - cfg.short_side_weight) * cov_a
+    }
 }
 
-/// `match._outcome(qa, qb, kind)`.
-pub fn outcome(cfg: &Config, qa: &Name, qb: &Name, kind: Kind) -> Outcome {
+/// The score of `qa` against `qb` compared as `kind` (unrounded), with the caller's buffers.
+pub fn score_with(cfg: &Config, qa: &Name, qb: &Name, kind: Kind, s: &mut Scratch) -> f64 {
+    evaluate(cfg, qa, qb, kind, s, |_, _| {}).score
+}
+
+/// One line of an explanation: `(feature name, value, note)` (the note may be empty).
+pub type Evidence = (String, f64, String);
+
+/// A comparison with its explanation: the unrounded score, the chosen pairs and the evidence,
+/// in this order: both coverages (the note gives the token overlap and up to three rare words),
+/// one line per kind of fuzzy pair (by name), `reordered`, then each rule that fired, in
+/// `RULES` order. Names equal once spaces are removed give `joined_tokens` alone.
+pub struct Explained {
+    pub score: f64,
+    pub chosen: Vec<Pair>,
+    pub evidence: Vec<Evidence>,
+}
+
+/// `qa` against `qb` compared as `kind`, explained.
+pub fn explain(cfg: &Config, qa: &Name, qb: &Name, kind: Kind) -> Explained {
     let mut s = Scratch::default();
-    let facts = evaluate(cfg, qa, qb, kind, &mut s);
-    if facts.joined_equal {
-        return Outcome {
-            score: facts.score,
+    let mut rules: Vec<Evidence> = Vec::new();
+    let out = evaluate(cfg, qa, qb, kind, &mut s, |effect, aligned| {
+        rules.push((
+            effect.rule.to_string(),
+            effect.shown_value(),
+            effect.note_text(aligned),
+        ));
+    });
+    if out.joined_equal {
+        let note = "same letters once spaces are removed (joined/split words)";
+        return Explained {
+            score: out.score,
             chosen: Vec::new(),
-            cov_a: 0.0,
-            cov_b: 0.0,
-            left_a: Vec::new(),
-            left_b: Vec::new(),
-            joined_equal: true,
-            conflict: false,
-            single_token: false,
-            generic_only: false,
-            number_mismatch: false,
-            patronymic_swapped: false,
-            syllable_cap: 1.0,
+            evidence: vec![("joined_tokens".to_string(), 1.0, note.to_string())],
         };
     }
-    let left_a: Vec<usize> = (0..qa.tokens.len()).filter(|&i| !s.is_free_a[i]).collect();
-    let left_b: Vec<usize> = (0..qb.tokens.len()).filter(|&j| !s.is_free_b[j]).collect();
-    Outcome {
-        score: facts.score,
-        chosen: s.chosen.iter().map(|c| c.to_pair()).collect(),
-        cov_a: facts.cov_a,
-        cov_b: facts.cov_b,
-        left_a,
-        left_b,
-        joined_equal: false,
-        conflict: facts.conflict,
-        single_token: facts.single_token,
-        generic_only: facts.generic_only,
-        number_mismatch: facts.number_mismatch,
-        patronymic_swapped: facts.patronymic_swapped,
-        syllable_cap: facts.syllable_cap,
+    let used_b = &s.is_free_b;
+    let distinctive =
+        |name: &Name, mut range: std::ops::Range<usize>| range.any(|i| name.weights[i] > cfg.generic_weight);
+    let rare: Vec<String> = s
+        .chosen
+        .iter()
+        .filter(|p| distinctive(qa, p.a_range()) || distinctive(qb, p.b_range()))
+        .take(3)
+        .map(|p| qb.tokens[p.b_range()].join(" "))
+        .collect();
+    let matched_b = used_b.iter().filter(|&&u| u).count();
+    let mut overlap = format!("token overlap {matched_b}/{}", qb.tokens.len());
+    if !rare.is_empty() {
+        overlap.push_str(&format!(" (rare: {})", rare.join(", ")));
     }
+    let mut evidence: Vec<Evidence> = vec![
+        ("coverage_query".to_string(), out.cov_a, String::new()),
+        ("coverage_listed".to_string(), out.cov_b, overlap),
+    ];
+    let mut kinds: Vec<(&'static str, usize)> = Vec::new();
+    for pair in s.chosen.iter().filter(|p| p.how != How::Exact) {
+        match kinds.iter_mut().find(|(how, _)| *how == pair.how.as_str()) {
+            Some((_, count)) => *count += 1,
+            None => kinds.push((pair.how.as_str(), 1)),
+        }
+    }
+    kinds.sort_unstable();
+    for (how, count) in kinds {
+        evidence.push((how.replace(' ', "_"), count as f64, format!("{how} x{count}")));
+    }
+    if reordered(&s.chosen) {
+        evidence.push(("reordered".to_string(), 1.0, "reordered".to_string()));
+    }
+    evidence.extend(rules);
+    Explained {
+        score: out.score,
+        chosen: s.chosen.iter().map(|c| c.to_pair()).collect(),
+        evidence,
+    }
+}
+
+/// The pairs, in the order of the first name, do not keep the order of the second name.
+fn reordered(chosen: &[Candidate]) -> bool {
+    let mut order: Vec<&Candidate> = chosen.iter().collect();
+    order.sort_by_key(|p| p.a_start); // stable, as Python's sorted
+    order.windows(2).any(|w| w[0].b_start > w[1].b_start)
+}
+
+/// `match._acronym_pairs(ta, tb, every token, every token, swap=False)`: each word `i` of `ta`
+/// spelling the initials of a run of words of `tb`, with that run.
+pub fn acronym_spans(cfg: &Config, ta: &[String], tb: &[String]) -> Vec<(usize, Vec<usize>)> {
+    let mut out = Vec::new();
+    let free_a: Vec<usize> = (0..ta.len()).collect();
+    let free_b: Vec<usize> = (0..tb.len()).collect();
+    acronym_pairs(
+        cfg,
+        ta,
+        tb,
+        &free_a,
+        &free_b,
+        &vec![true; tb.len()],
+        &mut out,
+        false,
+    );
+    out.into_iter()
+        .map(|p| (p.a_start, p.b_range().collect()))
+        .collect()
+}
+
+/// `match._pair_similarity(a, b, person, lenient)`: the similarity credit of two different
+/// words and the rule that gave it.
+pub fn word_similarity(cfg: &Config, a: &str, b: &str, person: bool, lenient: bool) -> (f64, How) {
+    pair_similarity(
+        cfg,
+        a,
+        b,
+        &single_letters(a),
+        &single_letters(b),
+        &cfg.skeleton_map.skeleton(a),
+        &cfg.skeleton_map.skeleton(b),
+        person,
+        lenient,
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rustc_hash::FxHashSet;
-
-    fn set(words: &[&str]) -> FxHashSet<String> {
-        words.iter().map(|w| w.to_string()).collect()
-    }
-
-    /// The constants of `screening.match` / `screening.names` (word lists shortened).
-    fn config() -> Config {
-        Config {
-            generic_weight: 0.3,
-            particles: set(&["al", "bin", "ibn", "of", "the", "van"]),
-            generic_words: set(&["bank", "company", "international", "trading"]),
-            min_pair_similarity: 0.65,
-            initial_similarity: 0.8,
-            prefix_similarity: 0.75,
-            min_prefix_length: 3,
-            typo_floor: 0.3,
-            max_typo_edits: 2,
-            doubled_letter_similarity: 0.95,
-            acronym_similarity: 0.9,
-            abbreviation_similarity: 0.85,
-            min_acronym_length: 2,
-            max_acronym_length: 6,
-            spelling_variant_similarity: 0.85,
-            min_skeleton_length: 3,
-            spelling_variant_min_length_ratio: 0.75,
-            skeleton_discount: 0.9,
-            short_side_weight: 0.5,
-            conflict_factor: 0.8,
-            patronymic_swap_factor: 0.6,
-            single_token_factor: 0.85,
-            number_conflict_factor: 0.9,
-            generic_only_cap: 0.5,
-            joined_similarity: 0.97,
-            joined_min_similarity: 0.8,
-            patronymic_suffixes: [
-                "ovich", "evich", "ovych", "evych", "ovna", "evna", "ichna", "ivna", "oglu", "ogly", "ovic",
-            ]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
-            patronymic_words: set(&["ben", "bin", "bint", "ibn"]),
-            min_fuzzy_length: 3,
-            max_joined_postings: 30,
-            hidden_typo_min_length: 7,
-            max_hidden_typos: 1,
-            candidate_budget: 80,
-            tie_break: 0.001,
-            min_key_number_length: 3,
-            max_evidence_checks: 160,
-            max_bound_checks: 32,
-            score_rounding: 5e-05,
-        }
-    }
 
     fn name(cfg: &Config, text: &str) -> Name {
         let tokens: Vec<String> = text.split_whitespace().map(str::to_string).collect();
@@ -772,16 +716,39 @@ mod tests {
         Name::new(cfg, tokens, weights, false, text.replace(' ', ""), text)
     }
 
-    fn compare(a: &str, b: &str, kind: Kind) -> Outcome {
-        let cfg = config();
-        outcome(&cfg, &name(&cfg, a), &name(&cfg, b), kind)
+    fn compare(a: &str, b: &str, kind: Kind) -> Explained {
+        let cfg = Config::for_tests();
+        let out = explain(&cfg, &name(&cfg, a), &name(&cfg, b), kind);
+        // the score is the hot path's too
+        let score = score_with(
+            &cfg,
+            &name(&cfg, a),
+            &name(&cfg, b),
+            kind,
+            &mut Scratch::default(),
+        );
+        assert_eq!(out.score, score);
+        out
     }
 
-    fn hows(out: &Outcome) -> Vec<(Vec<usize>, Vec<usize>, &'static str)> {
+    fn hows(out: &Explained) -> Vec<(Vec<usize>, Vec<usize>, &'static str)> {
         out.chosen
             .iter()
             .map(|p| (p.a.clone(), p.b.clone(), p.how.as_str()))
             .collect()
+    }
+
+    /// The evidence's feature names.
+    fn features(out: &Explained) -> Vec<&str> {
+        out.evidence.iter().map(|(name, _, _)| name.as_str()).collect()
+    }
+
+    /// The evidence line of `feature`.
+    fn line<'a>(out: &'a Explained, feature: &str) -> &'a Evidence {
+        out.evidence
+            .iter()
+            .find(|(name, _, _)| name == feature)
+            .unwrap_or_else(|| panic!("no {feature} in {:?}", out.evidence))
     }
 
     #[test]
@@ -792,8 +759,10 @@ mod tests {
             hows(&out),
             vec![(vec![0], vec![0], "exact"), (vec![1], vec![1], "exact")]
         );
-        assert!(out.left_a.is_empty() && out.left_b.is_empty());
-        assert!(!out.conflict && !out.joined_equal && !out.single_token);
+        assert_eq!(features(&out), ["coverage_query", "coverage_listed"]);
+        let note = &line(&out, "coverage_listed").2;
+        assert_eq!(note, "token overlap 2/2 (rare: vladimir, putin)");
+        assert_eq!(line(&out, "coverage_query").2, "");
     }
 
     #[test]
@@ -803,6 +772,10 @@ mod tests {
         assert_eq!(
             hows(&out),
             vec![(vec![0], vec![1], "exact"), (vec![1], vec![0], "exact")]
+        );
+        assert_eq!(
+            line(&out, "reordered"),
+            &("reordered".to_string(), 1.0, "reordered".to_string())
         );
     }
 
@@ -814,17 +787,29 @@ mod tests {
         assert_eq!(hows(&out)[1], (vec![1], vec![1], "typo"));
         assert_eq!(out.chosen[1].sim, credit);
         assert_eq!(out.score, 0.8979591836734695); // Python's `_outcome`
-                                                   // same consonants: a spelling variant, not a typo
+        assert_eq!(
+            line(&out, "typo"),
+            &("typo".to_string(), 1.0, "typo x1".to_string())
+        );
+        // same consonants: a spelling variant, not a typo
         let out = compare("hans schulze", "hans scholz", Kind::Person);
         assert_eq!(out.chosen[1].how, How::SpellingVariant);
+        assert_eq!(line(&out, "spelling_variant").2, "spelling variant x1");
     }
 
     #[test]
     fn joined_names_are_equal() {
         let out = compare("tsmr bank", "tsmrbank", Kind::Organisation);
-        assert!(out.joined_equal);
         assert_eq!(out.score, 0.97);
         assert!(out.chosen.is_empty());
+        assert_eq!(
+            out.evidence,
+            [(
+                "joined_tokens".to_string(),
+                1.0,
+                "same letters once spaces are removed (joined/split words)".to_string()
+            )]
+        );
     }
 
     #[test]
@@ -834,6 +819,8 @@ mod tests {
         assert_eq!(out.chosen[0].sim, 1.0 - 1.0 / 7.0);
         // Python's `_outcome` (single token factor)
         assert_eq!(out.score, 0.7285714285714286);
+        assert_eq!(line(&out, "single_token").2, "only one distinctive token x0.85");
+        assert!((line(&out, "single_token").1 - (0.85 - 1.0)).abs() < 1e-12);
         // 1 edit in 5 is a similarity of exactly 0.8, which rapidfuzz's single precision cutoff
         // (0.8f32 > 0.8) rejects
         let out = compare("ab cde", "abcdx", Kind::Organisation);
@@ -851,24 +838,96 @@ mod tests {
         let out = compare("pla", "peoples liberation army", Kind::Organisation);
         assert_eq!(hows(&out), vec![(vec![0], vec![0, 1, 2], "acronym")]);
         // initials alone identify nobody
-        assert!(out.generic_only);
         assert_eq!(out.score, 0.5);
+        let generic = line(&out, "generic_only");
+        assert_eq!(generic.1, 0.5);
+        assert_eq!(generic.2, "only generic words match, capped at 0.50");
+        let cfg = Config::for_tests();
+        let words = |text: &str| text.split(' ').map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(
+            acronym_spans(&cfg, &words("bank us"), &words("bank of the united states")),
+            [(1, vec![3, 4])]
+        );
+        assert!(acronym_spans(&cfg, &words("un"), &words("united")).is_empty());
+        // one word spells nothing
     }
 
     #[test]
     fn different_given_names_conflict() {
         let out = compare("frederik richter", "frank richter", Kind::Person);
-        assert!(out.conflict);
-        assert_eq!(out.left_a, vec![0]);
-        assert_eq!(out.left_b, vec![0]);
         assert_eq!(out.score, (0.5 * 0.5 + 0.5 * 0.5) * 0.8);
+        let conflict = line(&out, "conflict");
+        assert_eq!(conflict.2, "unmatched on both sides: frederik / frank x0.80");
+        assert!((conflict.1 - (0.8 - 1.0)).abs() < 1e-12);
+        assert_eq!(
+            line(&out, "coverage_listed").2,
+            "token overlap 1/2 (rare: richter)"
+        );
     }
 
     #[test]
     fn patronymic_swap_is_penalised() {
         let out = compare("salman bin muhammad", "muhammad bin salman", Kind::Person);
-        assert!(out.patronymic_swapped);
         assert_eq!(out.score, 0.6);
+        assert_eq!(
+            line(&out, "patronymic_swapped").2,
+            "own name and father's name swapped (X bin Y) x0.60"
+        );
+    }
+
+    #[test]
+    fn rules_fire_in_their_order() {
+        // conflict, single token and numbers at once: the evidence lists them as `RULES` does
+        let out = compare("zorro 23 bank", "acme holding 24 bank", Kind::Organisation);
+        let rules: Vec<&str> = features(&out)
+            .into_iter()
+            .filter(|f| ["conflict", "single_token", "number_mismatch"].contains(f))
+            .collect();
+        assert_eq!(rules, ["conflict", "single_token", "number_mismatch"]);
+        assert_eq!(line(&out, "number_mismatch").2, "numbers differ x0.90");
+    }
+
+    #[test]
+    fn name_factors_are_the_rules_of_the_names_alone() {
+        let cfg = Config::for_tests();
+        let names = |a: f64, b: f64, same: bool| NameFacts {
+            distinctive_a: a,
+            distinctive_b: b,
+            numbers_equal: same,
+        };
+        assert_eq!(
+            crate::rules::name_factors(&cfg, &names(1.0, 2.0, true), 1.0),
+            0.85
+        );
+        assert_eq!(
+            crate::rules::name_factors(&cfg, &names(2.0, 2.0, false), 1.0),
+            0.9
+        );
+        assert_eq!(
+            crate::rules::name_factors(&cfg, &names(1.0, 3.0, false), 0.5),
+            0.5 * 0.85 * 0.9
+        );
+        assert_eq!(crate::rules::name_factors(&cfg, &names(2.0, 2.0, true), 0.7), 0.7);
+    }
+
+    #[test]
+    fn same_script_syllables_cap_the_score() {
+        let cfg = Config::for_tests();
+        let han = |text: &str, tokens: &str| {
+            let mut n = name(&cfg, tokens);
+            n = Name::new(&cfg, n.tokens, n.weights, true, n.unstripped, text);
+            n
+        };
+        let (a, b) = (han("習近平", "xi jin ping"), han("習近朋", "xi jin peng"));
+        let out = explain(&cfg, &a, &b, Kind::Person);
+        let sim = 1.0 - 1.0 / 3.0; // one character of three differs
+        let cap = sim * sim;
+        assert_eq!(out.score, cap);
+        let line = line(&out, "syllables_differ");
+        assert_eq!(
+            (line.1, line.2.as_str()),
+            (cap, "characters differ in the original script, capped at 0.44")
+        );
     }
 
     #[test]
@@ -884,6 +943,19 @@ mod tests {
         assert!(out.chosen.iter().all(|p| p.how != How::ShortForm));
         let out = compare("j smith", "john smith", Kind::Organisation);
         assert_eq!(out.chosen.len(), 1);
+        let cfg = Config::for_tests();
+        assert_eq!(
+            word_similarity(&cfg, "j", "john", true, false),
+            (0.8, How::Initial)
+        );
+        assert_eq!(
+            word_similarity(&cfg, "intl", "international", false, false),
+            (0.85, How::Abbreviation)
+        );
+        assert_eq!(
+            word_similarity(&cfg, "mhmd", "mohamed", false, true).1,
+            How::Transliteration
+        );
     }
 
     #[test]

@@ -13,10 +13,11 @@ import calendar
 import re
 from dataclasses import dataclass, field
 
+from screening.identifiers import normalise_identifier
 from screening.lists.countries import country_code
 from screening.model import Identifier, IdentifierScheme, Name, NameQuality
 
-__all__ = ["RemarkFacts", "normalise_identifier", "parse_dob", "parse_remarks"]
+__all__ = ["RemarkFacts", "parse_dob", "parse_remarks"]
 
 _S = IdentifierScheme
 
@@ -120,11 +121,6 @@ class RemarkFacts:
     identifiers: list[Identifier] = field(default_factory=list)
     linked_to: list[str] = field(default_factory=list)
     extra: list[tuple[str, str]] = field(default_factory=list)  # pob, gender, unparsed dob
-
-
-def normalise_identifier(value: str) -> str:
-    """An identifier's comparable form: upper-case, spaces and dashes removed."""
-    return value.upper().replace(" ", "").replace("-", "")
 
 
 def _single_date(text: str) -> tuple[int, int | None, int | None] | None:

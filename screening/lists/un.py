@@ -18,9 +18,9 @@ from pathlib import Path
 
 from lxml import etree
 
+from screening.identifiers import normalise_identifier
 from screening.lists.countries import country_code
 from screening.lists.errors import ListLoadError
-from screening.lists.remarks import normalise_identifier
 from screening.model import Address, EntryType, Identifier, IdentifierScheme, ListEntry, Name, NameQuality
 
 __all__ = ["UN_LIST", "UN_ROOT", "UnLoad", "load_un_xml"]

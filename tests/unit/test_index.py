@@ -73,7 +73,7 @@ def ids(matches: list) -> list[str]:  # type: ignore[type-arg]
 def test_listed_names_are_found_however_written(
     index: ListIndex, query: str, kind: str, expected: str
 ) -> None:
-    matches = index.match_name(query, kind=kind)  # type: ignore[arg-type]
+    matches = index.match_name(query, kind=kind, threshold=DEFAULT_THRESHOLD)  # type: ignore[arg-type]
     assert ids(matches)[:1] == [expected]
     best = matches[0]
     assert DEFAULT_THRESHOLD <= best.score <= 1.0
@@ -82,27 +82,31 @@ def test_listed_names_are_found_however_written(
 
 
 def test_clean_names_and_generic_words_do_not_hit(index: ListIndex) -> None:
-    assert index.match_name("John Smith") == []
-    assert index.match_name("International Trade Bank") == []
-    assert index.match_name("General Trading LLC") == []
-    assert index.match_name("Bank") == []
+    assert index.match_name("John Smith", threshold=DEFAULT_THRESHOLD) == []
+    assert index.match_name("International Trade Bank", threshold=DEFAULT_THRESHOLD) == []
+    assert index.match_name("General Trading LLC", threshold=DEFAULT_THRESHOLD) == []
+    assert index.match_name("Bank", threshold=DEFAULT_THRESHOLD) == []
 
 
 def test_kind_filters_entries(index: ListIndex) -> None:
-    assert index.match_name("Golden Star General Trading", kind="person") == []
-    assert ids(index.match_name("Golden Star General Trading", kind="organisation")) == ["test:8"]
+    assert index.match_name("Golden Star General Trading", kind="person", threshold=DEFAULT_THRESHOLD) == []
+    assert ids(
+        index.match_name("Golden Star General Trading", kind="organisation", threshold=DEFAULT_THRESHOLD)
+    ) == ["test:8"]
 
 
 def test_weak_alias_needs_a_near_exact_match(index: ListIndex) -> None:
-    exact = index.match_name("Malyshka", kind="person")
+    exact = index.match_name("Malyshka", kind="person", threshold=DEFAULT_THRESHOLD)
     assert ids(exact) == ["test:2"]
     assert "weak alias" in exact[0].explanation
-    assert index.match_name("Malyshko", kind="person") == []
+    assert index.match_name("Malyshko", kind="person", threshold=DEFAULT_THRESHOLD) == []
 
 
 def test_country_and_birth_date_qualify(index: ListIndex) -> None:
-    plain = index.match_name("Nikulin Dmitry", kind="person")[0].score
-    other_country = index.match_name("Nikulin Dmitry", kind="person", country="FR")[0]
+    plain = index.match_name("Nikulin Dmitry", kind="person", threshold=DEFAULT_THRESHOLD)[0].score
+    other_country = index.match_name(
+        "Nikulin Dmitry", kind="person", country="FR", threshold=DEFAULT_THRESHOLD
+    )[0]
     assert other_country.score < plain
     assert "country mismatch" in other_country.explanation
     assert index.match_name("Nikulin Dmitry", kind="person", birth_date="1990-01-01", threshold=plain) == []
@@ -141,20 +145,29 @@ def test_identifiers_match_exactly_after_normalisation(
 
 
 def test_scan_text_finds_names_in_remittance_info(index: ListIndex) -> None:
-    found = index.scan_text("INV 2291 PAYMENT FOR GOODS VIA AGROSOYUZ COMMERCIAL BANK THANK YOU")
+    found = index.scan_text(
+        "INV 2291 PAYMENT FOR GOODS VIA AGROSOYUZ COMMERCIAL BANK THANK YOU", threshold=DEFAULT_THRESHOLD
+    )
     assert ids(found) == ["test:4"]
-    assert ids(index.scan_text("ref 7781 / nikulin dmitry / consulting fee")) == ["test:1"]
+    assert ids(
+        index.scan_text("ref 7781 / nikulin dmitry / consulting fee", threshold=DEFAULT_THRESHOLD)
+    ) == ["test:1"]
 
 
 def test_scan_text_does_not_flood_on_generic_words(index: ListIndex) -> None:
-    assert index.scan_text("international trade bank general trading company limited shipping") == []
-    assert index.scan_text("ocean freight and star alliance") == []
-    assert index.scan_text("") == []
+    assert (
+        index.scan_text(
+            "international trade bank general trading company limited shipping", threshold=DEFAULT_THRESHOLD
+        )
+        == []
+    )
+    assert index.scan_text("ocean freight and star alliance", threshold=DEFAULT_THRESHOLD) == []
+    assert index.scan_text("", threshold=DEFAULT_THRESHOLD) == []
 
 
 def test_scan_text_limit_and_dedup(index: ListIndex) -> None:
     text = "agrosoyuz commercial bank; commercial bank agrosoyuz; tsmrbank; nikulin dmitry"
-    found = index.scan_text(text, limit=2)
+    found = index.scan_text(text, limit=2, threshold=DEFAULT_THRESHOLD)
     assert len(found) == 2
     assert len(set(ids(found))) == 2
 
@@ -163,22 +176,22 @@ def test_updated_returns_a_new_index_and_leaves_the_old_one(index: ListIndex) ->
     new_entry = org("test:10", "NOVAYA ZEMLYA HOLDINGS")
     changed = person("test:1", "NIKULINA, Darya")
     newer = index.updated([new_entry, changed], removed_ids=["test:5"])
-    assert ids(newer.match_name("Novaya Zemlya Holdings")) == ["test:10"]
-    assert newer.match_name("TSMR Bank") == []
-    assert newer.match_name("Dmitry Nikulin", kind="person") == []
+    assert ids(newer.match_name("Novaya Zemlya Holdings", threshold=DEFAULT_THRESHOLD)) == ["test:10"]
+    assert newer.match_name("TSMR Bank", threshold=DEFAULT_THRESHOLD) == []
+    assert newer.match_name("Dmitry Nikulin", kind="person", threshold=DEFAULT_THRESHOLD) == []
     assert "test:5" not in newer.entries
     # the old index is untouched
-    assert index.match_name("Novaya Zemlya Holdings") == []
-    assert ids(index.match_name("TSMR Bank")) == ["test:5"]
-    assert ids(index.match_name("Dmitry Nikulin", kind="person")) == ["test:1"]
+    assert index.match_name("Novaya Zemlya Holdings", threshold=DEFAULT_THRESHOLD) == []
+    assert ids(index.match_name("TSMR Bank", threshold=DEFAULT_THRESHOLD)) == ["test:5"]
+    assert ids(index.match_name("Dmitry Nikulin", kind="person", threshold=DEFAULT_THRESHOLD)) == ["test:1"]
     assert index.match_identifier(IdentifierScheme.BIC, "TSMRRUMM")
     assert not newer.match_identifier(IdentifierScheme.BIC, "TSMRRUMM")
 
 
 def test_empty_index_matches_nothing() -> None:
     empty = ListIndex.build([])
-    assert empty.match_name("Vladimir Putin") == []
-    assert empty.scan_text("Vladimir Putin") == []
+    assert empty.match_name("Vladimir Putin", threshold=DEFAULT_THRESHOLD) == []
+    assert empty.scan_text("Vladimir Putin", threshold=DEFAULT_THRESHOLD) == []
     assert empty.match_identifier(IdentifierScheme.BIC, "AGSZRU31") == []
 
 
@@ -198,7 +211,7 @@ def test_match_name_never_crashes_and_respects_threshold(
 @settings(max_examples=150, deadline=None)
 @given(texts)
 def test_scan_text_never_crashes(index: ListIndex, text: str) -> None:
-    found = index.scan_text(text, limit=3)
+    found = index.scan_text(text, limit=3, threshold=DEFAULT_THRESHOLD)
     assert len(found) <= 3
     assert all(0.0 <= m.score <= 1.0 for m in found)
 
@@ -209,14 +222,16 @@ def test_sharing_only_common_words_with_a_longer_name_is_not_enough() -> None:
     common = [person(f"test:c{n}", f"SANCHEZ {n:03d}, Maria") for n in range(30)]
     target = person("test:t", "SANCHEZ CARLON, Diana Maria")
     crowded = ListIndex.build([*common, target])
-    assert "test:t" not in ids(crowded.match_name("Maria Sanchez", kind="person", limit=50))
+    assert "test:t" not in ids(
+        crowded.match_name("Maria Sanchez", kind="person", limit=50, threshold=DEFAULT_THRESHOLD)
+    )
     alone = ListIndex.build([target])
-    assert ids(alone.match_name("Maria Sanchez", kind="person")) == ["test:t"]
+    assert ids(alone.match_name("Maria Sanchez", kind="person", threshold=DEFAULT_THRESHOLD)) == ["test:t"]
 
 
 def test_scan_text_windows_never_drop_a_conflicting_word() -> None:
     listed = ListIndex.build([person("test:k", "KIM, Jung Jong"), person("test:u", "KIM, Jong Un")])
-    assert ids(listed.scan_text("transfer to kim jong un")) == ["test:u"]
+    assert ids(listed.scan_text("transfer to kim jong un", threshold=DEFAULT_THRESHOLD)) == ["test:u"]
 
 
 def _filler_words(count: int, seed: str) -> list[str]:
@@ -234,7 +249,9 @@ def test_scan_text_anchors_on_two_common_words_side_by_side() -> None:
         for n, word in enumerate(_filler_words(45, "q"))
     ]
     index = ListIndex.build(entries)
-    hits = index.scan_text("Payment on behalf of CHANG AN SHIPPING & TECHNOLOGY ref 6508")
+    hits = index.scan_text(
+        "Payment on behalf of CHANG AN SHIPPING & TECHNOLOGY ref 6508", threshold=DEFAULT_THRESHOLD
+    )
     assert [m.entry.entry_id for m in hits] == ["t:target"]
 
 
@@ -252,12 +269,11 @@ def test_scan_text_compares_names_with_rare_exact_words_first() -> None:
         for n, word in enumerate(_filler_words(30, "y"))
     ]
     index = ListIndex.build(entries)
-    hits = index.scan_text("transfer karimov zorkan altamirano ref 77")
+    hits = index.scan_text("transfer karimov zorkan altamirano ref 77", threshold=DEFAULT_THRESHOLD)
     assert "t:target" in [m.entry.entry_id for m in hits]
 
 
-@pytest.mark.parametrize("native", [True, False])
-def test_a_name_given_letter_for_letter_is_always_a_candidate(native: bool) -> None:
+def test_a_name_given_letter_for_letter_is_always_a_candidate() -> None:
     """`YU CHOL U` as a name of unknown kind loses `yu` to the legal forms (rigour reads it as
     one), `u` is too short to look up and `chol` is in too many names for this one to rank among
     them: retrieval must still find the listed name with the very same letters."""
@@ -266,12 +282,13 @@ def test_a_name_given_letter_for_letter_is_always_a_candidate(native: bool) -> N
         ListEntry(f"t:chol{n}", "test", EntryType.PERSON, f"CHOL {word}")
         for n, word in enumerate(_filler_words(80, "w"))
     ]
-    index = ListIndex.build(entries, native=native)
-    assert [m.entry.entry_id for m in index.match_name("YU CHOL U")] == ["t:target"]
+    index = ListIndex.build(entries)
+    assert [m.entry.entry_id for m in index.match_name("YU CHOL U", threshold=DEFAULT_THRESHOLD)] == [
+        "t:target"
+    ]
 
 
-@pytest.mark.parametrize("native", [True, False])
-def test_aircraft_registrations_are_found_in_names_and_free_text(native: bool) -> None:
+def test_aircraft_registrations_are_found_in_names_and_free_text() -> None:
     """Registrations keep every part (`EP` is Iran's prefix, not a legal form), so they are
     found as a party name and in remittance text, numbers included; a lone `VIP` is not one."""
     entries = [
@@ -279,9 +296,13 @@ def test_aircraft_registrations_are_found_in_names_and_free_text(native: bool) -
         ListEntry("t:ek", "test", EntryType.AIRCRAFT, "EK-30064"),
         ListEntry("t:ship", "test", EntryType.VESSEL, "M/V SEA STAR"),
     ]
-    index = ListIndex.build(entries, native=native)
-    assert [m.entry.entry_id for m in index.match_name("EP-VIP")] == ["t:vip"]
-    assert [m.entry.entry_id for m in index.scan_text("on behalf of EP-VIP ref 1743")] == ["t:vip"]
-    assert [m.entry.entry_id for m in index.scan_text("charter EK-30064 ref 9761")] == ["t:ek"]
-    assert [m.entry.entry_id for m in index.match_name("Sea Star")] == ["t:ship"]
-    assert index.match_name("VIP") == []
+    index = ListIndex.build(entries)
+    assert [m.entry.entry_id for m in index.match_name("EP-VIP", threshold=DEFAULT_THRESHOLD)] == ["t:vip"]
+    assert [
+        m.entry.entry_id for m in index.scan_text("on behalf of EP-VIP ref 1743", threshold=DEFAULT_THRESHOLD)
+    ] == ["t:vip"]
+    assert [
+        m.entry.entry_id for m in index.scan_text("charter EK-30064 ref 9761", threshold=DEFAULT_THRESHOLD)
+    ] == ["t:ek"]
+    assert [m.entry.entry_id for m in index.match_name("Sea Star", threshold=DEFAULT_THRESHOLD)] == ["t:ship"]
+    assert index.match_name("VIP", threshold=DEFAULT_THRESHOLD) == []

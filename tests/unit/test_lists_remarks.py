@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from screening.identifiers import normalise_identifier
 from screening.lists.countries import country_code
-from screening.lists.remarks import normalise_identifier, parse_dob, parse_remarks
+from screening.lists.remarks import parse_dob, parse_remarks
 from screening.model import Identifier, IdentifierScheme, Name, NameQuality
 
 S = IdentifierScheme

@@ -8,14 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from screening.match import (
-    BIRTH_YEAR_MISMATCH_PENALTY,
-    COUNTRY_MISMATCH_PENALTY,
-    DEFAULT_THRESHOLD,
-    Comparison,
-    apply_qualifiers,
-    compare_names,
-)
+from screening.match import DEFAULT_THRESHOLD, Comparison, compare_names
+from screening.matching import qualify
+from screening.matching.params import DEFAULT_PARAMS
 from screening.model import EntryType, ListEntry
 
 
@@ -222,21 +217,25 @@ def _entry(countries: tuple[str, ...] = (), birth_dates: tuple[str, ...] = ()) -
 
 def test_country_mismatch_lowers_the_score() -> None:
     base = compare_names("Ivan Petrov", "Ivan Petrov", kind="person")
-    lowered = apply_qualifiers(base, _entry(countries=("RU",)), country="de", birth_date=None)
-    assert lowered.score == pytest.approx(base.score - COUNTRY_MISMATCH_PENALTY)
+    lowered = qualify.apply_qualifiers(
+        DEFAULT_PARAMS, base, _entry(countries=("RU",)), country="de", birth_date=None
+    )
+    assert lowered.score == pytest.approx(base.score - DEFAULT_PARAMS.country_mismatch_penalty)
     assert "country mismatch" in lowered.explanation
-    same = apply_qualifiers(base, _entry(countries=("RU",)), country="RU", birth_date=None)
+    same = qualify.apply_qualifiers(
+        DEFAULT_PARAMS, base, _entry(countries=("RU",)), country="RU", birth_date=None
+    )
     assert same.score == base.score
-    unknown = apply_qualifiers(base, _entry(), country="DE", birth_date=None)
+    unknown = qualify.apply_qualifiers(DEFAULT_PARAMS, base, _entry(), country="DE", birth_date=None)
     assert unknown.score == base.score
 
 
 def test_birth_date_qualifies_the_score() -> None:
     base = compare_names("Ivan Petrov", "Ivan Petrow", kind="person")
     entry = _entry(birth_dates=("1970-05-01",))
-    lowered = apply_qualifiers(base, entry, country=None, birth_date="1981-01-02")
-    assert lowered.score == pytest.approx(base.score - BIRTH_YEAR_MISMATCH_PENALTY)
-    raised = apply_qualifiers(base, entry, country=None, birth_date="1970-05-01")
+    lowered = qualify.apply_qualifiers(DEFAULT_PARAMS, base, entry, country=None, birth_date="1981-01-02")
+    assert lowered.score == pytest.approx(base.score - DEFAULT_PARAMS.birth_year_mismatch_penalty)
+    raised = qualify.apply_qualifiers(DEFAULT_PARAMS, base, entry, country=None, birth_date="1970-05-01")
     assert raised.score > base.score
     assert "birth_date_match" in features(raised)
 

@@ -7,21 +7,31 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import screening.index as index_module
+import screening.matching.scan as scan_module
 from screening.index import ListIndex
-from screening.match import (
+from screening.matching.bounds import (
     acronym_letters,
-    compare_prepared,
-    compare_prepared_reaching,
     inert_number_length,
     listed_coverage,
     masked_score_bound,
     partner_mask,
-    prepare,
-    score_prepared,
     window_score_bound,
 )
+from screening.matching.engine import standalone_engine
+from screening.matching.listed import compare_kind, kind_allows
+from screening.matching.params import DEFAULT_PARAMS, DEFAULT_THRESHOLD, ScreeningParams
+from screening.matching.prepare import PreparedName, prepare
+from screening.matching.rank import ranked_hits
 from screening.model import EntryType, ListEntry
+
+ENGINE = standalone_engine()
+P = DEFAULT_PARAMS
+
+
+def score_prepared(qa: PreparedName, qb: PreparedName, kind: str) -> float:
+    """The engine's rounded score of two prepared names."""
+    return ENGINE.compare(qa, qb, kind).score  # type: ignore[arg-type]
+
 
 # Scores are rounded to 4 decimals; a bound may sit this far under a score it stands for.
 ROUNDING = 5e-5
@@ -108,8 +118,8 @@ def test_masked_bound_is_never_below_the_score(
         tokens = [_typo(tokens[0], at), *tokens[1:]]
     window = prepare(" ".join(tokens), "any")
     listed = prepare(listed_text, "person" if kind == "person" else "any")
-    masks = [partner_mask(t, listed, kind == "person") for t in window.tokens]
-    bound = masked_score_bound(window, masks, listed)
+    masks = [partner_mask(ENGINE, t, listed, kind == "person") for t in window.tokens]
+    bound = masked_score_bound(ENGINE, window, masks, listed)
     assert bound + ROUNDING >= score_prepared(window, listed, kind)  # type: ignore[arg-type]
 
 
@@ -124,13 +134,13 @@ def test_window_bound_is_never_below_the_masked_bound(
     person = kind == "person"
     window = prepare(" ".join(tokens), "any")
     listed = prepare(listed_text, "person" if person else "any")
-    masks = [partner_mask(t, listed, person) for t in window.tokens]
+    masks = [partner_mask(ENGINE, t, listed, person) for t in window.tokens]
     covered = 0
     for t in [*window.tokens, *prepare(" ".join(elsewhere), "any").tokens]:
-        covered |= partner_mask(t, listed, person)
-    coverage = listed_coverage(listed, covered)
-    bound = window_score_bound(window, masks, listed, coverage, acronym_letters(listed))
-    assert bound >= masked_score_bound(window, masks, listed)
+        covered |= partner_mask(ENGINE, t, listed, person)
+    coverage = listed_coverage(P, listed, covered)
+    bound = window_score_bound(ENGINE, window, masks, listed, coverage, acronym_letters(P, listed))
+    assert bound >= masked_score_bound(ENGINE, window, masks, listed)
     assert bound + ROUNDING >= score_prepared(window, listed, kind)  # type: ignore[arg-type]
 
 
@@ -140,23 +150,23 @@ def test_inert_numbers_are_interchangeable(tokens: list[str], listed_text: str, 
     """Two numbers longer than `inert_number_length` pair with nothing and leave both bounds
     unchanged when swapped (what lets the scan memo stand a placeholder for them)."""
     listed = prepare(listed_text)
-    inert = inert_number_length(listed)
+    inert = inert_number_length(P, listed)
     first, second = str(one), str(other)
     if not (len(first) > inert and len(second) > inert):
         return
     bounds = []
     for number in (first, second):
         window = prepare(" ".join([*tokens, number]), "any")
-        masks = [partner_mask(t, listed, False) for t in window.tokens]
+        masks = [partner_mask(ENGINE, t, listed, False) for t in window.tokens]
         assert masks[window.tokens.index(number)] == 0
         covered = 0
         for mask in masks:
             covered |= mask
-        coverage = listed_coverage(listed, covered)
+        coverage = listed_coverage(P, listed, covered)
         bounds.append(
             (
-                masked_score_bound(window, masks, listed),
-                window_score_bound(window, masks, listed, coverage, acronym_letters(listed)),
+                masked_score_bound(ENGINE, window, masks, listed),
+                window_score_bound(ENGINE, window, masks, listed, coverage, acronym_letters(P, listed)),
             )
         )
     assert bounds[0] == bounds[1]
@@ -164,32 +174,18 @@ def test_inert_numbers_are_interchangeable(tokens: list[str], listed_text: str, 
 
 def test_inert_number_length_needs_a_name_of_letters() -> None:
     """A name with digits or in another script has no inert numbers; a name of letters does."""
-    assert inert_number_length(prepare("FUND 2023")) == float("inf")
-    assert inert_number_length(prepare("Мохаммед Хуссейн")) == float("inf")
-    assert inert_number_length(prepare("SPACE PARTY")) < 6
+    assert inert_number_length(P, prepare("FUND 2023")) == float("inf")
+    assert inert_number_length(P, prepare("Мохаммед Хуссейн")) == float("inf")
+    assert inert_number_length(P, prepare("SPACE PARTY")) < 6
 
 
 def test_masked_bound_rejects_a_window_sharing_one_common_word() -> None:
     """The point of the bound: `spare parts` vs `SPACE PARTY` is hopeless without an alignment."""
     window = prepare("invoice 123456 spare parts")
     listed = prepare("SPACE COMMUNICATIONS")
-    masks = [partner_mask(t, listed, False) for t in window.tokens]
-    assert masked_score_bound(window, masks, listed) < 0.7
+    masks = [partner_mask(ENGINE, t, listed, False) for t in window.tokens]
+    assert masked_score_bound(ENGINE, window, masks, listed) < 0.7
     assert masks[1] == 0  # a number pairs with no word
-
-
-@settings(max_examples=200, deadline=None)
-@given(words, st.sampled_from(LISTED), st.sampled_from(KINDS), st.floats(0.0, 1.0))
-def test_compare_reaching_agrees_with_compare(
-    tokens: list[str], listed_text: str, kind: str, threshold: float
-) -> None:
-    query = prepare(" ".join(tokens), "any")
-    listed = prepare(listed_text, "any")
-    got = compare_prepared_reaching(query, listed, kind, threshold)  # type: ignore[arg-type]
-    if score_prepared(query, listed, kind) >= threshold:  # type: ignore[arg-type]
-        assert got == compare_prepared(query, listed, kind)  # type: ignore[arg-type]
-    else:
-        assert got is None
 
 
 def _entries() -> list[ListEntry]:
@@ -205,9 +201,25 @@ def index() -> ListIndex:
 def _exhaustive(index: ListIndex, query: str, kind: str) -> list[tuple[str, float]]:
     """Every listed name scored, no retrieval and no bound: what the index must agree with."""
     prepared = prepare(query, kind)  # type: ignore[arg-type]
-    everything = range(len(index._names))
-    compared = index._compared(prepared, everything, kind, 0.7)  # type: ignore[arg-type]
-    found = index._ranked(prepared, compared, None, None, 0.7, 50)
+    engine = index._engine
+    scored = [
+        (pos, engine.compare(prepared, item.prepared, compare_kind(kind, item.entry_type)).score)  # type: ignore[arg-type]
+        for pos, item in enumerate(index._names)
+        if kind_allows(kind, item.entry_type)  # type: ignore[arg-type]
+    ]
+    found = ranked_hits(
+        engine,
+        index._names,
+        index.entries,
+        index._vocabulary.names_holding,
+        (engine.query(prepared), prepared),
+        scored,
+        kind=kind,  # type: ignore[arg-type]
+        country=None,
+        birth_date=None,
+        threshold=DEFAULT_THRESHOLD,
+        limit=50,
+    )
     return [(m.entry.entry_id, m.score) for m in found]
 
 
@@ -222,7 +234,10 @@ def test_candidate_bound_drops_no_hit_of_listed_words(
     picked = list(tokens)
     rng.shuffle(picked)  # type: ignore[attr-defined]
     query = " ".join(picked[: max(1, len(picked) - rng.randrange(2))])  # type: ignore[attr-defined]
-    got = [(m.entry.entry_id, m.score) for m in index.match_name(query, kind=kind, limit=50)]  # type: ignore[arg-type]
+    got = [
+        (m.entry.entry_id, m.score)
+        for m in index.match_name(query, kind=kind, limit=50, threshold=DEFAULT_THRESHOLD)
+    ]  # type: ignore[arg-type]
     assert got == _exhaustive(index, query, kind)
 
 
@@ -234,15 +249,15 @@ def test_candidate_bound_drops_no_hit_of_listed_words(
 def test_scan_bound_skips_only_hopeless_windows(index: ListIndex, filler: list[str], name: str) -> None:
     """`scan_text` with the window bound gives what it gives with every window scored."""
     text = " ".join([*filler[:4], name, *filler[4:]])
-    with_bound = index.updated([], []).scan_text(text)
-    original, original_window = index_module.masked_score_bound, index_module.window_score_bound
-    index_module.masked_score_bound = lambda *_: 1.0  # type: ignore[assignment]
-    index_module.window_score_bound = lambda *_: 1.0  # type: ignore[assignment]
+    with_bound = index.updated([], []).scan_text(text, threshold=DEFAULT_THRESHOLD)
+    original, original_window = scan_module.masked_score_bound, scan_module.window_score_bound
+    scan_module.masked_score_bound = lambda *_: 1.0  # type: ignore[assignment]
+    scan_module.window_score_bound = lambda *_: 1.0  # type: ignore[assignment]
     try:
-        without = index.updated([], []).scan_text(text)
+        without = index.updated([], []).scan_text(text, threshold=DEFAULT_THRESHOLD)
     finally:
-        index_module.masked_score_bound = original
-        index_module.window_score_bound = original_window
+        scan_module.masked_score_bound = original
+        scan_module.window_score_bound = original_window
     assert [(m.entry.entry_id, m.score, m.explanation) for m in with_bound] == [
         (m.entry.entry_id, m.score, m.explanation) for m in without
     ]
@@ -264,33 +279,38 @@ def test_hopeless_memo_is_transparent(
         return " ".join([*filler[:3], str(number), *filler[3:], name])
 
     warmed = index.updated([], [])
-    warmed.scan_text(text(one))
-    after = warmed.scan_text(text(other))
-    alone = index.updated([], []).scan_text(text(other))
+    warmed.scan_text(text(one), threshold=DEFAULT_THRESHOLD)
+    after = warmed.scan_text(text(other), threshold=DEFAULT_THRESHOLD)
+    alone = index.updated([], []).scan_text(text(other), threshold=DEFAULT_THRESHOLD)
     assert [(m.entry.entry_id, m.score, m.explanation) for m in after] == [
         (m.entry.entry_id, m.score, m.explanation) for m in alone
     ]
 
 
-def test_word_memo_is_bounded_and_transparent(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(index_module, "WORD_CACHE_SIZE", 3)
-    monkeypatch.setattr(index_module, "MASK_CACHE_SIZE", 5)
-    warm = ListIndex.build(_entries())
+def test_word_memo_is_bounded_and_transparent() -> None:
+    small = ScreeningParams(word_cache_size=3, mask_cache_size=5)
+    warm = ListIndex.build(_entries(), small)
     queries = ["Kim Jong Un", "Zarya Shiping", "Petrova Anna", "Bank Meli", "Abdullah bin Husayn"] * 2
     texts = [f"payment to {q} ref 42" for q in queries]
-    first = [[m.score for m in warm.match_name(q)] for q in queries]
-    scans = [[m.score for m in warm.scan_text(t)] for t in texts]
-    assert len(warm._word_cache) <= 3
-    assert len(warm._mask_cache) <= 5
-    assert len(warm._near_cache) <= 3
-    cold = [[m.score for m in ListIndex.build(_entries()).match_name(q)] for q in queries]
+    first = [[m.score for m in warm.match_name(q, threshold=DEFAULT_THRESHOLD)] for q in queries]
+    scans = [[m.score for m in warm.scan_text(t, threshold=DEFAULT_THRESHOLD)] for t in texts]
+    assert len(warm._scanner._mask_cache) <= 5
+    assert len(warm._scanner._near_cache) <= 3
+    cold = [
+        [m.score for m in ListIndex.build(_entries()).match_name(q, threshold=DEFAULT_THRESHOLD)]
+        for q in queries
+    ]
     assert first == cold
-    assert scans == [[m.score for m in ListIndex.build(_entries()).scan_text(t)] for t in texts]
+    assert scans == [
+        [m.score for m in ListIndex.build(_entries()).scan_text(t, threshold=DEFAULT_THRESHOLD)]
+        for t in texts
+    ]
     assert any(first)  # the fixture queries do hit
 
 
 _SAME_IN_EVERY_PROCESS = """
 from screening.index import ListIndex
+from screening.matching.params import DEFAULT_THRESHOLD
 from screening.model import EntryType, ListEntry, Name
 names = {names!r}
 entries = [ListEntry(f"t:{{n}}", "test", EntryType.UNKNOWN, text) for n, text in enumerate(names)]
@@ -298,9 +318,11 @@ entries = [ListEntry(f"t:{{n}}", "test", EntryType.UNKNOWN, text) for n, text in
 aliases = (Name("JONDULLAH"), Name("JONDALLAH"), Name("JONDILLAH"), Name("JONDELLAH"))
 entries.append(ListEntry("t:alias", "test", EntryType.PERSON, "JONDOLLAH", aliases=aliases))
 index = ListIndex.build(entries)
+T = DEFAULT_THRESHOLD
 for query in ["Mohamed Husein", "Jondllah", "Pars Party", "Abdulah bin Hussein"]:
-    print([(m.entry.entry_id, m.matched_name, m.score) for m in index.match_name(query)])
-print([(m.entry.entry_id, m.score) for m in index.scan_text("pay Kim Jong Un and Mohammed al Husayn")])
+    print([(m.entry.entry_id, m.matched_name, m.score) for m in index.match_name(query, threshold=T)])
+text = "pay Kim Jong Un and Mohammed al Husayn"
+print([(m.entry.entry_id, m.score) for m in index.scan_text(text, threshold=T)])
 """
 
 

@@ -1,10 +1,14 @@
-"""The Rust port of the hot path (`screening._native`) gives exactly the Python reference's results.
+"""The production engine (Rust, `screening._native`) gives the oracle's hits and scores.
 
-`make install` always builds the extension, so its absence is a failure here, not a skip.
+The oracle (`tests/oracle/`) is the Python reference of the same retrieval and rules; both read
+the one `ScreeningParams`. Comparisons must agree on score, explanation and features; look-ups on
+the hits and their scores (not on the order of ties). `make install` always builds the
+extension, so its absence is a failure here, not a skip.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from pathlib import Path
 
@@ -13,11 +17,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_match_speedups import KINDS, LISTED, VOCABULARY
 
-from screening.index import MAX_CANDIDATES, ListIndex
 from screening.lists import load_lists
-from screening.match import DEFAULT_THRESHOLD, _outcome, prepare
+from screening.matching.engine import MatchEngine, standalone_engine
+from screening.matching.listed import kind_slots, prepare_entries
+from screening.matching.params import DEFAULT_PARAMS, DEFAULT_THRESHOLD
+from screening.matching.prepare import prepare
 from screening.model import EntryType, ListEntry
-from screening.native import name_parts, native_available, new_native_index, outcome_from_native
+from tests.oracle import reference_match
+from tests.oracle.reference_index import ReferenceIndex
 
 FIXTURE_LISTS = Path(__file__).resolve().parent.parent / "fixtures" / "lists"
 # Words with the comparison's special cases (see test_match_speedups) plus other scripts.
@@ -25,7 +32,7 @@ WORDS = [*VOCABULARY, "Ким", "Чен", "Ын", "김정은", "習近平", "ع�
 
 
 def test_the_extension_is_built() -> None:
-    assert native_available(), "screening._native is missing: run `make install` (needs cargo)"
+    assert len(standalone_engine()) == 0  # raises EngineUnavailable without `make install`
 
 
 def _typo(word: str, rng: random.Random) -> str:
@@ -44,18 +51,10 @@ def _typo(word: str, rng: random.Random) -> str:
 
 def _assert_same_outcome(a: str, b: str, kind: str) -> None:
     qa, qb = prepare(a, kind), prepare(b, kind)  # type: ignore[arg-type]
-    if not qa.tokens or not qb.tokens:
-        return
-    native = new_native_index([])
-    want = _outcome(qa, qb, kind)  # type: ignore[arg-type]
-    got = outcome_from_native(
-        native.compare(
-            native.query(*name_parts(qa.name, qa.weights)),
-            native.query(*name_parts(qb.name, qb.weights)),
-            kind,
-        )
-    )
-    assert got == want, (a, b, kind)
+    want = reference_match.compare_prepared(qa, qb, kind)  # type: ignore[arg-type]
+    got = standalone_engine().compare(qa, qb, kind)  # type: ignore[arg-type]
+    assert (got.score, got.explanation) == (want.score, want.explanation), (a, b, kind)
+    assert got.features == tuple((name, round(value, 4)) for name, value in want.features), (a, b, kind)
 
 
 @settings(max_examples=400, deadline=None)
@@ -68,7 +67,7 @@ def _assert_same_outcome(a: str, b: str, kind: str) -> None:
 def test_comparison_is_the_reference(
     left: list[str], right: list[str], kind: str, rng: random.Random
 ) -> None:
-    """Every fact of the comparison (score, pairs, coverages, flags) equals `match._outcome`'s."""
+    """Score, explanation and features equal the oracle's."""
     if rng.random() < 0.5:
         right = [_typo(w, rng) for w in right]
     _assert_same_outcome(" ".join(left), " ".join(right), kind)
@@ -109,30 +108,25 @@ def _queries(names: list[str], count: int, seed: int) -> list[str]:
 
 
 def _assert_same_matches(entries: list[ListEntry], queries: list[str]) -> None:
-    native = ListIndex.build(entries, native=True)
-    python = ListIndex.build(entries, native=False)
-    assert native.native and not python.native
+    names = prepare_entries({e.entry_id: e for e in entries}.values())
+    engine = MatchEngine(
+        DEFAULT_PARAMS, [n.prepared for n in names], [kind_slots(n.entry_type) for n in names]
+    )
+    oracle = ReferenceIndex(names)
     for query in queries:
         for kind in KINDS:
             prepared = prepare(query, kind)  # type: ignore[arg-type]
-            if prepared.tokens:
-                want = python._candidates(prepared, DEFAULT_THRESHOLD, MAX_CANDIDATES)
-                handle = native._native.query(*name_parts(prepared.name))  # type: ignore[union-attr]
-                got = native._native.candidates(handle, DEFAULT_THRESHOLD, MAX_CANDIDATES)  # type: ignore[union-attr]
-                assert got == want, (query, kind)
+            if not prepared.tokens:
+                continue
             for threshold in (DEFAULT_THRESHOLD, 0.5):
-                assert native.match_name(
-                    query, kind=kind, threshold=threshold, limit=50
-                ) == python.match_name(  # type: ignore[arg-type]
-                    query,
-                    kind=kind,
-                    threshold=threshold,
-                    limit=50,  # type: ignore[arg-type]
-                ), (query, kind, threshold)
+                _, scored = engine.lookup(prepared, kind, threshold, DEFAULT_PARAMS.max_candidates)  # type: ignore[arg-type]
+                got = {(pos, round(score, 4)) for pos, score in scored if round(score, 4) >= threshold}
+                want = set(oracle.lookup(prepared, kind, threshold))  # type: ignore[arg-type]
+                assert got == want, (query, kind, threshold)
 
 
 def test_look_ups_on_the_fixture_lists_are_the_reference() -> None:
-    """Candidates (same positions, same order) and hits (same scores and explanations)."""
+    """The same listed names reach the threshold with the same scores."""
     entries = _fixture_entries()
     names = [n.text for e in entries for n in e.names()]
     _assert_same_matches(entries, names + _queries(names, 600, seed=1))
@@ -148,3 +142,19 @@ def test_look_ups_on_the_real_lists_are_the_reference(shared_data: Path) -> None
     )
     names = [n.text for e in entries for n in e.names()]
     _assert_same_matches(entries, _queries(names, 400, seed=2))
+
+
+def test_the_engine_reads_every_parameter_from_screening_params() -> None:
+    """Rust holds no number of its own: a missing key is refused by name, and a changed
+    parameter changes the engine's score as it changes the oracle's."""
+    from screening._native import NativeIndex
+
+    config = DEFAULT_PARAMS.native_config()
+    del config["conflict_factor"]
+    with pytest.raises(KeyError, match="conflict_factor"):
+        NativeIndex(config, [], [])
+    lenient = dataclasses.replace(DEFAULT_PARAMS, conflict_factor=1.0)
+    a, b = prepare("Frederik Richter", "person"), prepare("Frank Richter", "person")
+    strict_score = standalone_engine().compare(a, b, "person").score
+    lenient_score = standalone_engine(lenient).compare(a, b, "person").score
+    assert lenient_score == pytest.approx(strict_score / DEFAULT_PARAMS.conflict_factor, abs=1e-4)

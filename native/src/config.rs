@@ -1,0 +1,137 @@
+//! The parameters from Python: one dict (`ScreeningParams.native_config()`), read by name into a
+//! `Config`. Every key is required: a missing one is a `KeyError` naming it, a value of the
+//! wrong type or shape a `ValueError` naming the key.
+
+use pyo3::exceptions::{PyKeyError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+use rustc_hash::FxHashSet;
+use std::collections::HashMap;
+
+use crate::common::{Scripts, SkeletonMap};
+
+/// The value of `key`.
+fn value<'py>(d: &Bound<'py, PyDict>, key: &str) -> PyResult<Bound<'py, PyAny>> {
+    d.get_item(key)?
+        .ok_or_else(|| PyKeyError::new_err(format!("config is missing {key}")))
+}
+
+/// The error of a malformed value, naming its key.
+fn malformed(key: &str, problem: impl std::fmt::Display) -> PyErr {
+    PyValueError::new_err(format!("config {key}: {problem}"))
+}
+
+/// The value of `key`, converted to `T`.
+fn item<'py, T: FromPyObjectOwned<'py>>(d: &Bound<'py, PyDict>, key: &str) -> PyResult<T> {
+    value(d, key)?
+        .extract::<T>()
+        .map_err(|e| malformed(key, Into::<PyErr>::into(e)))
+}
+
+/// The words of `key`: any collection of strings (list, tuple, set, frozenset), not one string.
+fn words(d: &Bound<'_, PyDict>, key: &str) -> PyResult<FxHashSet<String>> {
+    let collection = value(d, key)?;
+    if collection.is_instance_of::<PyString>() {
+        return Err(malformed(key, "a collection of words, not one string"));
+    }
+    let words = collection.try_iter().map_err(|e| malformed(key, e))?;
+    words
+        .map(|word| word.and_then(|w| w.extract::<String>()))
+        .collect::<PyResult<_>>()
+        .map_err(|e| malformed(key, e))
+}
+
+/// A value built by a constructor that checks it (whose message names the problem).
+fn checked<T>(key: &str, made: Result<T, String>) -> PyResult<T> {
+    made.map_err(|problem| malformed(key, problem))
+}
+
+/// The skeleton map of `key` (a dict of one character to its replacement).
+fn skeleton_map(d: &Bound<'_, PyDict>, key: &str) -> PyResult<SkeletonMap> {
+    checked(key, SkeletonMap::new(item::<HashMap<String, String>>(d, key)?))
+}
+
+/// The syllabic scripts of `key` (a list of `(first code point, last code point, script)`).
+fn scripts(d: &Bound<'_, PyDict>, key: &str) -> PyResult<Scripts> {
+    checked(key, Scripts::new(item(d, key)?))
+}
+
+/// `Config` with one field per parameter and `config_from`, which reads each field from the
+/// key of its name with the reader given beside it: a new parameter is one line here.
+macro_rules! parameters {
+    ($($(#[$doc:meta])* $name:ident: $ty:ty = $read:ident,)*) => {
+        /// Every parameter retrieval and scoring read, given by Python in one dict when the index
+        /// is built (`ScreeningParams.native_config()`); none has a default of its own here.
+        #[derive(Clone, Debug)]
+        pub struct Config {
+            $($(#[$doc])* pub $name: $ty,)*
+        }
+
+        /// The `Config` of a parameter dict: every key required.
+        pub fn config_from(d: &Bound<'_, PyDict>) -> PyResult<Config> {
+            Ok(Config {
+                $($name: $read(d, stringify!($name))?,)*
+            })
+        }
+    };
+}
+
+parameters! {
+    // names
+    /// Token weights at or below this are generic words and particles.
+    generic_weight: f64 = item,
+    particles: FxHashSet<String> = words,
+    generic_words: FxHashSet<String> = words,
+    /// The consonant skeleton's letter rewrites (vowels to "").
+    skeleton_map: SkeletonMap = skeleton_map,
+    /// The Han and Hangul code point ranges.
+    syllabic_ranges: Scripts = scripts,
+    // token pairs
+    min_pair_similarity: f64 = item,
+    initial_similarity: f64 = item,
+    prefix_similarity: f64 = item,
+    min_prefix_length: usize = item,
+    typo_floor: f64 = item,
+    max_typo_edits: usize = item,
+    doubled_letter_similarity: f64 = item,
+    acronym_similarity: f64 = item,
+    abbreviation_similarity: f64 = item,
+    min_acronym_length: usize = item,
+    max_acronym_length: usize = item,
+    spelling_variant_similarity: f64 = item,
+    min_skeleton_length: usize = item,
+    spelling_variant_min_length_ratio: f64 = item,
+    skeleton_discount: f64 = item,
+    joined_similarity: f64 = item,
+    joined_min_similarity: f64 = item,
+    /// Two joined words may be this many letters longer than the word they pair with.
+    joined_max_extra_letters: usize = item,
+    patronymic_suffixes: Vec<String> = item,
+    // the score and its rules
+    short_side_weight: f64 = item,
+    conflict_factor: f64 = item,
+    patronymic_swap_factor: f64 = item,
+    patronymic_words: FxHashSet<String> = words,
+    single_token_factor: f64 = item,
+    /// A name with at most this distinctive weight has a single distinctive token ...
+    single_token_max_weight: f64 = item,
+    /// ... against a name with at least this much.
+    several_tokens_min_weight: f64 = item,
+    number_conflict_factor: f64 = item,
+    generic_only_cap: f64 = item,
+    // retrieval
+    min_fuzzy_length: usize = item,
+    /// Query words shorter than this are not looked up.
+    min_query_word_length: usize = item,
+    /// Skeletons shorter than this are not looked up.
+    min_retrieval_skeleton_length: usize = item,
+    max_joined_postings: usize = item,
+    hidden_typo_min_length: usize = item,
+    max_hidden_typos: usize = item,
+    candidate_budget: usize = item,
+    tie_break: f64 = item,
+    min_key_number_length: usize = item,
+    max_evidence_checks: usize = item,
+    max_bound_checks: usize = item,
+    score_rounding: f64 = item,
+}

@@ -1,0 +1,308 @@
+//! The rules that lower a comparison's score, each named after the condition it detects.
+//!
+//! A rule is a small function returning its `Effect` (a factor, or a cap) when its condition
+//! holds; `RULES` lists them in the order they apply. The score folds that list
+//! (`apply_rules`), the explanation prints the effects that fired (`NativeIndex.explain`), and
+//! the bounds of the score apply exactly the rules of the names alone (`name_factors`), so the
+//! three can never disagree.
+//!
+//! A new rule: write its function (its condition, its parameter from `Config`, its note) and
+//! add one line to `RULES`.
+
+use crate::common::{Config, Name};
+use crate::score::{Candidate, How};
+
+/// How an effect changes the score.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EffectKind {
+    /// The score is multiplied by the value.
+    Factor,
+    /// The score is lowered to the value (a cap above the score changes nothing and does not
+    /// fire).
+    Cap,
+}
+
+/// What a rule does to the score, and how the explanation says it.
+#[derive(Clone, Copy, Debug)]
+pub struct Effect {
+    /// The feature name in the explanation (`conflict`, `single_token`, ...).
+    pub rule: &'static str,
+    pub kind: EffectKind,
+    pub value: f64,
+    /// The note, before its details and its value (`numbers differ`).
+    pub note: &'static str,
+    /// The note's details from the comparison (`: frederik / frank`), if any.
+    pub detail: Option<fn(&Aligned<'_>) -> String>,
+}
+
+impl Effect {
+    fn factor(rule: &'static str, value: f64, note: &'static str) -> Effect {
+        Effect {
+            rule,
+            kind: EffectKind::Factor,
+            value,
+            note,
+            detail: None,
+        }
+    }
+
+    fn cap(rule: &'static str, value: f64, note: &'static str) -> Effect {
+        Effect {
+            rule,
+            kind: EffectKind::Cap,
+            value,
+            note,
+            detail: None,
+        }
+    }
+
+    fn with_detail(self, detail: fn(&Aligned<'_>) -> String) -> Effect {
+        Effect {
+            detail: Some(detail),
+            ..self
+        }
+    }
+
+    /// The score after this effect, or None when it changes nothing (a cap at or above it).
+    #[inline]
+    pub fn apply(&self, score: f64) -> Option<f64> {
+        match self.kind {
+            EffectKind::Factor => Some(score * self.value),
+            EffectKind::Cap => (self.value < score).then_some(self.value),
+        }
+    }
+
+    /// The value the explanation shows: a factor's change (`factor - 1`), or the cap.
+    pub fn shown_value(&self) -> f64 {
+        match self.kind {
+            EffectKind::Factor => self.value - 1.0,
+            EffectKind::Cap => self.value,
+        }
+    }
+
+    /// The note of the explanation: `numbers differ x0.90`, `only generic words match, capped
+    /// at 0.50`.
+    pub fn note_text(&self, aligned: &Aligned<'_>) -> String {
+        let detail = self.detail.map(|f| f(aligned)).unwrap_or_default();
+        match self.kind {
+            EffectKind::Factor => format!("{}{detail} x{:.2}", self.note, self.value),
+            EffectKind::Cap => format!("{}{detail}, capped at {:.2}", self.note, self.value),
+        }
+    }
+}
+
+/// What the rules of the names alone read: known to every bound of the score, before any
+/// alignment.
+#[derive(Clone, Copy, Debug)]
+pub struct NameFacts {
+    /// The summed weight of each name's distinctive tokens.
+    pub distinctive_a: f64,
+    pub distinctive_b: f64,
+    /// Whether both names hold the same numbers (as sets).
+    pub numbers_equal: bool,
+}
+
+impl NameFacts {
+    pub fn of(qa: &Name, qb: &Name) -> NameFacts {
+        NameFacts {
+            distinctive_a: qa.distinctive_weight,
+            distinctive_b: qb.distinctive_weight,
+            numbers_equal: qa.numbers == qb.numbers,
+        }
+    }
+}
+
+/// What the rules of a whole comparison read: both names, the chosen pairs and the tokens they
+/// took.
+pub struct Aligned<'a> {
+    pub qa: &'a Name,
+    pub qb: &'a Name,
+    pub chosen: &'a [Candidate],
+    pub used_a: &'a [bool],
+    pub used_b: &'a [bool],
+    /// Some chosen pair holds a distinctive token (on either side).
+    pub distinct: bool,
+}
+
+/// One rule: a function of the names alone (which the bounds apply too) or of the comparison.
+#[derive(Clone, Copy)]
+pub enum Rule {
+    OnNames(fn(&Config, &NameFacts) -> Option<Effect>),
+    OnComparison(fn(&Config, &Aligned<'_>) -> Option<Effect>),
+}
+
+/// Every rule, in the order they apply to the score.
+pub const RULES: &[Rule] = &[
+    Rule::OnComparison(unmatched_on_both_sides),
+    Rule::OnNames(single_distinctive_token),
+    Rule::OnComparison(generic_words_only),
+    Rule::OnNames(numbers_differ),
+    Rule::OnComparison(patronymic_swapped),
+    Rule::OnComparison(syllables_differ),
+];
+
+/// `score` after every rule of `RULES` in order; `fired` sees each effect that changed it.
+#[inline]
+pub fn apply_rules(
+    cfg: &Config,
+    names: &NameFacts,
+    aligned: &Aligned<'_>,
+    mut score: f64,
+    mut fired: impl FnMut(&Effect),
+) -> f64 {
+    for rule in RULES {
+        let effect = match rule {
+            Rule::OnNames(detect) => detect(cfg, names),
+            Rule::OnComparison(detect) => detect(cfg, aligned),
+        };
+        if let Some(effect) = effect {
+            if let Some(lowered) = effect.apply(score) {
+                score = lowered;
+                fired(&effect);
+            }
+        }
+    }
+    score
+}
+
+/// `score` after the rules of the names alone, in `RULES`' order (what every bound of the score
+/// applies exactly: the other rules only ever lower it).
+pub fn name_factors(cfg: &Config, names: &NameFacts, mut score: f64) -> f64 {
+    for rule in RULES {
+        if let Rule::OnNames(detect) = rule {
+            if let Some(lowered) = detect(cfg, names).and_then(|effect| effect.apply(score)) {
+                score = lowered;
+            }
+        }
+    }
+    score
+}
+
+/// A distinctive word on each side without a partner: two different names (`Frederik Richter`
+/// vs `Frank Richter`).
+fn unmatched_on_both_sides(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
+    let lone = |name: &Name, used: &[bool]| {
+        (0..name.tokens.len()).any(|i| !used[i] && name.weights[i] > cfg.generic_weight)
+    };
+    (lone(c.qa, c.used_a) && lone(c.qb, c.used_b)).then(|| {
+        conflict(cfg).with_detail(|c| {
+            let left = |name: &Name, used: &[bool]| {
+                let words: Vec<&str> = (0..name.tokens.len())
+                    .filter(|&i| !used[i])
+                    .map(|i| name.tokens[i].as_str())
+                    .collect();
+                words.join(" ")
+            };
+            format!(": {} / {}", left(c.qa, c.used_a), left(c.qb, c.used_b))
+        })
+    })
+}
+
+/// The effect of `unmatched_on_both_sides` (without its details): what a bound applies when it
+/// knows a distinctive token on each side stays unpaired.
+fn conflict(cfg: &Config) -> Effect {
+    Effect::factor("conflict", cfg.conflict_factor, "unmatched on both sides")
+}
+
+/// The score the rules fold from two coverages when nothing else of the alignment is known: the
+/// coverage mix, `unmatched_on_both_sides` when `unpaired_on_both_sides` holds (a distinctive
+/// token on each side that can pair with nothing), then the rules of the names alone. Never below
+/// the score of an alignment with at most those coverages (every other rule only lowers it).
+pub fn bound_score(
+    cfg: &Config,
+    totals: (f64, f64),
+    coverages: (f64, f64),
+    unpaired_on_both_sides: bool,
+    names: &NameFacts,
+) -> f64 {
+    let mut score = crate::score::combined_coverage(cfg, totals.0, totals.1, coverages.0, coverages.1);
+    if unpaired_on_both_sides {
+        score = conflict(cfg).apply(score).unwrap_or(score);
+    }
+    name_factors(cfg, names, score)
+}
+
+/// One name has a single distinctive token, the other several: `WALIJAN` alone says little
+/// about `WALIJAN ABDUL GHAFOOR HAQQANI`.
+fn single_distinctive_token(cfg: &Config, n: &NameFacts) -> Option<Effect> {
+    let short = n.distinctive_a.min(n.distinctive_b);
+    let long = n.distinctive_a.max(n.distinctive_b);
+    (short <= cfg.single_token_max_weight && long >= cfg.several_tokens_min_weight).then(|| {
+        Effect::factor(
+            "single_token",
+            cfg.single_token_factor,
+            "only one distinctive token",
+        )
+    })
+}
+
+/// The pairs hold generic words only (or initials alone, `N.N.`, `MB`, which identify nobody)
+/// while a name has distinctive words: generic words never make a hit on their own.
+fn generic_words_only(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
+    let initials_only = !c.chosen.is_empty()
+        && c.chosen
+            .iter()
+            .filter(|p| p.larger_side_weight(c.qa, c.qb) > cfg.generic_weight)
+            .all(|p| matches!(p.how, How::Acronym | How::Initial));
+    let distinct = c.distinct && !initials_only;
+    let distinctive_words = c.qa.distinctive_weight.max(c.qb.distinctive_weight) > 0.0;
+    (!distinct && distinctive_words)
+        .then(|| Effect::cap("generic_only", cfg.generic_only_cap, "only generic words match"))
+}
+
+/// Numbers identify (`Fund 23` vs `Fund 24`).
+fn numbers_differ(cfg: &Config, n: &NameFacts) -> Option<Effect> {
+    (!n.numbers_equal)
+        .then(|| Effect::factor("number_mismatch", cfg.number_conflict_factor, "numbers differ"))
+}
+
+/// `Salman bin Muhammad` vs `Muhammad bin Salman`: the son is not the father.
+fn patronymic_swapped(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
+    let own_a = own_name_index(cfg, &c.qa.tokens)?;
+    let own_b = own_name_index(cfg, &c.qb.tokens)?;
+    let pair = c.chosen.iter().find(|p| p.a_range().contains(&own_a))?;
+    (!pair.b_range().contains(&own_b)).then(|| {
+        Effect::factor(
+            "patronymic_swapped",
+            cfg.patronymic_swap_factor,
+            "own name and father's name swapped (X bin Y)",
+        )
+    })
+}
+
+/// The word before the first `bin`/`ibn` (the person's own name in `X bin Y`); None after a
+/// particle.
+fn own_name_index(cfg: &Config, tokens: &[String]) -> Option<usize> {
+    let index = (1..tokens.len()).find(|&i| cfg.patronymic_words.contains(tokens[i].as_str()))?;
+    (!cfg.particles.contains(tokens[index - 1].as_str())).then_some(index - 1)
+}
+
+/// Two names written in the same syllabic script (Han, Hangul) with different characters: each
+/// character is a syllable and often a whole name part (`习近朋` vs `习近平`), so the score is
+/// capped at the squared character similarity.
+fn syllables_differ(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
+    let cap = syllables_cap(
+        cfg,
+        (&c.qa.syllables, c.qa.transliterated),
+        (&c.qb.syllables, c.qb.transliterated),
+    )?;
+    Some(Effect::cap(
+        "syllables_differ",
+        cap,
+        "characters differ in the original script",
+    ))
+}
+
+/// The cap of `syllables_differ` for two names given by their syllables and whether each was
+/// transliterated; None when the rule does not apply.
+pub fn syllables_cap(cfg: &Config, a: (&[char], bool), b: (&[char], bool)) -> Option<f64> {
+    let ((sa, a_transliterated), (sb, b_transliterated)) = (a, b);
+    if !(a_transliterated && b_transliterated) || sa.is_empty() || sb.is_empty() || sa == sb {
+        return None;
+    }
+    if cfg.syllabic_ranges.script_of(sa[0]) != cfg.syllabic_ranges.script_of(sb[0]) {
+        return None;
+    }
+    let sim = crate::common::levenshtein_similarity_chars(sa, sb);
+    Some(sim * sim)
+}
