@@ -209,7 +209,7 @@ def generate_traffic(
     banks = [_bank(rng, companies) for _ in range(BANK_POOL)]
     owned = [c for c in companies if rng.random() < OWNED_SHARE]
     owned_ids = {c.text: f"co-{n:06d}" for n, c in enumerate(owned)}
-    listed_owned = _listed_owners(rng, owned, owned_ids, listed)
+    listed_owned = _listed_owners(rng, owned, listed)
     generator = _Generator(rng, people, companies, banks, owned_ids, listed, listed_owned)
     payments: list[bytes] = []
     ids: list[str] = []
@@ -255,9 +255,7 @@ def _split_pool(names: Sequence[InnocentName]) -> tuple[list[InnocentName], list
     return people, companies
 
 
-def _listed_owners(
-    rng: random.Random, owned: list[InnocentName], owned_ids: dict[str, str], listed: ListedSample
-) -> dict[str, str]:
+def _listed_owners(rng: random.Random, owned: list[InnocentName], listed: ListedSample) -> dict[str, str]:
     """Company name -> the listed name that owns it (a few dozen companies, for planting)."""
     if not listed.names or not owned:
         return {}
