@@ -150,8 +150,9 @@ def _report_lag(app: faust.App, metrics: PaymonMetrics, topic: str) -> None:
         owned = {tp for tp in consumer.assignment() if tp.topic == topic}
         for tp in owned:
             position = await consumer.position(tp)
-            if position is not None:
-                metrics.set_lag(topic, tp.partition, consumer.highwater(tp) - position)
+            end = consumer.highwater(tp)  # aiokafka: None before the partition's first fetch
+            if position is not None and end is not None:
+                metrics.set_lag(topic, tp.partition, end - position)
         partitions = {tp.partition for tp in owned}
         metrics.forget_partitions(topic, reported - partitions)
         reported.clear()
