@@ -100,6 +100,8 @@ def decode_payment(raw: bytes | str) -> Payment:
         raise PaymentError(str(exc)) from exc
     except msgspec.DecodeError as exc:
         raise PaymentError(f"not valid JSON: {exc}") from exc
+    except UnicodeDecodeError as exc:  # msgspec decodes string contents with Python's codec
+        raise PaymentError(f"not valid UTF-8: {exc}") from exc
 
 
 def encode_payment(payment: Payment) -> bytes:
