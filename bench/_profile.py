@@ -68,6 +68,8 @@ def summarise(path: Path, top: int = 12) -> list[str]:
         return []
     lines = [f"{total} samples; busy {busy / total:.0%}"]
     for thread, count in threads.most_common():
+        if not count:
+            continue
         lines.append(f"  {thread}: {count / total:.0%} of samples, {idle[thread] / count:.0%} of them idle")
     inside = inclusive[_function(f"{SPLIT} (agents/payments.py)")]
     if busy:
