@@ -33,6 +33,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -181,6 +182,26 @@ def false_alert_lines(results: Sequence[Screened], samples: int) -> list[str]:
     return lines
 
 
+def write_alerts(results: Sequence[Screened], path: Path) -> None:
+    """One TSV line per alert on an innocent name (kind as generated): script, kind, locale,
+    name, homonym or not, listed name, entry, score, explanation."""
+    with path.open("w", encoding="utf-8") as out:
+        for r in results:
+            for m in r.matches:
+                fields = (
+                    r.name.script,
+                    r.name.kind,
+                    r.name.locale,
+                    r.name.text,
+                    "homonym" if is_homonym(r.name, m) else "false",
+                    m.matched_name,
+                    m.entry.entry_id,
+                    f"{m.score:.3f}",
+                    m.explanation,
+                )
+                out.write("\t".join(fields) + "\n")
+
+
 def peer_false_alerts(
     names: Sequence[InnocentName], listed: Sequence[str], sample: int, seed: int
 ) -> tuple[list[str], int]:
@@ -291,6 +312,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--peer-sample", type=int, default=PEER_SAMPLE, help="names the rapidfuzz peer screens"
     )
+    parser.add_argument("--dump", type=Path, help="write every alert (TSV) to this file")
     args = parser.parse_args(argv)
     if not LISTS_DIR.is_dir() or not (EVAL_DIR / "name_bench_cases.csv").exists():
         print(f"bench.false_alerts: no lists/eval data under {LISTS_DIR.parent} (../shared absent); skipped")
@@ -305,10 +327,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"innocent names: {len(names):,} ({len({n.text for n in names}):,} distinct) from "
         f"{len({n.locale for n in names})} locales; threshold {threshold:.2f}"
     )
-    _timed(
-        "false alerts (homonyms apart)",
-        lambda: false_alert_lines(screen_innocent(state, names, threshold), args.samples),
-    )
+    results: list[Screened] = []
+
+    def screened() -> list[str]:
+        results.extend(screen_innocent(state, names, threshold))
+        return false_alert_lines(results, args.samples)
+
+    _timed("false alerts (homonyms apart)", screened)
+    if args.dump:
+        write_alerts(results, args.dump)
+        print(f"every alert written to {args.dump}")
 
     def name_bench() -> list[str]:
         cases = load_cases(EVAL_DIR)
@@ -326,7 +354,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     def typos() -> list[str]:
         listed = [(e.entry_id, n.text) for e in entries for n in e.names()]
         sources, queries = one_typo_queries(listed, TYPO_SAMPLE, random.Random(SEED))
-        found = found_with_typo(state.index, sources, queries)
+        found = found_with_typo(state.index, sources, queries, threshold)
         return [f"  listed names with one typo found: {found}/{len(queries)} = {found / len(queries):.1%}"]
 
     _timed("recall: one typo (bench.speed's sample)", typos)
