@@ -41,9 +41,6 @@ DEFAULT_METRICS_PORT = 9464
 DEFAULT_BATCH_SIZE = 256
 DEFAULT_BATCH_TIMEOUT = 0.05
 DEFAULT_DATA_DIR = "var/paymon"
-# `screen` screens every payment; `pass-through` (for measuring the stream's own ceiling only)
-# decodes each payment and writes a `pass` decision marked unscreened, screening nothing.
-SCREENING_MODES = ("screen", "pass-through")
 # The producer waits this long (ms) to fill a request before sending. Without it aiokafka sent one
 # produce request per one or two decisions (profiled: ~9,000 requests for 20,000 decisions, the
 # worker's top cost); 5 ms is small next to a batch's screening time and fills requests.
@@ -111,8 +108,7 @@ class Settings:
     Build it with `Settings.from_env()`; every field has a default suited to the local broker.
     `threshold` None means the matcher's own `screening.match.DEFAULT_THRESHOLD`. Stream tuning:
     `producer_linger_ms`, `producer_batch_bytes`, `producer_compression` (PAYMON_PRODUCER_*) and
-    `consumer_fetch_bytes` (PAYMON_CONSUMER_FETCH_BYTES, per partition); `screening`
-    (PAYMON_SCREENING) is `screen`, or `pass-through` to measure the stream's ceiling.
+    `consumer_fetch_bytes` (PAYMON_CONSUMER_FETCH_BYTES, per partition).
     """
 
     bootstrap_servers: tuple[str, ...] = (DEFAULT_BOOTSTRAP_SERVERS,)
@@ -134,7 +130,6 @@ class Settings:
     batch_size: int = DEFAULT_BATCH_SIZE
     batch_timeout: float = DEFAULT_BATCH_TIMEOUT
     data_dir: Path = Path(DEFAULT_DATA_DIR)
-    screening: str = "screen"
     producer_linger_ms: int = DEFAULT_PRODUCER_LINGER_MS
     producer_batch_bytes: int = DEFAULT_PRODUCER_BATCH_BYTES
     producer_compression: str = "none"
@@ -186,7 +181,6 @@ class Settings:
             batch_size=read.integer("BATCH_SIZE", DEFAULT_BATCH_SIZE, minimum=1),
             batch_timeout=read.parsed("BATCH_TIMEOUT", str(DEFAULT_BATCH_TIMEOUT), _parse_positive_seconds),
             data_dir=Path(read.text("DATA_DIR", DEFAULT_DATA_DIR)),
-            screening=read.lower_choice("SCREENING", "screen", SCREENING_MODES),
             producer_linger_ms=read.integer(
                 "PRODUCER_LINGER_MS", DEFAULT_PRODUCER_LINGER_MS, minimum=0, maximum=10_000
             ),

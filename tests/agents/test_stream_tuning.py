@@ -55,7 +55,6 @@ def test_variables_reach_the_app(tmp_path: Path) -> None:
         ("PAYMON_PRODUCER_BATCH_BYTES", "100", ">= 1024"),
         ("PAYMON_PRODUCER_COMPRESSION", "lz4", "one of none, gzip"),
         ("PAYMON_CONSUMER_FETCH_BYTES", "big", "not an integer"),
-        ("PAYMON_SCREENING", "off", "one of screen, pass-through"),
     ],
 )
 def test_bad_tuning_value_names_the_variable(variable: str, value: str, problem: str) -> None:
