@@ -78,9 +78,7 @@ def build_app(settings: Settings, *, metrics: PaymonMetrics | None = None, follo
         stream_buffer_maxsize=max(settings.batch_size * STREAM_BUFFER_BATCHES, 1024),
         producer_linger=settings.producer_linger_ms / 1000.0,
         producer_max_batch_size=settings.producer_batch_bytes,
-        producer_compression_type=None
-        if settings.producer_compression == "none"
-        else settings.producer_compression,
+        producer_compression_type=_compression_type(settings.producer_compression),
         consumer_max_fetch_size=settings.consumer_fetch_bytes,
         topic_allow_declare=False,
         topic_disable_leader=True,
@@ -116,6 +114,11 @@ def build_app(settings: Settings, *, metrics: PaymonMetrics | None = None, follo
 
         app.task(reference_follower)
     return PaymonApp(app, settings, reference, outputs, agent, metrics)
+
+
+def _compression_type(compression: str) -> str | None:
+    """The producer's `compression_type` for a PAYMON_PRODUCER_COMPRESSION value (NONE -> None)."""
+    return None if compression == "NONE" else compression.lower()
 
 
 def create_app(settings: Settings) -> faust.App:

@@ -49,7 +49,7 @@ DEFAULT_PRODUCER_LINGER_MS = 5
 # stream.take batch for one partition (aiokafka's default 16 KiB holds a few dozen).
 DEFAULT_PRODUCER_BATCH_BYTES = 256 * 1024
 # Compression codecs aiokafka has without optional packages (lz4/zstd/snappy need their own).
-PRODUCER_COMPRESSIONS = ("none", "gzip")
+PRODUCER_COMPRESSIONS = ("NONE", "GZIP")
 # Bytes one fetch may bring per partition: faust's default, 1 MiB, about 1,500 payments of
 # ~0.7 KB, several batches (a larger record still comes, alone: Kafka's KIP-74).
 DEFAULT_CONSUMER_FETCH_BYTES = 1024 * 1024
@@ -132,7 +132,7 @@ class Settings:
     data_dir: Path = Path(DEFAULT_DATA_DIR)
     producer_linger_ms: int = DEFAULT_PRODUCER_LINGER_MS
     producer_batch_bytes: int = DEFAULT_PRODUCER_BATCH_BYTES
-    producer_compression: str = "none"
+    producer_compression: str = "NONE"
     consumer_fetch_bytes: int = DEFAULT_CONSUMER_FETCH_BYTES
 
     @classmethod
@@ -187,7 +187,7 @@ class Settings:
             producer_batch_bytes=read.integer(
                 "PRODUCER_BATCH_BYTES", DEFAULT_PRODUCER_BATCH_BYTES, minimum=1024
             ),
-            producer_compression=read.lower_choice("PRODUCER_COMPRESSION", "none", PRODUCER_COMPRESSIONS),
+            producer_compression=read.choice("PRODUCER_COMPRESSION", "NONE", PRODUCER_COMPRESSIONS),
             consumer_fetch_bytes=read.integer(
                 "CONSUMER_FETCH_BYTES", DEFAULT_CONSUMER_FETCH_BYTES, minimum=1024
             ),
@@ -383,15 +383,6 @@ class _Reader:
         if value.upper() not in allowed:
             raise SettingsError(f"{ENV_PREFIX}{name}={value!r}: must be one of {', '.join(allowed)}")
         return value.upper()
-
-    def lower_choice(self, name: str, default: str, allowed: tuple[str, ...]) -> str:
-        """One of the lower-case `allowed` values (given in any case), else `default` when unset."""
-        value = self.optional(name)
-        if value is None:
-            return default
-        if value.lower() not in allowed:
-            raise SettingsError(f"{ENV_PREFIX}{name}={value!r}: must be one of {', '.join(allowed)}")
-        return value.lower()
 
     def existing_file(self, name: str) -> Path | None:
         value = self.optional(name)

@@ -53,7 +53,7 @@ def test_variables_reach_the_app(tmp_path: Path) -> None:
         ("PAYMON_PRODUCER_LINGER_MS", "5ms", "not an integer"),
         ("PAYMON_PRODUCER_LINGER_MS", "-1", "between 0 and 10000"),
         ("PAYMON_PRODUCER_BATCH_BYTES", "100", ">= 1024"),
-        ("PAYMON_PRODUCER_COMPRESSION", "lz4", "one of none, gzip"),
+        ("PAYMON_PRODUCER_COMPRESSION", "lz4", "one of NONE, GZIP"),
         ("PAYMON_CONSUMER_FETCH_BYTES", "big", "not an integer"),
     ],
 )
