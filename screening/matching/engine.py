@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING
 from screening.matching.params import DEFAULT_PARAMS, ScreeningParams
 from screening.matching.prepare import PreparedName
 from screening.matching.results import Comparison, Evidence, PartyKind, comparison_of
-from screening.names import NormalisedName
+from screening.names import NormalisedName, has_non_latin
 
 if TYPE_CHECKING:
     from screening._native import NativeIndex, NativeName
 
 __all__ = ["EngineUnavailable", "MatchEngine", "standalone_engine"]
 
-_EMPTY = Comparison(0.0, "no comparable name tokens", (("empty", 1.0),), (Evidence("empty", 1.0, ""),))
+_EMPTY = comparison_of(0.0, [Evidence("empty", 1.0, "no comparable name tokens")])
 
 
 class EngineUnavailable(RuntimeError):
@@ -54,6 +54,9 @@ def _name_evidence(qa: PreparedName, qb: PreparedName) -> list[Evidence]:
         )
     if qa.name.transliterated or qb.name.transliterated:
         out.append(Evidence("transliterated", 1.0, "transliterated to Latin"))
+    elif has_non_latin(qa.name.original) or has_non_latin(qb.name.original):
+        # read whole the way the lists romanise it (`screening.readings`), compared as spelt
+        out.append(Evidence("romanised", 1.0, "read in Latin letters as the lists write it"))
     return out
 
 
@@ -142,9 +145,7 @@ class MatchEngine:
 
     def syllables_cap(self, qa: PreparedName, qb: PreparedName) -> float:
         """The cap the syllables rule puts on two names in one syllabic script (1.0 otherwise)."""
-        return self._native.syllables_cap(
-            qa.name.original, qa.name.transliterated, qb.name.original, qb.name.transliterated
-        )
+        return self._native.syllables_cap(qa.name.original, qb.name.original)
 
     def __len__(self) -> int:
         """Number of listed names."""
