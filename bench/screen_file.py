@@ -36,8 +36,9 @@ from paymon_cli.offline import DEMO_DATA, ScreenCounts, load_state, screen_lines
 from schemas.payment import PaymentError, decode_payment, encode_payment
 from screening.match import DEFAULT_THRESHOLD
 from screening.model import IdentifierScheme
-from screening.ownership import OwnershipState, Regime, load_ownership
+from screening.ownership import Regime, load_ownership
 from screening.screen import ScreeningState
+from screening.state import updated_state
 
 # ../shared beside the clone (or $PAYMON_SHARED_DATA, as in tests/conftest.py).
 SHARED_LISTS = (
@@ -267,8 +268,17 @@ def _with_ownership(state: ScreeningState, traffic: Traffic) -> ScreeningState:
         table = Path(folder) / "ownership.csv"
         table.write_text(traffic.ownership_csv, encoding="utf-8")
         graph = load_ownership([table])
-    ownership = OwnershipState.build(graph, state.index, Regime("ofac"))
-    return ScreeningState(index=state.index, ownership=ownership, list_version=state.list_version)
+    without_ownership = ScreeningState(index=state.index, ownership=None, list_version=state.list_version)
+    return updated_state(
+        without_ownership,
+        list_changes=None,
+        edge_changes=(list(graph.edges()), []),
+        whole_graph=lambda: graph,
+        holds_edges=True,
+        list_version=state.list_version,
+        regime=Regime.OFAC,
+        threshold=DEFAULT_THRESHOLD,
+    )
 
 
 def realistic(state: ScreeningState, count: int) -> None:

@@ -566,7 +566,7 @@ def offline_rate(values: Sequence[bytes], paths: list[Path], ownership_csv: Path
     from paymon_cli.offline import load_state, screen_lines
     from screening.match import DEFAULT_THRESHOLD
 
-    state = load_state(paths, [ownership_csv])
+    state = load_state(paths, [ownership_csv], threshold=DEFAULT_THRESHOLD)
     sink: list[bytes] = []
     started, cpu_started = time.perf_counter(), time.process_time()
     counts = screen_lines(
