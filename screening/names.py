@@ -22,16 +22,16 @@ from rigour.text.normalize import Cleanup, Normalize
 
 __all__ = [
     "COMPOUND_ENDINGS",
+    "DROPPED_FIRST",
     "GENERIC_WORDS",
     "PARTICLES",
     "PATRONYMIC_ENDINGS",
     "PATRONYMIC_WEIGHT",
+    "REWRITTEN",
     "SKELETON_LETTERS",
     "SKELETON_MAP",
     "SKELETON_VOWELS",
     "SYLLABIC_RANGES",
-    "DROPPED_FIRST",
-    "REWRITTEN",
     "TOKEN_CACHE_SIZE",
     "NameForm",
     "NormalisedName",
@@ -829,7 +829,11 @@ def window_rewrites(words: list[str]) -> list[int]:
             or word in _NUMBER_WORDS
             or word in _TENS
             or _ORDINAL_SUFFIX.match(word) is not None
-            or (len(word) == 1 and word.isdigit() and (previous in _TENS_DIGITS or (flags and flags[-1] == REWRITTEN)))
+            or (
+                len(word) == 1
+                and word.isdigit()
+                and (previous in _TENS_DIGITS or (flags and flags[-1] == REWRITTEN))
+            )
             or _split_compound([word]) != [word]
         )
         flags.append(REWRITTEN if rewritten else DROPPED_FIRST if word in first_words else 0)

@@ -33,7 +33,9 @@ class TextScanner:
 
     __slots__ = ("_engine", "_entries", "_names")
 
-    def __init__(self, engine: MatchEngine, names: Sequence[ListedName], entries: dict[str, ListEntry]) -> None:
+    def __init__(
+        self, engine: MatchEngine, names: Sequence[ListedName], entries: dict[str, ListEntry]
+    ) -> None:
         self._engine = engine
         self._names = names
         self._entries = entries
@@ -57,7 +59,9 @@ class TextScanner:
             return window
 
         engine = self._engine
-        found = engine.scan(words, token_weights(tuple(words)), window_rewrites(words), threshold, prepare_window)
+        found = engine.scan(
+            words, token_weights(tuple(words)), window_rewrites(words), threshold, prepare_window
+        )
         best: dict[str, NameMatch] = {}
         for pos, start, length, _ in found:
             item = self._names[pos]
