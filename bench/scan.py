@@ -26,7 +26,7 @@ from bench.screen_file import default_lists, generate_payments
 from paymon_cli.offline import load_state
 from screening.matching.params import DEFAULT_THRESHOLD
 from screening.matching.results import NameMatch
-from screening.matching.vocabulary import Vocabulary
+from tests.oracle.reference_vocabulary import Vocabulary
 from tests.oracle.reference_scan import ReferenceScanner
 
 SEED = 20261203

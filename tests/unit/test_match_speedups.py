@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import tests.oracle.reference_scan as reference_scan_module
 from screening.index import ListIndex
-from screening.matching.bounds import (
+from tests.oracle.reference_bounds import (
     acronym_letters,
     inert_number_length,
     listed_coverage,
@@ -23,7 +23,7 @@ from screening.matching.params import DEFAULT_PARAMS, DEFAULT_THRESHOLD, Screeni
 from screening.matching.prepare import PreparedName, prepare
 from screening.matching.rank import ranked_hits
 from screening.matching.results import NameMatch
-from screening.matching.vocabulary import Vocabulary
+from tests.oracle.reference_vocabulary import Vocabulary
 from screening.model import EntryType, ListEntry
 from tests.oracle.reference_scan import ReferenceScanner
 
