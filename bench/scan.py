@@ -26,8 +26,8 @@ from bench.screen_file import default_lists, generate_payments
 from paymon_cli.offline import load_state
 from screening.matching.params import DEFAULT_THRESHOLD
 from screening.matching.results import NameMatch
-from tests.oracle.reference_vocabulary import Vocabulary
 from tests.oracle.reference_scan import ReferenceScanner
+from tests.oracle.reference_vocabulary import Vocabulary
 
 SEED = 20261203
 
@@ -61,9 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     reference = ReferenceScanner(
         index._engine, index._names, Vocabulary(index.params, index._names), index._entries
     )
-    print(
-        f"lists: {len(entries):,} entries; Python reference scanner built in {time.perf_counter() - start:.1f} s"
-    )
+    built = time.perf_counter() - start
+    print(f"lists: {len(entries):,} entries; Python reference scanner built in {built:.1f} s")
 
     lines, planted_ids = generate_payments(args.payments, state)
     decoder = msgspec.json.Decoder()
@@ -124,9 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             else:
                 named_found[who] += named[text] in {m.entry.entry_id for m in hits}
     ratio = statistics.median(times["reference"]) / statistics.median(times["engine"])
-    print(
-        f"scan_text (Rust engine) per line  {_figures(times['engine'])}  (n={len(every):,}; goal: median <= 100 us)"
-    )
+    n = len(every)
+    print(f"scan_text (Rust engine) per line  {_figures(times['engine'])}  (n={n:,}; goal: median <= 100 us)")
     print(
         f"Python reference scan per line    {_figures(times['reference'])}  -> engine is {ratio:,.1f}x faster"
     )
@@ -144,7 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for who in ("engine", "reference"):
         print(
             f"{who:9}: planted lines alerting {found[who]}/{len(planted_lines)}; named entries found "
-            f"{named_found[who]}/{len(named)}; lines without a listed name alerting {alerts[who]}/{len(clean)}"
+            f"{named_found[who]}/{len(named)}; lines without a listed name alerting "
+            f"{alerts[who]}/{len(clean)}"
         )
     return 0
 

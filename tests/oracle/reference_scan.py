@@ -20,6 +20,13 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from screening.matching.engine import MatchEngine
+from screening.matching.listed import ListedName, compare_kind
+from screening.matching.prepare import PreparedName, prepare
+from screening.matching.qualify import qualified_match
+from screening.matching.results import NameMatch
+from screening.model import ListEntry
+from screening.names import normalise_text, token_weight
 from tests.oracle.reference_bounds import (
     acronym_letters,
     inert_number_length,
@@ -28,14 +35,7 @@ from tests.oracle.reference_bounds import (
     partner_mask,
     window_score_bound,
 )
-from screening.matching.engine import MatchEngine
-from screening.matching.listed import ListedName, compare_kind
-from screening.matching.prepare import PreparedName, prepare
-from screening.matching.qualify import qualified_match
-from screening.matching.results import NameMatch
 from tests.oracle.reference_vocabulary import Vocabulary, idf_unknown
-from screening.model import ListEntry
-from screening.names import normalise_text, token_weight
 
 if TYPE_CHECKING:
     from screening._native import NativeName

@@ -9,6 +9,13 @@ from hypothesis import strategies as st
 
 import tests.oracle.reference_scan as reference_scan_module
 from screening.index import ListIndex
+from screening.matching.engine import standalone_engine
+from screening.matching.listed import compare_kind, kind_allows
+from screening.matching.params import DEFAULT_PARAMS, DEFAULT_THRESHOLD, ScreeningParams
+from screening.matching.prepare import PreparedName, prepare
+from screening.matching.rank import ranked_hits
+from screening.matching.results import NameMatch
+from screening.model import EntryType, ListEntry
 from tests.oracle.reference_bounds import (
     acronym_letters,
     inert_number_length,
@@ -17,15 +24,8 @@ from tests.oracle.reference_bounds import (
     partner_mask,
     window_score_bound,
 )
-from screening.matching.engine import standalone_engine
-from screening.matching.listed import compare_kind, kind_allows
-from screening.matching.params import DEFAULT_PARAMS, DEFAULT_THRESHOLD, ScreeningParams
-from screening.matching.prepare import PreparedName, prepare
-from screening.matching.rank import ranked_hits
-from screening.matching.results import NameMatch
-from tests.oracle.reference_vocabulary import Vocabulary
-from screening.model import EntryType, ListEntry
 from tests.oracle.reference_scan import ReferenceScanner
+from tests.oracle.reference_vocabulary import Vocabulary
 
 ENGINE = standalone_engine()
 P = DEFAULT_PARAMS
