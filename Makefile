@@ -34,9 +34,9 @@ pytest: install
 tools:
 	sh deploy/prometheus/install-tools.sh
 
-# The Rust port's own unit tests and lints (pytest holds it to the Python reference).
+# The Rust engine's own unit tests and lints (pytest holds it to the Python oracle, tests/oracle/).
 native-test: install
-	cd native && cargo test --release --quiet && cargo clippy --release --quiet -- -D warnings
+	cd native && cargo fmt --check && cargo test --release --quiet && cargo clippy --release --all-targets --quiet -- -D warnings
 
 test: tools lint typecheck native-test pytest
 

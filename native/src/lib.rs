@@ -27,6 +27,7 @@ type PairOut = (Vec<usize>, Vec<usize>, f64, &'static str);
 /// `(unrounded score, chosen pairs, evidence)`, evidence as `(feature name, value, note)`.
 type ExplainedOut = (f64, Vec<PairOut>, Vec<(String, f64, String)>);
 
+/// An explanation as Python receives it.
 fn explained_out(out: Explained) -> ExplainedOut {
     (
         out.score,
@@ -38,7 +39,7 @@ fn explained_out(out: Explained) -> ExplainedOut {
     )
 }
 
-/// `words` unless one is not a normalised token (`[a-z0-9]+`); the error names `what`.
+/// Ok when every one of `words` is a normalised token (`[a-z0-9]+`); else a ValueError naming `what`.
 fn tokens_checked<'a>(what: &str, words: impl IntoIterator<Item = &'a String>) -> PyResult<()> {
     match words.into_iter().find(|t| !is_token(t)) {
         Some(bad) => Err(PyValueError::new_err(format!(

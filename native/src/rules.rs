@@ -132,7 +132,7 @@ pub enum Rule {
 }
 
 /// Every rule, in the order they apply to the score.
-pub const RULES: [Rule; 6] = [
+pub const RULES: &[Rule] = &[
     Rule::OnComparison(unmatched_on_both_sides),
     Rule::OnNames(single_distinctive_token),
     Rule::OnComparison(generic_words_only),
@@ -150,7 +150,7 @@ pub fn apply_rules(
     mut score: f64,
     mut fired: impl FnMut(&Effect),
 ) -> f64 {
-    for rule in &RULES {
+    for rule in RULES {
         let effect = match rule {
             Rule::OnNames(detect) => detect(cfg, names),
             Rule::OnComparison(detect) => detect(cfg, aligned),
@@ -168,7 +168,7 @@ pub fn apply_rules(
 /// `score` after the rules of the names alone, in `RULES`' order (what every bound of the score
 /// applies exactly: the other rules only ever lower it).
 pub fn name_factors(cfg: &Config, names: &NameFacts, mut score: f64) -> f64 {
-    for rule in &RULES {
+    for rule in RULES {
         if let Rule::OnNames(detect) = rule {
             if let Some(lowered) = detect(cfg, names).and_then(|effect| effect.apply(score)) {
                 score = lowered;

@@ -8,6 +8,7 @@ extension, so its absence is a failure here, not a skip.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from pathlib import Path
 
@@ -141,3 +142,19 @@ def test_look_ups_on_the_real_lists_are_the_reference(shared_data: Path) -> None
     )
     names = [n.text for e in entries for n in e.names()]
     _assert_same_matches(entries, _queries(names, 400, seed=2))
+
+
+def test_the_engine_reads_every_parameter_from_screening_params() -> None:
+    """Rust holds no number of its own: a missing key is refused by name, and a changed
+    parameter changes the engine's score as it changes the oracle's."""
+    from screening._native import NativeIndex
+
+    config = DEFAULT_PARAMS.native_config()
+    del config["conflict_factor"]
+    with pytest.raises(KeyError, match="conflict_factor"):
+        NativeIndex(config, [], [])
+    lenient = dataclasses.replace(DEFAULT_PARAMS, conflict_factor=1.0)
+    a, b = prepare("Frederik Richter", "person"), prepare("Frank Richter", "person")
+    strict_score = standalone_engine().compare(a, b, "person").score
+    lenient_score = standalone_engine(lenient).compare(a, b, "person").score
+    assert lenient_score == pytest.approx(strict_score / DEFAULT_PARAMS.conflict_factor, abs=1e-4)
