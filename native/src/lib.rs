@@ -320,7 +320,9 @@ impl NativeIndex {
     ) -> PyResult<Vec<(usize, usize, usize, f64)>> {
         tokens_checked("words", &words)?;
         if weights.len() != words.len() || flags.len() != words.len() {
-            return Err(PyValueError::new_err("weights and flags must hold one value per word"));
+            return Err(PyValueError::new_err(
+                "weights and flags must hold one value per word",
+            ));
         }
         let cfg = &self.cfg;
         let mut failure: Option<PyErr> = None;

@@ -568,7 +568,8 @@ impl Retrieval {
 
     /// How many listed names hold `word`.
     pub fn names_holding(&self, word: &str) -> usize {
-        self.vocab_id(word.as_bytes()).map_or(0, |id| self.postings.get(id).len())
+        self.vocab_id(word.as_bytes())
+            .map_or(0, |id| self.postings.get(id).len())
     }
 
     /// The id of a listed token.
