@@ -304,8 +304,9 @@ impl NativeIndex {
     }
 
     /// The free-text scan (`scan.rs`) of a text's normalised `words` (with their token
-    /// `weights` and `window_rewrites` flags): `(position, window start, window length, rounded score)` of the best window of
-    /// each anchored listed name reaching `threshold`, best-anchored names first.
+    /// `weights` and `window_rewrites` flags): `(position, window start, window length, rounded
+    /// score)` of the best window of each anchored listed name reaching `threshold`,
+    /// best-anchored names first.
     /// `prepare(start, length)` normalises the window of those words into name parts
     /// (`tokens, weights, transliterated, unstripped, original`, or None when it has no token);
     /// it is called once per window some name is tried against that its flags do not show to

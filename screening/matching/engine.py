@@ -108,7 +108,7 @@ class MatchEngine:
     def score(self, query: NativeName, pos: int, kind: PartyKind) -> float:
         """The rounded score of a name in the engine's form against listed name `pos`, without
         explanation (free-text windows)."""
-        return min(1.0, max(0.0, round(self._native.score(query, pos, kind), 4)))
+        return min(1.0, max(0.0, round(self._native.score(query, pos, kind), self.params.score_decimals)))
 
     def scan(
         self,
