@@ -819,22 +819,24 @@ def window_rewrites(words: list[str]) -> list[int]:
     normalises to exactly its words (no legal form, no prefix removed, not transliterated), so its
     prepared name needs no normalisation (the free-text scan relies on it).
     """
-    legal = _legal_form_words(" ".join(words))
+    text = " ".join(words)
+    legal = _legal_form_words(text)
+    compound = _COMPOUND_WORD_END.search(text) is not None  # (rare: else no word needs the test)
     _, first_words = _PREFIXES["any"]
     flags: list[int] = []
     for at, word in enumerate(words):
-        previous = words[at - 1] if at else ""
         rewritten = (
             at in legal
             or word in _NUMBER_WORDS
             or word in _TENS
-            or _ORDINAL_SUFFIX.match(word) is not None
+            or (word[0].isdigit() and _ORDINAL_SUFFIX.match(word) is not None)
             or (
                 len(word) == 1
                 and word.isdigit()
-                and (previous in _TENS_DIGITS or (flags and flags[-1] == REWRITTEN))
+                and at > 0
+                and (words[at - 1] in _TENS_DIGITS or flags[-1] == REWRITTEN)
             )
-            or _split_compound([word]) != [word]
+            or (compound and _split_compound([word]) != [word])
         )
         flags.append(REWRITTEN if rewritten else DROPPED_FIRST if word in first_words else 0)
     return flags
