@@ -341,17 +341,20 @@ impl NativeIndex {
             })
         });
         let mut scratch = score::Scratch::default();
+        let mut memo = scan::Memo::default();
         let mut out = Vec::new();
         for anchored in scan::anchored(cfg, &self.retrieval, &self.names, &words, &weights) {
             let kind = self.kinds[anchored.pos][2].unwrap_or(Kind::Any);
+            let listed = scan::Listed::new(cfg, &self.retrieval, &self.names[anchored.pos]);
             let best = scan::best_window(
                 cfg,
                 words.len(),
                 &anchored.anchors,
-                &self.names[anchored.pos],
+                &listed,
                 kind,
                 threshold,
                 &mut windows,
+                &mut memo,
                 &mut scratch,
             );
             if let Some((start, length, score)) = best {

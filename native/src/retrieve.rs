@@ -566,6 +566,11 @@ impl Retrieval {
         self.joined_id(key.as_bytes()).map(|j| self.joined_lists.get(j))
     }
 
+    /// The id of a listed word (`u32::MAX` for a word no listed name holds).
+    pub(crate) fn token_id(&self, word: &str) -> u32 {
+        self.vocab_id(word.as_bytes()).unwrap_or(NONE)
+    }
+
     /// How many listed names hold `word`.
     pub fn names_holding(&self, word: &str) -> usize {
         self.vocab_id(word.as_bytes())

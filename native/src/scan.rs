@@ -13,9 +13,7 @@
 //! former Python scan (`tests/oracle/reference_scan.py`): the same hits, scores and windows.
 use rustc_hash::FxHashMap;
 
-use crate::common::{
-    is_alpha, is_digits, levenshtein_bytes, levenshtein_similarity, single_letters, Config, Kind, Name,
-};
+use crate::common::{is_alpha, is_digits, levenshtein_similarity, single_letters, Config, Kind, Name};
 use crate::retrieve::{idf_unknown, Retrieval};
 use crate::rules::{bound_score, syllables_cap, NameFacts};
 use crate::score::{acronym_spans, pair_similarity, score_with, Scratch};
@@ -198,7 +196,9 @@ fn missing_letters(word: &str, listed: &str) -> usize {
     word.bytes().filter(|c| !listed.as_bytes().contains(c)).count()
 }
 
-/// False only when no word w makes `word + w` or `w + word` a joined pair with `listed`.
+/// False only when no word w makes `word + w` or `w + word` a joined pair with `listed`: such a
+/// pair is at most `joined_budget` edits from `listed`, and aligning `word` with a prefix (or a
+/// suffix) of `listed` is part of those edits.
 fn may_join_into(cfg: &Config, word: &str, listed: &str) -> bool {
     if listed.len() + 1 < word.len() {
         return false;
@@ -208,13 +208,28 @@ fn may_join_into(cfg: &Config, word: &str, listed: &str) -> bool {
         return false;
     }
     let (w, l) = (word.as_bytes(), listed.as_bytes());
-    // (a part of `listed` whose length differs from the word's by more than the budget is more
-    // edits away than that)
-    let near = |n: usize| (n.abs_diff(w.len()) as f64) <= budget;
-    (0..=l.len()).any(|k| {
-        (near(k) && levenshtein_bytes(w, &l[..k]) as f64 <= budget)
-            || (near(l.len() - k) && levenshtein_bytes(w, &l[k..]) as f64 <= budget)
-    })
+    closest_prefix(w.iter(), l.iter()) as f64 <= budget
+        || closest_prefix(w.iter().rev(), l.iter().rev()) as f64 <= budget
+}
+
+/// The least Levenshtein distance between `word` and any prefix of `listed` (the last row of
+/// the edit-distance table of `word` against `listed`).
+fn closest_prefix<'a>(
+    word: impl Iterator<Item = &'a u8>,
+    listed: impl Iterator<Item = &'a u8> + Clone,
+) -> usize {
+    // row[k]: distance of the word's letters so far to listed[..k]
+    let mut row: Vec<usize> = (0..=listed.clone().count()).collect();
+    for (i, &a) in word.enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (k, &b) in listed.clone().enumerate() {
+            let substitution = diagonal + usize::from(a != b);
+            diagonal = row[k + 1];
+            row[k + 1] = substitution.min(row[k] + 1).min(diagonal + 1);
+        }
+    }
+    row.into_iter().min().unwrap_or(0)
 }
 
 /// A text word with the forms the pair rules read, computed once per word.
@@ -227,63 +242,105 @@ struct Word<'w> {
 /// Bits j set for every token j of `listed` that `word` may be aligned with when it is a token
 /// of any window compared with `listed` (as a word, half of a joined pair, or an acronym of
 /// words of `listed`); all bits when `listed` was transliterated. Bits may be set needlessly.
-fn partner_mask(cfg: &Config, word: &Word<'_>, listed: &Name, person: bool, inert: f64) -> u64 {
-    let (collapsed, skeleton, word) = (&word.collapsed, &word.skeleton, word.text);
-    let tb = &listed.tokens;
+fn partner_mask(
+    cfg: &Config,
+    word: &Word<'_>,
+    listed: &Listed<'_>,
+    person: bool,
+    memo: &mut PairMemo,
+) -> u64 {
+    let (collapsed, skeleton, text) = (&word.collapsed, &word.skeleton, word.text);
+    let (name, ids) = (listed.name, &listed.ids);
+    let tb = &name.tokens;
     let all = if tb.len() >= 64 {
         u64::MAX
     } else {
         (1u64 << tb.len()) - 1
     };
-    if listed.transliterated {
+    if name.transliterated {
         return all; // romanisation variants: any pair may be a skeleton match
     }
-    let number = is_digits(word);
-    if number && word.len() as f64 > inert {
+    let number = is_digits(text);
+    if number && text.len() as f64 > listed.inert {
         return 0; // the common case in free text: an invoice number against a name of letters
     }
     let bit = |j: usize| if j < 64 { 1u64 << j } else { 0 };
     let mut mask = 0u64;
     for (j, y) in tb.iter().enumerate() {
-        if word == y
-            || (!(number || is_digits(y))
-                && pair_similarity(
-                    cfg,
-                    word,
-                    y,
-                    collapsed,
-                    &listed.collapsed[j],
-                    skeleton,
-                    &listed.skeletons[j],
-                    person,
-                    false,
-                )
-                .0 > 0.0)
-            || ((!number || missing_letters(word, y) as f64 <= joined_budget(cfg, y))
-                && may_join_into(cfg, word, y))
-        {
+        // (the same words meet again in other names of the same text: memoised by listed word)
+        let pairs = *memo.entry((ids[j], NO_TOKEN, person)).or_insert_with(|| {
+            text == y
+                || (!(number || is_digits(y))
+                    && pair_similarity(
+                        cfg,
+                        text,
+                        y,
+                        collapsed,
+                        &name.collapsed[j],
+                        skeleton,
+                        &name.skeletons[j],
+                        person,
+                        false,
+                    )
+                    .0 > 0.0)
+                || ((!number || missing_letters(text, y) as f64 <= joined_budget(cfg, y))
+                    && may_join_into(cfg, text, y))
+        });
+        if pairs {
             mask |= bit(j);
         }
     }
     let mut joined = String::new();
     for j in 0..tb.len().saturating_sub(1) {
-        joined.clear();
-        joined.push_str(&tb[j]);
-        joined.push_str(&tb[j + 1]);
-        if word.len() + cfg.joined_max_extra_letters >= joined.len()
-            && levenshtein_similarity(&joined, word, cfg.joined_min_similarity - FLOAT_SLACK) != 0.0
-        {
+        let pairs = *memo.entry((ids[j], ids[j + 1], false)).or_insert_with(|| {
+            // `text` may be two adjacent words of the name written as one
+            joined.clear();
+            joined.push_str(&tb[j]);
+            joined.push_str(&tb[j + 1]);
+            text.len() + cfg.joined_max_extra_letters >= joined.len()
+                && levenshtein_similarity(&joined, text, cfg.joined_min_similarity - FLOAT_SLACK) != 0.0
+        });
+        if pairs {
             mask |= bit(j) | bit(j + 1);
         }
     }
-    if (cfg.min_acronym_length..=cfg.max_acronym_length).contains(&word.len()) && is_alpha(word) {
-        for (_, span) in acronym_spans(cfg, &[word.to_string()], tb) {
+    if (cfg.min_acronym_length..=cfg.max_acronym_length).contains(&text.len()) && is_alpha(text) {
+        for (_, span) in acronym_spans(cfg, &[text.to_string()], tb) {
             for j in span {
                 mask |= bit(j);
             }
         }
     }
     mask & all
+}
+
+/// Per text word: whether it may pair with a listed word `(id, NO_TOKEN, person)` or with two
+/// adjacent listed words joined `(id, next id, false)`, by retrieval's token ids.
+type PairMemo = FxHashMap<(u32, u32, bool), bool>;
+const NO_TOKEN: u32 = u32::MAX;
+
+/// A listed name as the scan reads it: the name, its tokens' ids in retrieval's vocabulary, and
+/// the length above which a number is inert against it.
+pub struct Listed<'n> {
+    pub name: &'n Name,
+    pub ids: Vec<u32>,
+    inert: f64,
+}
+
+impl<'n> Listed<'n> {
+    pub fn new(cfg: &Config, retrieval: &Retrieval, name: &'n Name) -> Listed<'n> {
+        Listed {
+            name,
+            ids: name.tokens.iter().map(|t| retrieval.token_id(t)).collect(),
+            inert: inert_number_length(cfg, name),
+        }
+    }
+}
+
+/// The pair memos of one text, by text word.
+#[derive(Default)]
+pub struct Memo {
+    by_word: FxHashMap<String, PairMemo>,
 }
 
 /// The two names are equal once spaces are removed (the score is `joined_similarity`).
@@ -466,12 +523,14 @@ pub fn best_window<P: FnMut(usize, usize) -> Option<Name>>(
     cfg: &Config,
     words_len: usize,
     anchors: &[usize],
-    listed: &Name,
+    listed_name: &Listed<'_>,
     kind: Kind,
     threshold: f64,
     windows: &mut Windows<'_, P>,
+    memo: &mut Memo,
     scratch: &mut Scratch,
 ) -> Option<(usize, usize, f64)> {
+    let listed = listed_name.name;
     let person = kind == Kind::Person;
     let spans: Vec<(usize, usize)> = window_spans(cfg, words_len, anchors, listed.tokens.len())
         .into_iter()
@@ -480,7 +539,6 @@ pub fn best_window<P: FnMut(usize, usize) -> Option<Name>>(
             windows.prepared[&span].is_some()
         })
         .collect();
-    let inert = inert_number_length(cfg, listed);
     // Partner masks once per distinct word of any window; the listed side's coverage is bounded
     // once for all windows (by every word any window holds).
     let mut masks_of: FxHashMap<&str, u64> = FxHashMap::default();
@@ -499,7 +557,11 @@ pub fn best_window<P: FnMut(usize, usize) -> Option<Name>>(
                         collapsed: single_letters(t),
                         skeleton: cfg.skeleton_map.skeleton(t),
                     };
-                    partner_mask(cfg, &word, listed, person, inert)
+                    let pairs = match memo.by_word.get_mut(t.as_str()) {
+                        Some(pairs) => pairs,
+                        None => memo.by_word.entry(t.clone()).or_default(),
+                    };
+                    partner_mask(cfg, &word, listed_name, person, pairs)
                 })
             })
             .collect();
@@ -576,6 +638,33 @@ mod tests {
         assert_eq!(round_decimals(0.123456, 4), 0.1235);
         assert_eq!(round_decimals(1.0, 4), 1.0);
         assert_eq!(round_decimals(0.0, 4), 0.0);
+    }
+
+    #[test]
+    fn closest_prefix_is_the_least_distance_to_any_prefix() {
+        use crate::common::levenshtein_bytes;
+        let words = [
+            "", "a", "ab", "kim", "jong", "petrov", "shipping", "zzz", "abcabc",
+        ];
+        for w in words {
+            for l in words {
+                let (w, l) = (w.as_bytes(), l.as_bytes());
+                let want = (0..=l.len())
+                    .map(|k| levenshtein_bytes(w, &l[..k]))
+                    .min()
+                    .unwrap();
+                assert_eq!(closest_prefix(w.iter(), l.iter()), want, "{w:?} {l:?}");
+                let want = (0..=l.len())
+                    .map(|k| levenshtein_bytes(w, &l[k..]))
+                    .min()
+                    .unwrap();
+                assert_eq!(
+                    closest_prefix(w.iter().rev(), l.iter().rev()),
+                    want,
+                    "{w:?} {l:?}"
+                );
+            }
+        }
     }
 
     #[test]
