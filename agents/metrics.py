@@ -220,7 +220,8 @@ class PaymonMetrics:
         )
         self.alerts = Counter(
             "paymon_alerts_total",
-            "Alerts by list and hit reason; an alert with hits on two lists counts once for each.",
+            "Alerts by listing authority and hit reason; an alert on entries two authorities list "
+            "counts once for each.",
             ["list", "reason"],
             registry=registry,
         )
@@ -340,7 +341,9 @@ class PaymonMetrics:
         """
         if decision.decision == "alert":
             self._screened_alert.inc()
-            for list_name, reason in {(hit.list, hit.reason) for hit in decision.hits}:
+            # `list` names the authority ('ofac', 'eu', 'uk', …): one per authority listing the entry
+            listed = {(who, hit.reason) for hit in decision.hits for who in (hit.authorities or [hit.list])}
+            for list_name, reason in listed:
                 self.alerts.labels(list_name, reason).inc()
         else:
             self._screened_pass.inc()

@@ -195,10 +195,10 @@ def build_screening_state(
         else:
             upserts, removed = _decode_all(changes.ownership, _decode_edge, "ownership")
             if index is not previous.index:
-                ownership = ownership.with_index(index)
+                ownership = ownership.with_index(_owners_index(index, regime))
             ownership = ownership.with_edges(upserts, removed)
     elif ownership is not None and index is not previous.index:
-        ownership = ownership.with_index(index)
+        ownership = ownership.with_index(_owners_index(index, regime))
     if ownership is not None and not snapshot.edges:
         ownership = None
     return ScreeningState(index=index, ownership=ownership, list_version=version)
@@ -217,7 +217,15 @@ def _ownership_state(index: Any, edges: list[Any], regime: str) -> Any:
         return None
     from screening.ownership import OwnershipState, Regime, graph_from_edges
 
-    return OwnershipState.build(graph_from_edges(edges), index, Regime[regime])
+    return OwnershipState.build(graph_from_edges(edges), _owners_index(index, regime), Regime[regime])
+
+
+def _owners_index(index: Any, regime: str) -> Any:
+    """The entries that designate owners under `regime` when lists are mixed (screening.regimes)."""
+    from screening.ownership import Regime
+    from screening.regimes import ownership_index
+
+    return ownership_index(index, Regime[regime])
 
 
 def apply_to_snapshot(snapshot: ReferenceSnapshot, changes: ChangeSet) -> ReferenceSnapshot:

@@ -33,8 +33,12 @@ class TailedRecord:
 
 
 def format_hit(hit: Hit) -> str:
-    """'creditor ofac:306 "BANK MELLI IRAN" 0.97 name' (role, entry id, entry name, score, reason)."""
-    line = f'{hit.role} {hit.entry_id} "{hit.entry_name}" {hit.score:.2f} {hit.reason}'
+    """'creditor ofac:306 "BANK MELLI IRAN" 0.97 name [ofac: IRAN]' (role, entry id, entry name,
+    score, reason, then who lists the entry and under which programmes; a decision written
+    before hits named their authority shows its list instead)."""
+    who = ", ".join(hit.authorities) or hit.list
+    line = f'{hit.role} {hit.entry_id} "{hit.entry_name}" {hit.score:.2f} {hit.reason} [{who}: '
+    line += f"{', '.join(hit.programs) or '-'}]"
     if hit.reason == "ownership" and hit.ownership_path:
         line += f" via {' / '.join(hit.ownership_path)}"
     return line

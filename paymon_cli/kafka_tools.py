@@ -88,7 +88,8 @@ def register(subparsers: Any) -> None:
         "tail",
         help="print alerts as they arrive",
         description=(
-            "Print one line per alert (payment id, hits: role, entry id, name, score, reason), or raw JSON."
+            "Print one line per alert (payment id, hits: role, entry id, name, score, reason, and the "
+            "authorities listing the entry with its programmes, e.g. [eu, uk: EU-UKR, GB-RUS]), or raw JSON."
         ),
     )
     tail.add_argument("--json", action="store_true", help="print each alert's JSON as it is on the topic")

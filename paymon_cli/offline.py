@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEMO_DATA",
     "ScreenCounts",
+    "listing_label",
     "load_state",
     "register",
     "render_decision",
@@ -93,7 +94,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--regime",
         choices=_REGIMES,
         default="ofac",
-        help="ownership rule for --ownership (default: ofac, the 50%% rule)",
+        help="ownership rule for --ownership (default: ofac, the 50%% rule); with mixed lists, owners "
+        "listed by this regime's authority, the UN or your own lists designate (see README)",
     )
     screen.set_defaults(handler=_screen_command)
 
@@ -116,12 +118,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def load_state(
-    list_paths: Sequence[Path], ownership_paths: Sequence[Path], regime: str = "ofac"
+    list_paths: Sequence[Path],
+    ownership_paths: Sequence[Path],
+    regime: str = "ofac",
+    authorities: frozenset[str] | None = None,
 ) -> ScreeningState:
     """Load lists (and ownership tables) and build the screening state.
 
+    `authorities` (e.g. {'eu', 'uk'}) keeps only the entries one of them lists; None keeps all.
+    Owners are designated under `regime` as `screening.regimes` says (mixed lists).
     Guarantees: returns a ready state or raises `CommandError` naming the missing path or the
-    list/ownership file, line and problem (the loader's own message).
+    list/ownership file, line and problem (the loader's own message), or an authority filter
+    that leaves no entry.
     """
     # Imported here, not at the top: `paymon` builds every sub-parser on each start, and the
     # matching and list modules are only needed by the commands that screen.
@@ -134,7 +142,16 @@ def load_state(
         lists: ListSet = load_lists(list(list_paths))
     except ListLoadError as exc:
         raise CommandError(f"cannot load lists: {exc}") from exc
-    index = ListIndex.build(lists.entries.values())
+    entries = list(lists.entries.values())
+    if authorities is not None:
+        entries = [e for e in entries if not authorities.isdisjoint(e.authority_codes())]
+        if not entries:
+            listed = sorted({code for e in lists.entries.values() for code in e.authority_codes()})
+            raise CommandError(
+                f"--authority {','.join(sorted(authorities))} matches no loaded entry "
+                f"(the lists name: {', '.join(listed)})"
+            )
+    index = ListIndex.build(entries)
     for warning in lists.warnings[:MAX_WARNINGS_SHOWN]:
         print(f"paymon: warning: {warning}", file=sys.stderr)
     if len(lists.warnings) > MAX_WARNINGS_SHOWN:
@@ -142,12 +159,13 @@ def load_state(
     if not ownership_paths:
         return ScreeningState(index=index, ownership=None, list_version=lists.version)
     from screening.ownership import OwnershipLoadError, OwnershipState, Regime, load_ownership
+    from screening.regimes import ownership_index
 
     try:
         graph = load_ownership(list(ownership_paths))
     except OwnershipLoadError as exc:
         raise CommandError(f"cannot load ownership tables: {exc}") from exc
-    ownership = OwnershipState.build(graph, index, Regime(regime))
+    ownership = OwnershipState.build(graph, ownership_index(index, Regime(regime)), Regime(regime))
     return ScreeningState(index=index, ownership=ownership, list_version=lists.version)
 
 
@@ -216,10 +234,9 @@ def render_decision(decision: Decision) -> str:
         return f"PASS   {decision.payment_id}"
     out = [f"ALERT  {decision.payment_id}  (alert_id {decision.alert_id})"]
     for hit in decision.hits:
-        programs = ", ".join(hit.programs) or "-"
         out.append(
             f"  {hit.role:<18} {hit.reason:<10} {hit.score:.2f}  {hit.query!r} -> {hit.entry_name} "
-            f"[{hit.entry_id}; {programs}]"
+            f"[{hit.entry_id}; {listing_label(hit.authorities, hit.programs)}]"
         )
         out.append(f"  {'':<18} {hit.explanation}")
         out.extend(f"  {'':<18} owned: {hop}" for hop in hit.ownership_path)
@@ -229,7 +246,7 @@ def render_decision(decision: Decision) -> str:
 def _screen_command(args: argparse.Namespace) -> int:
     """`paymon screen`: decisions to --output, rejects to --rejects; 0 when every line was handled."""
     threshold = _threshold(args)
-    state = load_state(args.lists, args.ownership, args.regime)
+    state = load_state(args.lists, args.ownership, args.regime, args.authority)
     with contextlib.ExitStack() as stack:
         lines = _open_input(args.input, stack)
         output = _open_output(args.output, stack)
@@ -248,7 +265,7 @@ def _screen_command(args: argparse.Namespace) -> int:
 def _match_command(args: argparse.Namespace) -> int:
     """`paymon match`: listed entries carrying NAME as a BIC/LEI, then the best name matches."""
     threshold = _threshold(args)
-    state = load_state(args.lists, [])
+    state = load_state(args.lists, [], authorities=args.authority)
     identified = _identifier_matches(state, args.name)
     matches = state.index.match_name(
         args.name,
@@ -296,8 +313,14 @@ def _identifier_matches(state: ScreeningState, text: str) -> list[tuple[str, str
 
 
 def _entry_label(entry: ListEntry) -> str:
-    """'entry_id; type; programs' for the human-readable listings."""
-    return f"{entry.entry_id}; {entry.entry_type}; {', '.join(entry.programs) or '-'}"
+    """'entry_id; type; authorities: programs' for the human-readable listings."""
+    return f"{entry.entry_id}; {entry.entry_type}; {listing_label(entry.authority_codes(), entry.programs)}"
+
+
+def listing_label(authorities: Iterable[str], programs: Iterable[str]) -> str:
+    """'eu, uk: UKR, Russia' (who lists the entry, then its programmes) for readable output."""
+    who = ", ".join(authorities) or "-"
+    return f"{who}: {', '.join(programs) or '-'}"
 
 
 def _compare_command(args: argparse.Namespace) -> int:
@@ -331,7 +354,9 @@ def _entry_record(entry: ListEntry) -> dict[str, Any]:
         "entry_name": entry.primary_name,
         "entry_type": str(entry.entry_type),
         "list": entry.list_name,
+        "authorities": list(entry.authority_codes()),
         "programs": list(entry.programs),
+        "datasets": list(entry.datasets),
     }
 
 
@@ -354,7 +379,16 @@ def _add_list_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         required=True,
         metavar="PATH",
-        help="list files or folders (OFAC CSV folder, UN XML, paymon JSONL); later paths update earlier ones",
+        help="list files or folders (OFAC CSV folder, UN XML, EU FSF XML, UK Sanctions List XML, "
+        "OpenSanctions FtM JSONL, paymon JSONL); later paths update earlier ones",
+    )
+    parser.add_argument(
+        "--authority",
+        type=_authorities,
+        default=None,
+        metavar="A[,B]",
+        help="screen only entries these authorities list: ofac, un, eu, uk, or an OpenSanctions "
+        "dataset name (e.g. ch_seco_sanctions); default: every loaded entry",
     )
 
 
@@ -379,6 +413,16 @@ def _threshold(args: argparse.Namespace) -> float:
     if not 0.0 <= value <= 1.0:
         raise CommandError(f"--threshold must be between 0 and 1, got {args.threshold}")
     return value
+
+
+def _authorities(text: str) -> frozenset[str]:
+    """argparse type for 'eu,uk': the authority codes, lower-cased."""
+    from screening.lists.authorities import parse_authorities
+
+    try:
+        return parse_authorities(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _positive_int(text: str) -> int:

@@ -42,6 +42,10 @@ class Hit(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=True):
     explanation: str
     # `builtins.list`: inside this class body `list` is the field above, not the type.
     ownership_path: builtins.list[str] = msgspec.field(default_factory=builtins.list)
+    # Who lists the entry ('ofac', 'un', 'eu', 'uk' or an OpenSanctions dataset name) and, for
+    # OpenSanctions entities, every dataset that lists it; absent in decisions of older versions.
+    authorities: builtins.list[str] = msgspec.field(default_factory=builtins.list)
+    datasets: builtins.list[str] = msgspec.field(default_factory=builtins.list)
 
 
 class Decision(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=True):

@@ -67,3 +67,5 @@ class ListEntryRecord(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=T
     list_version: str = ""
     blocking: bool = True
     extra: tuple[tuple[str, str], ...] = ()
+    authorities: tuple[NonEmpty, ...] = ()
+    datasets: tuple[NonEmpty, ...] = ()

@@ -94,7 +94,7 @@ class ListEntry:
     """
 
     entry_id: str
-    list_name: str  # 'ofac', 'un', or a paymon JSONL list name
+    list_name: str  # 'ofac', 'un', 'eu', 'uk', 'opensanctions' or a paymon JSONL list name
     entry_type: EntryType
     primary_name: str
     aliases: tuple[Name, ...] = ()
@@ -108,6 +108,14 @@ class ListEntry:
     list_version: str = ""  # the source's date/version, e.g. 'ofac-sdn-2024-09-update'
     blocking: bool = True
     extra: tuple[tuple[str, str], ...] = field(default=())
+    # Who sanctions the entry: 'ofac', 'un', 'eu', 'uk', or an OpenSanctions dataset name such
+    # as 'ch_seco_sanctions'; empty means the list itself is the authority (`list_name`).
+    authorities: tuple[str, ...] = ()
+    datasets: tuple[str, ...] = ()  # OpenSanctions datasets that list the entity
+
+    def authority_codes(self) -> tuple[str, ...]:
+        """The authorities that list this entry, never empty (the list's own name by default)."""
+        return self.authorities or (self.list_name,)
 
     def names(self) -> tuple[Name, ...]:
         """The primary name first, then every alias, each once."""

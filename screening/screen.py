@@ -292,6 +292,8 @@ def _hit(
         reason=reason,
         explanation=explanation,
         ownership_path=ownership_path or [],
+        authorities=list(entry.authority_codes()),
+        datasets=list(entry.datasets),
     )
 
 

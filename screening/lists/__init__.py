@@ -2,22 +2,27 @@
 
 `load_lists(paths)` takes files and folders in order and recognises each by its content:
 an OFAC legacy CSV folder (sdn.csv, cons_prim.csv, or only alt.csv/add.csv), a UN consolidated
-XML file, or a paymon JSON Lines file. Later paths update earlier ones by entry id. Any
-malformed or truncated source raises `ListLoadError` naming the file, line and problem, and
-nothing is returned: a list is loaded whole or not at all.
+XML file, an EU Financial Sanctions Files XML file, a UK Sanctions List XML file, an
+OpenSanctions FollowTheMoney JSON Lines file (`entities.ftm.json`) or a paymon JSON Lines file.
+Later paths update earlier ones by entry id. Any malformed or truncated source raises
+`ListLoadError` naming the file, line and problem, and nothing is returned: a list is loaded
+whole or not at all.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from screening.lists.errors import ListLoadError
-from screening.lists.jsonl import EntryDecodeError, decode_entry, encode_entry, load_jsonl
+from screening.lists.eu import EU_NAMESPACE, EU_ROOT, EuLoad, load_eu_xml
+from screening.lists.ftm import FtmLoad, is_ftm_line, load_ftm_file
+from screening.lists.jsonl import EntryDecodeError, JsonlLoad, decode_entry, encode_entry, load_jsonl
 from screening.lists.ofac import OfacTables, detect_ofac_folder, load_ofac_folder
-from screening.lists.un import UN_ROOT, load_un_xml
+from screening.lists.uk import UK_ROOT, UkLoad, load_uk_xml
+from screening.lists.un import UN_ROOT, UnLoad, load_un_xml
 from screening.model import ListEntry
 
 __all__ = [
@@ -72,24 +77,57 @@ def _sniff_xml_root(head: bytes) -> str | None:
         return name.split(":")[-1] or None
 
 
+_EXPECTED = (
+    "OFAC CSV folder, UN XML, EU FSF XML, UK Sanctions List XML, OpenSanctions FtM JSONL or paymon JSONL"
+)
+
+
 def _file_format(path: Path, raw: bytes) -> str:
     head = raw[:_SNIFF_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"<"):
         root = _sniff_xml_root(head)
         if root == UN_ROOT:
             return "un"
+        if root == UK_ROOT:
+            return "uk"
+        if root == EU_ROOT and EU_NAMESPACE.encode() in head:
+            return "eu"
         raise ListLoadError(
-            path, 1, f"XML with root <{root}> is not a list format paymon reads (UN {UN_ROOT})"
+            path,
+            1,
+            f"XML with root <{root}> is not a list format paymon reads "
+            f"(UN <{UN_ROOT}>, EU <{EU_ROOT} xmlns={EU_NAMESPACE!r}>, UK <{UK_ROOT}>)",
         )
     if head.startswith(b"{"):
-        return "jsonl"
+        return "ftm" if is_ftm_line(head.split(b"\n", 1)[0]) else "jsonl"
     if not head:
         raise ListLoadError(path, None, "file is empty")
     if path.name in {"sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv", "cons_prim.csv"}:
         raise ListLoadError(path, None, "an OFAC CSV file: pass the folder holding it, not the file")
-    raise ListLoadError(
-        path, 1, "unrecognised list format (expected OFAC CSV folder, UN XML or paymon JSONL)"
-    )
+    raise ListLoadError(path, 1, f"unrecognised list format (expected {_EXPECTED})")
+
+
+_FILE_LOADERS: dict[str, Callable[[Path, bytes], UnLoad | EuLoad | UkLoad | JsonlLoad]] = {
+    "un": load_un_xml,
+    "eu": load_eu_xml,
+    "uk": load_uk_xml,
+    "jsonl": load_jsonl,
+}
+
+
+def _load_file(path: Path) -> UnLoad | EuLoad | UkLoad | JsonlLoad | FtmLoad:
+    """One list file, its format recognised from its first bytes. OpenSanctions files (the
+    largest, hundreds of MB) are streamed by their loader; the others are read whole."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+        kind = _file_format(path, head)
+        if kind == "ftm":
+            return load_ftm_file(path)
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ListLoadError(path, None, f"cannot read: {exc.strerror or exc}") from None
+    return _FILE_LOADERS[kind](path, raw)
 
 
 def load_lists(paths: Iterable[Path | str]) -> ListSet:
@@ -130,12 +168,9 @@ def load_lists(paths: Iterable[Path | str]) -> ListSet:
             warnings.extend(loaded.warnings)
             digests.append(loaded.digest)
             continue
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise ListLoadError(path, None, f"cannot read: {exc.strerror or exc}") from None
-        kind = _file_format(path, raw)
-        result = load_un_xml(path, raw) if kind == "un" else load_jsonl(path, raw)
+        result = _load_file(path)
+        if isinstance(result, FtmLoad):
+            warnings.extend(result.warnings)
         build_dirty_ofac_entries()
         for entry in result.entries:
             entries[entry.entry_id] = entry

@@ -67,6 +67,8 @@ def to_record(entry: ListEntry) -> ListEntryRecord:
         list_version=entry.list_version,
         blocking=entry.blocking,
         extra=entry.extra,
+        authorities=entry.authorities,
+        datasets=entry.datasets,
     )
 
 
@@ -92,6 +94,8 @@ def from_record(record: ListEntryRecord) -> ListEntry:
         list_version=record.list_version,
         blocking=record.blocking,
         extra=record.extra,
+        authorities=record.authorities,
+        datasets=record.datasets,
     )
 
 
@@ -104,7 +108,7 @@ def decode_entry(raw: bytes | str) -> ListEntry:
     """The entry encoded in `raw`; raises `EntryDecodeError` naming the field and the problem."""
     try:
         record = _DECODER.decode(raw)
-    except msgspec.DecodeError as exc:  # ValidationError is a DecodeError subclass
+    except (msgspec.DecodeError, UnicodeDecodeError) as exc:  # ValidationError is a DecodeError
         raise EntryDecodeError(str(exc)) from None
     return from_record(record)
 

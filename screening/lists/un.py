@@ -11,7 +11,6 @@ truncated or malformed file raises `ListLoadError` with the line lxml stopped at
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,8 @@ from lxml import etree
 from screening.identifiers import normalise_identifier
 from screening.lists.countries import country_code
 from screening.lists.errors import ListLoadError
+from screening.lists.xml_stream import element_line as _line
+from screening.lists.xml_stream import iter_records
 from screening.model import Address, EntryType, Identifier, IdentifierScheme, ListEntry, Name, NameQuality
 
 __all__ = ["UN_LIST", "UN_ROOT", "UnLoad", "load_un_xml"]
@@ -47,11 +48,6 @@ class UnLoad:
     source: str
     entries: tuple[ListEntry, ...]
     digest: str
-
-
-def _line(element: etree._Element) -> int | None:
-    line: object = element.sourceline  # lxml-stubs type this loosely; lxml gives int or None
-    return line if isinstance(line, int) else None
 
 
 def _text(element: etree._Element, tag: str) -> str:
@@ -209,36 +205,21 @@ def load_un_xml(path: Path, raw: bytes) -> UnLoad:
     """
     entries: dict[str, ListEntry] = {}
     version = ""
-    try:
-        events = etree.iterparse(
-            io.BytesIO(raw), events=("start", "end"), resolve_entities=False, no_network=True
-        )
-        for event, element in events:
-            if event == "start":
-                if element.getparent() is None:
-                    if element.tag != UN_ROOT:
-                        raise ListLoadError(
-                            path, _line(element), f"root element is <{element.tag}>, not <{UN_ROOT}>"
-                        )
-                    generated = element.get("dateGenerated", "")
-                    if len(generated) < 10:
-                        raise ListLoadError(path, _line(element), "root has no dateGenerated attribute")
-                    version = f"{UN_LIST}-{generated[:10]}"
-                continue
-            if element.tag not in _RECORD_TAGS:
-                continue
-            entry = _entry(path, element, version)
-            if entry.entry_id in entries:
-                raise ListLoadError(path, _line(element), f"duplicate REFERENCE_NUMBER {entry.entry_id[3:]}")
-            entries[entry.entry_id] = entry
-            # Records are independent: free each one once read so memory stays flat.
-            element.clear()
-            parent = element.getparent()
-            while parent is not None and element.getprevious() is not None:
-                del parent[0]
-    except etree.XMLSyntaxError as exc:
-        line = exc.lineno if exc.lineno else None
-        raise ListLoadError(path, line, f"malformed XML (truncated?): {exc.msg}") from None
+
+    def check_root(root: etree._Element) -> None:
+        nonlocal version
+        if root.tag != UN_ROOT:
+            raise ListLoadError(path, _line(root), f"root element is <{root.tag}>, not <{UN_ROOT}>")
+        generated = root.get("dateGenerated", "")
+        if len(generated) < 10:
+            raise ListLoadError(path, _line(root), "root has no dateGenerated attribute")
+        version = f"{UN_LIST}-{generated[:10]}"
+
+    for element in iter_records(path, raw, _RECORD_TAGS, check_root):
+        entry = _entry(path, element, version)
+        if entry.entry_id in entries:
+            raise ListLoadError(path, _line(element), f"duplicate REFERENCE_NUMBER {entry.entry_id[3:]}")
+        entries[entry.entry_id] = entry
     if not entries:
         raise ListLoadError(path, None, "no INDIVIDUAL or ENTITY records in the list")
     return UnLoad(version, tuple(entries.values()), hashlib.sha256(raw).hexdigest())

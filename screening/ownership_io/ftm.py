@@ -3,6 +3,15 @@
 An `Ownership` has `properties.owner` and `properties.asset` (entity ids, or nested entity
 objects in FtM's nested export) and a free-text `percentage` such as '51%'. Names and LEIs come
 from the other entities in the same file (`name`, `leiCode`) or from the nested objects.
+
+A `Directorship` (`director` -> `organization`) is an edge only when its `role` or `summary`
+states control (a controlling person or beneficial owner, in English or Russian as OpenSanctions
+publishes them): control is read as a majority stake ('>50%'). The EU and UK rules treat control
+like ownership; OFAC's rule counts ownership only, so under it this is stricter than required
+(it fails closed: an analyst clears the alert rather than a payment passing). A
+plain directorship (a general director, 'Leader or official of') is management, not ownership,
+and is not loaded. This is how an OpenSanctions file (`entities.ftm.json`, e.g. a sanctions
+cluster with its owners) serves as an ownership table as well as a list.
 """
 
 from __future__ import annotations
@@ -17,7 +26,12 @@ from screening.ownership_io.edge import PercentageError, parse_percentage
 from screening.ownership_io.jsonlines import json_objects
 from screening.ownership_io.lei import normalise_lei
 
-__all__ = ["load_ftm"]
+__all__ = ["CONTROL_STAKE", "load_ftm"]
+
+# The stake a controlling Directorship stands for: more than half, as a majority holder.
+CONTROL_STAKE = ">50%"
+# Words in a Directorship's role or summary that say the director controls the organisation.
+_CONTROL_WORDS = ("control", "beneficial owner", "контрол", "бенефициар")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +71,14 @@ def _remember(entity: dict[str, Any], names: dict[str, str], leis: dict[str, str
         leis.setdefault(str(entity["id"]), lei)
 
 
+def _carries_control(props: dict[str, Any]) -> bool:
+    """True when a Directorship's role or summary says the director controls the organisation."""
+    texts = [v for key in ("role", "summary") for v in (props.get(key) or []) if isinstance(v, str)]
+    return any(word in text.lower() for text in texts for word in _CONTROL_WORDS)
+
+
 def load_ftm(path: Path, builder: GraphBuilder, *, today: dt.date | None = None) -> None:
-    """Add the `Ownership` entities of an FtM JSON lines file to `builder`.
+    """Add the `Ownership` (and controlling `Directorship`) entities of an FtM JSON lines file to `builder`.
 
     Guarantees: a line that is not a JSON object with `id` and `schema`, an Ownership without
     exactly one owner and one asset, an unreadable percentage or an invalid LEI adds a
@@ -79,29 +99,35 @@ def load_ftm(path: Path, builder: GraphBuilder, *, today: dt.date | None = None)
         if not isinstance(props, dict):
             builder.problems.append(f"{path}:{line}: 'properties' is not an object")
             continue
-        if entity["schema"] != "Ownership":
+        schema = entity["schema"]
+        if schema == "Directorship" and not _carries_control(props):
+            continue
+        if schema not in ("Ownership", "Directorship"):
             _remember(entity, names, leis)
             continue
-        owners, assets = props.get("owner") or [], props.get("asset") or []
+        owner_key, asset_key = ("owner", "asset") if schema == "Ownership" else ("director", "organization")
+        owners, assets = props.get(owner_key) or [], props.get(asset_key) or []
         if (
             not isinstance(owners, list)
             or not isinstance(assets, list)
             or len(owners) != 1
             or len(assets) != 1
         ):
-            builder.problems.append(f"{path}:{line}: Ownership needs exactly one owner and one asset")
+            builder.problems.append(
+                f"{path}:{line}: {schema} needs exactly one {owner_key} and one {asset_key}"
+            )
             continue
         owner, asset = _ref(owners[0], names, leis), _ref(assets[0], names, leis)
         if owner is None or asset is None:
             builder.problems.append(
-                f"{path}:{line}: Ownership {'owner' if owner is None else 'asset'} is not an entity id"
+                f"{path}:{line}: {schema} {owner_key if owner is None else asset_key} is not an entity id"
             )
             continue
         end = _first(props, "endDate")
         if isinstance(end, str) and end and end[:10] < cutoff:
             ended += 1
             continue
-        pct = _first(props, "percentage")
+        pct = _first(props, "percentage") if schema == "Ownership" else CONTROL_STAKE
         stakes.append(
             _Stake(line, owner, asset, pct if isinstance(pct, str) else "" if pct is None else str(pct))
         )

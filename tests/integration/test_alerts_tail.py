@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import msgspec
 import pytest
 
 from agents.settings import Settings
@@ -72,10 +73,15 @@ DECISIONS = [
 def test_one_readable_line_per_alert() -> None:
     line = format_decision(DECISIONS[1])
     assert line == (
-        'pay-2 ALERT [2 hit(s)] debtor_agent ofac:306 "BANK MELLI IRAN" 1.00 identifier'
-        ' | creditor ofac:306 "BANK MELLI IRAN" 0.97 name'
+        'pay-2 ALERT [2 hit(s)] debtor_agent ofac:306 "BANK MELLI IRAN" 1.00 identifier [ofac-sdn: IRAN]'
+        ' | creditor ofac:306 "BANK MELLI IRAN" 0.97 name [ofac-sdn: IRAN]'
     )
     assert "via EXAMPLE HOLDING -60%-> VOLGA TRADING LTD" in format_decision(DECISIONS[2])
+
+
+def test_a_hit_names_every_authority_and_programme() -> None:
+    hit = msgspec.structs.replace(NAME_HIT, authorities=["eu", "uk"], programs=["EU-UKR", "GB-RUS"])
+    assert format_decision(_alert("pay-4", hit)).endswith('0.97 name [eu, uk: EU-UKR, GB-RUS]')
 
 
 async def _alerts_topic(settings: Settings, *extra: bytes) -> str:
