@@ -8,9 +8,10 @@
 //! bound folded by the score's own rules (`rules::bound_score`, `rules::syllables_cap`), so a
 //! bound is never below the score. The rest are scored by the engine (`score::score_with`).
 //!
-//! Windows are normalised by the caller (Python's `normalise_name`, ICU and rigour), once per
-//! window and only for windows some name is tried against; the tests hold this module to the
-//! former Python scan (`tests/oracle/reference_scan.py`): the same hits, scores and windows.
+//! A window of plain words (Python's `names.window_rewrites` flags) is its words as they are; any
+//! other is normalised by the caller (Python's `normalise_name`: ICU and rigour), once per window
+//! and only for windows some name is tried against. The tests hold this module to the former
+//! Python scan (`tests/oracle/reference_scan.py`): the same hits, scores and windows.
 use rustc_hash::FxHashMap;
 
 use crate::common::{is_alpha, is_digits, levenshtein_similarity, single_letters, Config, Kind, Name};
