@@ -54,8 +54,10 @@ class TextScanner:
         windows: dict[tuple[int, int], PreparedName] = {}
 
         def prepare_window(start: int, length: int) -> PreparedName:
-            window = prepare(" ".join(words[start : start + length]), "any")
-            windows[start, length] = window
+            # once per window: the engine asks once, hits of several names may share one
+            window = windows.get((start, length))
+            if window is None:
+                window = windows[start, length] = prepare(" ".join(words[start : start + length]), "any")
             return window
 
         engine = self._engine
@@ -65,7 +67,7 @@ class TextScanner:
         best: dict[str, NameMatch] = {}
         for pos, start, length, _ in found:
             item = self._names[pos]
-            window = windows.get((start, length)) or prepare(" ".join(words[start : start + length]), "any")
+            window = prepare_window(start, length)
             kind = compare_kind("any", item.entry_type)
             comparison = engine.explain(engine.query(window), window, pos, item.prepared, kind)
             match = qualified_match(
