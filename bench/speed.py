@@ -103,6 +103,26 @@ def perturb(name: str, rng: random.Random) -> str:
     return name[:i] + name[i + 1] + name[i] + name[i + 2 :] if i + 1 < len(name) else name
 
 
+def one_typo_queries(
+    names: Sequence[tuple[str, str]], count: int, rng: random.Random
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """`count` listed (entry id, name) pairs drawn at random and each name with one typo (`perturb`)."""
+    sources = rng.sample(list(names), count)
+    return sources, [perturb(text, rng) for _, text in sources]
+
+
+def found_with_typo(
+    index: ListIndex, sources: Sequence[tuple[str, str]], queries: Sequence[str], threshold: float
+) -> int:
+    """How many typo queries find the entry they were made from among their 50 best matches at
+    `threshold`."""
+    return sum(
+        1
+        for (entry_id, _), q in zip(sources, queries, strict=True)
+        if entry_id in {m.entry.entry_id for m in index.match_name(q, limit=50, threshold=threshold)}
+    )
+
+
 def clean_names(count: int, rng: random.Random) -> list[str]:
     """Random person and company names made of common words."""
     out = []
@@ -187,8 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
 
     half = args.queries // 2
-    sources = rng.sample(names, half)
-    typo_queries = [perturb(text, rng) for _, text in sources]
+    sources, typo_queries = one_typo_queries(names, half, rng)
     clean = clean_names(half, rng)
     exact_queries = [text for _, text in sources]
     index.match_name("warm up", threshold=DEFAULT_THRESHOLD)
@@ -202,11 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(describe("match_name, listed exact", exact_times))
     print(describe("match_name, clean names", clean_times))
     print(describe("match_name, typo + clean", typo_times + clean_times) + "  (goal: median <= 50 us)")
-    found = sum(
-        1
-        for (entry_id, _), q in zip(sources, typo_queries, strict=True)
-        if entry_id in {m.entry.entry_id for m in index.match_name(q, limit=50, threshold=DEFAULT_THRESHOLD)}
-    )
+    found = found_with_typo(index, sources, typo_queries, DEFAULT_THRESHOLD)
     clean_hits = sum(1 for q in clean if index.match_name(q, threshold=DEFAULT_THRESHOLD))
     print(
         f"listed names with one typo found: {found}/{half} = {found / half:.1%}; "

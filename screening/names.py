@@ -20,6 +20,8 @@ from rigour._core import remove_org_types as _remove_org_types
 from rigour.text import ascii_text
 from rigour.text.normalize import Cleanup, Normalize
 
+from screening.readings import read_cjk, translate_pinyin_business_words
+
 __all__ = [
     "COMPOUND_ENDINGS",
     "DROPPED_FIRST",
@@ -318,7 +320,11 @@ _SYLLABIC = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi, _ in SYL
 _INDIC = re.compile("[\u0900-\u09ff]")
 _ARABIC = re.compile("[\u0600-\u06ff]")
 _KHMER_CHAR = re.compile("[\u1780-\u17ff]")
-_BEYOND_LATIN = re.compile("[^\x00-\u024f]")  # code points > 591
+# Letters of scripts other than Latin: beyond Latin Extended-B (code point 591), except Latin
+# Extended Additional, where Vietnamese writes its letters with two marks (`ặ`, `ễ`): a
+# Vietnamese name is Latin and is compared as strictly as any other (`Khoa Đặng` alerted on
+# `CHI BANG` through cross-script leniency).
+_BEYOND_LATIN = re.compile("[^\x00-\u024f\u1e00-\u1eff]")
 
 
 def _prefix_table(prefixes: list[str]) -> frozenset[tuple[str, ...]]:
@@ -439,7 +445,8 @@ def normalise_text(text: str) -> str:
     """Transliterate to ASCII, case-fold and reduce punctuation to single spaces.
 
     Guarantees: the result contains only `[a-z0-9 ]`, no leading/trailing/double spaces; `&`
-    becomes `and`; dots and apostrophes inside words join their letters. Never raises.
+    becomes `and`; dots and apostrophes inside words join their letters; Chinese, Japanese and
+    Korean are read as `screening.readings.read_cjk` says. Never raises.
     """
     if not text:
         return ""
@@ -447,6 +454,7 @@ def normalise_text(text: str) -> str:
         # a lone surrogate (half of a broken UTF-16 pair) is no character: transliteration
         # would raise on it
         text = _SURROGATE.sub(" ", unicodedata.normalize("NFC", text)).translate(_SEPARATORS)
+        text = read_cjk(text)  # (its own quick test: most text has no CJK character)
         if _SYLLABIC.search(text):
             text = _SYLLABIC.sub(r" \g<0> ", text)
         if _INDIC.search(text):
@@ -616,6 +624,54 @@ def _split_compound(tokens: list[str]) -> list[str]:
     return out
 
 
+# Country abbreviations inside organisation names, in the long form the lists write
+# (`Foreign Trade Bank of DPRK` is listed as `... OF THE DEMOCRATIC PEOPLE'S REPUBLIC OF KOREA`;
+# rigour would even take `RF` for a legal form and drop it). `ROK`, `PRC`, `RF` and `DPR` are
+# also words or given names (`Rok Novak`): they are expanded only after `of`/`the`/`in`, before
+# `Korea` (`DPR Korea`), or written in capitals in a name that is not all capitals.
+COUNTRY_ABBREVIATIONS: dict[str, str] = {
+    "dprk": "democratic peoples republic of korea",
+    "dpr": "democratic peoples republic",
+    "prc": "peoples republic of china",
+    "rok": "republic of korea",
+    "uae": "united arab emirates",
+    "rf": "russian federation",
+    "ussr": "union of soviet socialist republics",
+}
+_UNAMBIGUOUS_ABBREVIATIONS = frozenset({"dprk", "uae", "ussr"})
+_BEFORE_COUNTRY = frozenset({"of", "the", "in"})
+
+
+def _expand_country_abbreviations(tokens: list[str], text: str) -> list[str]:
+    """`tokens` with the country abbreviations of `COUNTRY_ABBREVIATIONS` in their long form,
+    where the name shows they are abbreviations (see there); `text` is the name as written."""
+    out: list[str] = []
+    capitals = not text.isupper()
+    for at, token in enumerate(tokens):
+        long_form = COUNTRY_ABBREVIATIONS.get(token)
+        if long_form is not None and (
+            token in _UNAMBIGUOUS_ABBREVIATIONS
+            or (at > 0 and tokens[at - 1] in _BEFORE_COUNTRY)
+            or (at + 1 < len(tokens) and tokens[at + 1] == "korea")
+            or (capitals and re.search(rf"\b{token.upper()}\b", text) is not None)
+        ):
+            out.extend(long_form.split())
+        else:
+            out.append(token)
+    return out
+
+
+def _rewrite_organisation_words(flat: str, text: str) -> str:
+    """`flat` (normalised words) with country abbreviations expanded and Chinese company words
+    spelt in pinyin in English (`screening.readings.translate_pinyin_business_words`); `flat`
+    itself when nothing changes."""
+    tokens = flat.split()
+    if COUNTRY_ABBREVIATIONS.keys().isdisjoint(tokens) and "gongsi" not in tokens:
+        return flat
+    rewritten = translate_pinyin_business_words(_expand_country_abbreviations(tokens, text))
+    return " ".join(rewritten)
+
+
 def normalise_name(text: str, form: NameForm = "any") -> NormalisedName:
     """Normalise one name for comparison.
 
@@ -628,11 +684,18 @@ def normalise_name(text: str, form: NameForm = "any") -> NormalisedName:
     # re-normalising or re-splitting it would change nothing; the steps below skip such work.
     if text.isascii():
         transliterated = False
+        original = text
         flat = _normalise_ascii(text)
     else:
-        text = _SURROGATE.sub(" ", text)  # see `normalise_text`
+        original = text = _SURROGATE.sub(" ", text)  # see `normalise_text`
         transliterated = _has_non_latin(text)
+        text = read_cjk(text, form == "person")
         flat = normalise_text(text)
+    if form != "person" and flat:
+        rewritten = _rewrite_organisation_words(flat, text)
+        if rewritten != flat:
+            # the legal forms below are then looked up in the rewritten words only
+            flat = text = rewritten
     unstripped = flat
     legal: tuple[str, ...] = ()
     removed_prefix = False
@@ -681,7 +744,7 @@ def normalise_name(text: str, form: NameForm = "any") -> NormalisedName:
         tokens = _split_compound(tokens)
     del tokens[MAX_NAME_TOKENS:]
     return NormalisedName(
-        text,
+        original,
         tuple(tokens),
         legal,
         removed_prefix,

@@ -1,0 +1,220 @@
+"""How names written in Chinese, Japanese and Korean characters are read in Latin letters.
+
+ICU's transliterators (what `screening.names.normalise_text` uses for every other script) read
+every Han character as Mandarin, while sanctions lists write a Japanese name the Japanese way
+(`山田太郎` is YAMADA Taro, not Shan Tian Tai Lang) and a Chinese, Japanese or Korean company's
+legal form and trade words in English (`有限公司` is CO., LTD., `贸易` TRADING, `(주)` CO., LTD.).
+`read_cjk` applies those readings before ICU sees the text; what it does not know stays for ICU.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+__all__ = ["is_japanese", "read_cjk", "read_hangul", "read_japanese", "translate_pinyin_business_words"]
+
+# Kana (hiragana, katakana, their extensions and half-width forms): only Japanese writes them.
+_KANA_RANGES = "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
+_HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HANGUL_RANGES = "\uac00-\ud7a3"
+_KANA = re.compile(f"[{_KANA_RANGES}]")
+_HAN = re.compile(f"[{_HAN_RANGES}]")
+_HANGUL = re.compile(f"[{_HANGUL_RANGES}]")
+_CJK = re.compile(f"[{_KANA_RANGES}{_HAN_RANGES}{_HANGUL_RANGES}]")
+
+# Company words in Han characters, in English as listed names write them (`CO., LTD.`,
+# `TRADING`, `INDUSTRIAL`): ICU would spell them in pinyin syllables (`you xian gong si`) that
+# then pair with the syllables of unrelated listed names. Longest first: `股份有限公司` before
+# `有限公司` before `公司`. Traditional and simplified forms both; Japanese legal forms
+# (`株式会社`, `有限会社`, `合同会社`) too, which also mark the name as Japanese (`is_japanese`).
+_HAN_BUSINESS_WORDS: tuple[tuple[str, str], ...] = (
+    ("股份有限公司", "co ltd"),
+    ("有限责任公司", "co ltd"),
+    ("有限責任公司", "co ltd"),
+    ("有限公司", "co ltd"),
+    ("株式会社", "co ltd"),
+    ("有限会社", "ltd"),
+    ("合同会社", "llc"),
+    ("合資会社", "co"),
+    ("合名会社", "co"),
+    ("进出口", "import export"),
+    ("進出口", "import export"),
+    ("公司", "company"),
+    ("集团", "group"),
+    ("集團", "group"),
+    ("实业", "industry"),
+    ("實業", "industry"),
+    ("工业", "industry"),
+    ("工業", "industry"),
+    ("贸易", "trade"),
+    ("貿易", "trade"),
+    ("商贸", "trade"),
+    ("商貿", "trade"),
+    ("科技", "technology"),
+    ("国际", "international"),
+    ("国際", "international"),
+    ("國際", "international"),
+    ("银行", "bank"),
+    ("銀行", "bank"),
+    ("控股", "holdings"),
+    ("投资", "investment"),
+    ("投資", "investment"),
+)
+# Japanese legal forms: a Han-only name holding one of them is a Japanese company (`会社` alone
+# is not enough: Korean company names in hanja use it too, `朝鲜联合机械贸易会社`).
+_JAPANESE_FORMS = ("株式会社", "有限会社", "合同会社", "合資会社", "合名会社")
+# Korean legal forms (`(주)`, `주식회사` = Co., Ltd.; `유한회사` = Ltd.).
+_HANGUL_BUSINESS_WORDS: tuple[tuple[str, str], ...] = (
+    ("유한책임회사", "llc"),
+    ("주식회사", "co ltd"),
+    ("유한회사", "ltd"),
+    ("(주)", "co ltd"),
+    ("㈜", "co ltd"),
+)
+# The same company words as listed names spell them in pinyin (`DALIAN ZHENGHUA MAOYI YOUXIAN
+# GONGSI`): translated only in a name that holds `gongsi`, the one word that says it is Chinese.
+_PINYIN_BUSINESS_WORDS: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("gufen", "youxian", "gongsi"): ("co", "ltd"),
+    ("youxian", "zeren", "gongsi"): ("co", "ltd"),
+    ("youxian", "gongsi"): ("co", "ltd"),
+    ("jinchukou",): ("import", "export"),
+    ("gongsi",): ("company",),
+    ("jituan",): ("group",),
+    ("shiye",): ("industry",),
+    ("gongye",): ("industry",),
+    ("maoyi",): ("trade",),
+    ("shangmao",): ("trade",),
+    ("keji",): ("technology",),
+    ("guoji",): ("international",),
+    ("yinhang",): ("bank",),
+    ("konggu",): ("holdings",),
+    ("touzi",): ("investment",),
+}
+_LONGEST_PINYIN = max(map(len, _PINYIN_BUSINESS_WORDS))
+
+# Chinese two-character family names: a four-character Han person name starting with one is
+# Chinese (`欧阳娜娜`), any other is read as Japanese (family name of two characters and given
+# name of two: `山田太郎`, `田中花子`), as Chinese names are two or three characters long.
+_COMPOUND_SURNAMES = (
+    "欧阳 歐陽 司马 司馬 上官 诸葛 諸葛 东方 東方 皇甫 尉迟 尉遲 公孙 公孫 慕容 长孙 長孫 宇文 司徒 "
+    "夏侯 轩辕 軒轅 令狐 端木 独孤 獨孤 南宫 南宮 西门 西門 百里 呼延 澹台 澹臺 公冶 宗政 濮阳 濮陽 "
+    "太史 申屠 闻人 聞人 赫连 赫連 钟离 鍾離 第五 万俟 萬俟 拓跋 左丘 谷梁 穀梁 段干 仲孙 仲孫"
+)
+_CHINESE_COMPOUND_SURNAMES = frozenset(_COMPOUND_SURNAMES.split())
+JAPANESE_PERSON_NAME_LENGTH = 4
+# ... and a part of a Japanese name written apart is at most this long (`中国银行 上海分行`, a
+# Chinese bank and its branch, is no `family given`).
+MAX_NAME_PART_LENGTH = 3
+
+
+def read_hangul(text: str) -> str:
+    """`text` with Korean legal forms in English (`주식회사 가람미래` -> ` co ltd  가람미래`);
+    the Hangul syllables themselves are left to ICU."""
+    for native, latin in _HANGUL_BUSINESS_WORDS:
+        if native in text:
+            text = text.replace(native, f" {latin} ")
+    return text
+
+
+def is_japanese(text: str, person: bool) -> bool:
+    """True when a name with Han characters is Japanese: it holds kana or a Japanese legal form
+    (`株式会社`); or it is written `family given` in Han characters alone, a family name of two or
+    three characters and a given name of one to three (`佐藤 健`: Chinese writes no space in a
+    name); or, for a person (`person`), it is four Han characters not starting with a Chinese
+    two-character family name (`山田太郎`)."""
+    if _KANA.search(text):
+        return True
+    if not _HAN.search(text):
+        return False
+    if any(form in text for form in _JAPANESE_FORMS):
+        return True
+    words = text.split()
+    if len(words) == 2 and all(_HAN.fullmatch(c) for w in words for c in w):
+        return (
+            2 <= len(words[0]) <= MAX_NAME_PART_LENGTH
+            and len(words[1]) <= MAX_NAME_PART_LENGTH
+            and words[0] not in _CHINESE_COMPOUND_SURNAMES
+        )
+    return (
+        person
+        and len(words) == 1
+        and len(text) == JAPANESE_PERSON_NAME_LENGTH
+        and all(_HAN.fullmatch(c) for c in text)
+        and text[:2] not in _CHINESE_COMPOUND_SURNAMES
+    )
+
+
+@functools.cache
+def _kakasi() -> Any:
+    # pykakasi loads its dictionaries (about 2 s) on first use: only when a Japanese name comes.
+    import pykakasi
+
+    return pykakasi.kakasi()  # type: ignore[no-untyped-call]
+
+
+# Hepburn long vowels as passports and lists write them: Satō/Satou -> Sato, Yūki -> Yuki.
+_LONG_VOWELS = (("ou", "o"), ("uu", "u"), ("oo", "o"))
+
+
+def read_japanese(text: str) -> str:
+    """`text` read as Japanese (kanji by their Japanese readings, kana as sounds) in Hepburn
+    with long vowels single, each word the dictionary knows apart (`山田太郎` -> `yamada taro`);
+    characters pykakasi cannot read stay as they are."""
+    parts = []
+    text = _read_han_business_words(text)
+    for item in _kakasi().convert(text):
+        reading = item["hepburn"]
+        if not reading.strip() or not reading.isascii():
+            parts.append(item["orig"])
+            continue
+        for long_vowel, short in _LONG_VOWELS:
+            reading = reading.replace(long_vowel, short)
+        parts.append(f" {reading} ")
+    return "".join(parts)
+
+
+def _read_han_business_words(text: str) -> str:
+    for native, latin in _HAN_BUSINESS_WORDS:
+        if native in text:
+            text = text.replace(native, f" {latin} ")
+    return text
+
+
+def read_cjk(text: str, person: bool = False) -> str:
+    """`text` with the CJK readings applied: a Japanese name (`is_japanese`) read as Japanese,
+    Han and Korean company words in English; the rest unchanged.
+
+    Guarantees: never raises; text without CJK characters comes back unchanged; every reading
+    stands apart from its neighbours with spaces, so ICU sees only what no rule here read.
+    """
+    if not _CJK.search(text):
+        return text
+    if is_japanese(text, person):
+        text = read_japanese(text)
+    elif _HAN.search(text):
+        text = _read_han_business_words(text)
+    if _HANGUL.search(text):
+        text = read_hangul(text)
+    return text
+
+
+def translate_pinyin_business_words(tokens: list[str]) -> list[str]:
+    """Company words spelt in pinyin in English (`maoyi youxian gongsi` -> `trade co ltd`), in a
+    name that holds `gongsi`; any other name comes back as it is."""
+    if "gongsi" not in tokens:
+        return tokens
+    out: list[str] = []
+    at = 0
+    while at < len(tokens):
+        for size in range(min(_LONGEST_PINYIN, len(tokens) - at), 0, -1):
+            english = _PINYIN_BUSINESS_WORDS.get(tuple(tokens[at : at + size]))
+            if english is not None:
+                out.extend(english)
+                at += size
+                break
+        else:
+            out.append(tokens[at])
+            at += 1
+    return out

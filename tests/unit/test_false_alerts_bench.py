@@ -1,0 +1,70 @@
+"""The false-alert bench's own rules: what counts as an exact homonym, how names are mangled."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from bench.false_alerts import Tally, is_homonym, mangled
+from bench.innocent_names import InnocentName, NameKind, script_of_text
+from screening.match import NameMatch
+from screening.model import EntryType, ListEntry
+
+
+def _innocent(text: str, kind: NameKind = "person") -> InnocentName:
+    return InnocentName(text, "zh_CN", script_of_text(text), kind)
+
+
+def _match(listed: str) -> NameMatch:
+    entry = ListEntry("ofac:1", "ofac", EntryType.PERSON, listed)
+    return NameMatch(entry, listed, 0.9, "", ())
+
+
+@pytest.mark.parametrize(
+    ("innocent", "listed"),
+    [
+        ("杨帆", "FAN, Yang"),  # every token equal after transliteration, in any order
+        ("علی کریمی", "KARIMI, Ali"),
+        ("习近平", "XI Jinping"),  # the same letters once the syllables are joined
+        ("Jun Chang", "CHANG, Jun"),
+    ],
+)
+def test_exact_homonyms_are_set_apart(innocent: str, listed: str) -> None:
+    assert is_homonym(_innocent(innocent), _match(listed))
+
+
+@pytest.mark.parametrize(
+    ("innocent", "listed"),
+    [
+        ("黄丽", "LUO, Huining"),  # issue #11's false alerts: letters in common are not a name
+        ("赵磊", "WEI, Zhao"),
+        ("최유진", "KUCHI, Ahmed Jan"),
+        ("Yang Fan Li", "FAN, Yang"),  # a token more is another person
+    ],
+)
+def test_other_names_are_false_alerts(innocent: str, listed: str) -> None:
+    assert not is_homonym(_innocent(innocent), _match(listed))
+
+
+def test_tally_counts_homonym_only_alerts_apart() -> None:
+    tally = Tally()
+    assert not tally.add([], _innocent("王芳"))
+    assert not tally.add([_match("FAN, Yang")], _innocent("杨帆"))
+    assert tally.add([_match("FAN, Yang"), _match("LUO, Huining")], _innocent("杨帆"))
+    assert (tally.names, tally.alerts, tally.homonyms) == (3, 1, 1)
+    assert tally.rate() == pytest.approx(1 / 3)
+
+
+def test_manglings() -> None:
+    rng = random.Random(1)
+    assert mangled("HAQQANI, Walijan Abdul", "reordered", rng) == "Abdul HAQQANI Walijan"
+    dropped = mangled("Walijan Abdul Ghafoor Haqqani", "dropped token", rng)
+    assert dropped is not None and dropped.startswith("Walijan ") and len(dropped.split()) == 3
+    typo = mangled("Walijan Haqqani", "typo", rng)
+    assert typo is not None and typo != "Walijan Haqqani" and abs(len(typo) - 15) <= 1
+    # too short for the mangling: left out of the count rather than counted unchanged
+    assert mangled("Walijan", "reordered", rng) is None
+    assert mangled("Walijan Haqqani", "dropped token", rng) is None
+    with pytest.raises(ValueError, match="mangling"):
+        mangled("Walijan Haqqani", "shuffled", rng)
