@@ -661,12 +661,16 @@ def _expand_country_abbreviations(tokens: list[str], text: str) -> list[str]:
     return out
 
 
+# Words without which `_rewrite_organisation_words` changes nothing (`gongsi`: pinyin company).
+_ORGANISATION_REWRITE_TRIGGERS = frozenset(COUNTRY_ABBREVIATIONS) | {"gongsi"}
+
+
 def _rewrite_organisation_words(flat: str, text: str) -> str:
     """`flat` (normalised words) with country abbreviations expanded and Chinese company words
     spelt in pinyin in English (`screening.readings.translate_pinyin_business_words`); `flat`
     itself when nothing changes."""
     tokens = flat.split()
-    if COUNTRY_ABBREVIATIONS.keys().isdisjoint(tokens) and "gongsi" not in tokens:
+    if _ORGANISATION_REWRITE_TRIGGERS.isdisjoint(tokens):
         return flat
     rewritten = translate_pinyin_business_words(_expand_country_abbreviations(tokens, text))
     return " ".join(rewritten)
@@ -875,8 +879,9 @@ def _legal_form_words(text: str) -> set[int]:
 def window_rewrites(words: list[str]) -> list[int]:
     """Per word of a normalised text (`normalise_text(text).split()`), how `normalise_name(w,
     "any")` may treat it in a window `w` (a run of those words joined by spaces): 0, `REWRITTEN`
-    (a legal form, a number word or ordinal, a digit that may join the number before it, a word
-    with a compound ending) or `DROPPED_FIRST` (a leading honorific or article).
+    (a legal form, a country abbreviation or pinyin company word, a number word or ordinal, a
+    digit that may join the number before it, a word with a compound ending) or `DROPPED_FIRST`
+    (a leading honorific or article).
 
     Guarantees: a window holding no `REWRITTEN` word and not starting with a `DROPPED_FIRST` one
     normalises to exactly its words (no legal form, no prefix removed, not transliterated), so its
@@ -890,6 +895,7 @@ def window_rewrites(words: list[str]) -> list[int]:
     for at, word in enumerate(words):
         rewritten = (
             at in legal
+            or word in _ORGANISATION_REWRITE_TRIGGERS
             or word in _NUMBER_WORDS
             or word in _TENS
             or (word[0].isdigit() and _ORDINAL_SUFFIX.match(word) is not None)

@@ -24,7 +24,8 @@ from screening.names import DROPPED_FIRST, REWRITTEN, normalise_name, normalise_
 REWRITES = [
     "ltd", "co", "llc", "as", "sa", "de", "cv", "gmbh", "ag", "plc", "oy", "kg", "limited",
     "company", "inc", "twenty", "forty", "four", "first", "21st", "20", "5", "7", "hamidullah",
-    "shamsuddin", "mr", "dr", "the", "mrs", "her", "general", "la", "le",
+    "shamsuddin", "mr", "dr", "the", "mrs", "her", "general", "la", "le", "dprk", "dpr", "rok",
+    "korea", "uae", "rf", "prc", "gongsi", "youxian", "zhongguo",
 ]  # fmt: skip
 FILLER = ["invoice", "payment", "for", "services", "ref", "2024", "thank", "you", "per", "rent", "of", "and"]
 words = st.lists(st.sampled_from([*REWRITES, *FILLER, *VOCABULARY]), min_size=1, max_size=14)
