@@ -44,9 +44,9 @@ __all__ = [
 # The demo list, ownership table and payments shipped with the package (`make demo`).
 DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
 
-# List warnings printed one by one before the rest are only counted: an alias-only OFAC folder
-# can report thousands of rows for entries not loaded, which would bury the output.
-MAX_WARNINGS_SHOWN = 5
+# A list warning's location (`path:line: `) and numbers, which differ between warnings of one kind.
+_WARNING_LOCATION = re.compile(r"^\S+?:\d+: ")
+_WARNING_NUMBER = re.compile(r"\d+")
 
 # Kinds an analyst can restrict a name to (screening.match.PartyKind).
 _KINDS = ("person", "organisation", "any")
@@ -122,10 +122,12 @@ def load_state(
     ownership_paths: Sequence[Path],
     regime: str = "ofac",
     authorities: frozenset[str] | None = None,
+    verbose: bool = False,
 ) -> ScreeningState:
     """Load lists (and ownership tables) and build the screening state.
 
     `authorities` (e.g. {'eu', 'uk'}) keeps only the entries one of them lists; None keeps all.
+    The loaders' warnings go to stderr, one line per kind (each of them with `verbose`).
     Owners are designated under `regime` as `screening.regimes` says (mixed lists).
     Guarantees: returns a ready state or raises `CommandError` naming the missing path or the
     list/ownership file, line and problem (the loader's own message), or an authority filter
@@ -152,10 +154,8 @@ def load_state(
                 f"(the lists name: {', '.join(listed)})"
             )
     index = ListIndex.build(entries)
-    for warning in lists.warnings[:MAX_WARNINGS_SHOWN]:
-        print(f"paymon: warning: {warning}", file=sys.stderr)
-    if len(lists.warnings) > MAX_WARNINGS_SHOWN:
-        print(f"paymon: warning: ... and {len(lists.warnings) - MAX_WARNINGS_SHOWN} more", file=sys.stderr)
+    for line in warning_lines(lists.warnings, verbose=verbose):
+        print(line, file=sys.stderr)
     if not ownership_paths:
         return ScreeningState(index=index, ownership=None, list_version=lists.version)
     from screening.ownership import OwnershipLoadError, OwnershipState, Regime, load_ownership
@@ -246,7 +246,7 @@ def render_decision(decision: Decision) -> str:
 def _screen_command(args: argparse.Namespace) -> int:
     """`paymon screen`: decisions to --output, rejects to --rejects; 0 when every line was handled."""
     threshold = _threshold(args)
-    state = load_state(args.lists, args.ownership, args.regime, args.authority)
+    state = load_state(args.lists, args.ownership, args.regime, args.authority, verbose=args.verbose)
     with contextlib.ExitStack() as stack:
         lines = _open_input(args.input, stack)
         output = _open_output(args.output, stack)
@@ -265,7 +265,7 @@ def _screen_command(args: argparse.Namespace) -> int:
 def _match_command(args: argparse.Namespace) -> int:
     """`paymon match`: listed entries carrying NAME as a BIC/LEI, then the best name matches."""
     threshold = _threshold(args)
-    state = load_state(args.lists, [], authorities=args.authority)
+    state = load_state(args.lists, [], authorities=args.authority, verbose=args.verbose)
     identified = _identifier_matches(state, args.name)
     matches = state.index.match_name(
         args.name,
@@ -371,8 +371,27 @@ def _match_record(match: NameMatch) -> dict[str, Any]:
     }
 
 
+def warning_lines(warnings: Sequence[str], *, verbose: bool) -> list[str]:
+    """What to print of the list loaders' warnings: with `verbose` each one; else one line per
+    kind of warning (the same text but for its location and numbers) with its count and its
+    first occurrence, so thousands of skipped alias rows do not bury the output."""
+    if verbose:
+        return [f"paymon: warning: {warning}" for warning in warnings]
+    kinds: dict[str, list[str]] = {}
+    for warning in warnings:
+        kind = _WARNING_NUMBER.sub("N", _WARNING_LOCATION.sub("", warning))
+        kinds.setdefault(kind, []).append(warning)
+    lines = []
+    for same in kinds.values():
+        if len(same) == 1:
+            lines.append(f"paymon: warning: {same[0]}")
+        else:
+            lines.append(f"paymon: warning: {len(same)} like this (--verbose lists each): {same[0]}")
+    return lines
+
+
 def _add_list_arguments(parser: argparse.ArgumentParser) -> None:
-    """The --lists option shared by screen and match."""
+    """The --lists, --authority and --verbose options shared by screen and match."""
     parser.add_argument(
         "--lists",
         nargs="+",
@@ -381,6 +400,9 @@ def _add_list_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="list files or folders (OFAC CSV folder, UN XML, EU FSF XML, UK Sanctions List XML, "
         "OpenSanctions FtM JSONL, paymon JSONL); later paths update earlier ones",
+    )
+    parser.add_argument(
+        "--verbose", action="store_true", help="print every list warning (default: one line per kind)"
     )
     parser.add_argument(
         "--authority",

@@ -51,9 +51,7 @@ class NativeIndex:
         distinctive_b: float,
         numbers_equal: bool,
     ) -> float: ...
-    def syllables_cap(
-        self, a_original: str, a_transliterated: bool, b_original: str, b_transliterated: bool
-    ) -> float: ...
+    def syllables_cap(self, a_original: str, b_original: str) -> float: ...
     def scan(
         self,
         words: list[str],

@@ -38,6 +38,7 @@ __all__ = [
     "NameForm",
     "NormalisedName",
     "consonant_skeleton",
+    "has_non_latin",
     "is_syllabic",
     "normalise_name",
     "normalise_text",
@@ -358,7 +359,10 @@ class NormalisedName:
 
     Guarantees: `tokens` are non-empty lower-case ASCII alphanumerics (possibly an empty tuple when
     the input has no letters or digits at all); `legal_forms` holds the generic legal-form codes
-    removed (`llc`, `jsc`, …); `transliterated` is True when a non-Latin script was converted.
+    removed (`llc`, `jsc`, …); `transliterated` is True when a non-Latin script was converted by
+    a generic transliterator (ICU), whose spelling may differ from a list's (it is then compared
+    leniently); a name that `screening.readings` read whole (Japanese in Hepburn, Hangul in
+    McCune-Reischauer) is spelt as the lists spell it and is not `transliterated`.
 
     Immutable by contract (the attributes are `Final`; mypy rejects assignments). A plain slotted
     class rather than a frozen dataclass: built once per screened name, and a frozen dataclass's
@@ -431,7 +435,8 @@ def script_of(char: str) -> str:
     return "other"
 
 
-def _has_non_latin(text: str) -> bool:
+def has_non_latin(text: str) -> bool:
+    """True when `text` holds a letter of a script other than Latin."""
     if text.isascii():
         return False
 
@@ -692,8 +697,9 @@ def normalise_name(text: str, form: NameForm = "any") -> NormalisedName:
         flat = _normalise_ascii(text)
     else:
         original = text = _SURROGATE.sub(" ", text)  # see `normalise_text`
-        transliterated = _has_non_latin(text)
         text = read_cjk(text, form == "person")
+        # (after the CJK readings: a name they read whole is spelt as the lists spell it)
+        transliterated = has_non_latin(text)
         flat = normalise_text(text)
     if form != "person" and flat:
         rewritten = _rewrite_organisation_words(flat, text)

@@ -1,10 +1,12 @@
 """How names written in Chinese, Japanese and Korean characters are read in Latin letters.
 
 ICU's transliterators (what `screening.names.normalise_text` uses for every other script) read
-every Han character as Mandarin, while sanctions lists write a Japanese name the Japanese way
-(`山田太郎` is YAMADA Taro, not Shan Tian Tai Lang) and a Chinese, Japanese or Korean company's
-legal form and trade words in English (`有限公司` is CO., LTD., `贸易` TRADING, `(주)` CO., LTD.).
-`read_cjk` applies those readings before ICU sees the text; what it does not know stays for ICU.
+every Han character as Mandarin and write Hangul in a letter-by-letter Revised Romanisation
+(`김정은` -> `gim jeong eun`), while sanctions lists write a Japanese name the Japanese way
+(`山田太郎` is YAMADA Taro, not Shan Tian Tai Lang), a Korean name the way North Korea's
+official romanisation and McCune-Reischauer do (KIM Jong Un) and a Chinese company's legal form
+in English (`有限公司` is CO., LTD.). `read_cjk` applies those readings before ICU sees the text;
+what it does not know stays for ICU.
 """
 
 from __future__ import annotations
@@ -108,14 +110,34 @@ JAPANESE_PERSON_NAME_LENGTH = 4
 # Chinese bank and its branch, is no `family given`).
 MAX_NAME_PART_LENGTH = 3
 
+# Hangul syllable parts (Unicode composes a syllable from 19 initials, 21 vowels, 28 finals) in
+# McCune-Reischauer without its diacritics and apostrophes, which is also how the DPRK's
+# official romanisation and the sanctions lists write Korean names (`KIM Jong Un`, `PAK`,
+# `CHOE`, `RI`). Each syllable is read on its own, as the lists write name syllables apart.
+_INITIAL_LETTERS = "k kk n t tt r m p pp s ss - j jj ch k t p h"
+_VOWEL_LETTERS = "a ae ya yae o e yo ye o wa wae oe yo u wo we wi yu u ui i"
+_FINAL_LETTERS = "k k k n n n t l k m l l l p l m p p t t ng t t k t p t"
+_INITIALS = _INITIAL_LETTERS.split()
+_VOWELS = _VOWEL_LETTERS.split()
+_FINALS = ["", *_FINAL_LETTERS.split()]
+_HANGUL_BASE = 0xAC00
+
+
+def read_hangul_syllable(char: str) -> str:
+    """One Hangul syllable in Latin letters (`김` -> `kim`, `최` -> `choe`, `정` -> `jong`)."""
+    code = ord(char) - _HANGUL_BASE
+    initial, rest = divmod(code, 21 * 28)
+    vowel, final = divmod(rest, 28)
+    return _INITIALS[initial].strip("-") + _VOWELS[vowel] + _FINALS[final]
+
 
 def read_hangul(text: str) -> str:
-    """`text` with Korean legal forms in English (`주식회사 가람미래` -> ` co ltd  가람미래`);
-    the Hangul syllables themselves are left to ICU."""
+    """`text` with Korean legal forms in English and every Hangul syllable read apart
+    (`주식회사 가람미래` -> ` co ltd  ka ram mi rae `); other characters unchanged."""
     for native, latin in _HANGUL_BUSINESS_WORDS:
         if native in text:
             text = text.replace(native, f" {latin} ")
-    return text
+    return _HANGUL.sub(lambda m: f" {read_hangul_syllable(m.group(0))} ", text)
 
 
 def is_japanese(text: str, person: bool) -> bool:
@@ -184,7 +206,7 @@ def _read_han_business_words(text: str) -> str:
 
 def read_cjk(text: str, person: bool = False) -> str:
     """`text` with the CJK readings applied: a Japanese name (`is_japanese`) read as Japanese,
-    Han and Korean company words in English; the rest unchanged.
+    Han company words in English, Hangul syllables in McCune-Reischauer; the rest unchanged.
 
     Guarantees: never raises; text without CJK characters comes back unchanged; every reading
     stands apart from its neighbours with spaces, so ICU sees only what no rule here read.

@@ -74,6 +74,20 @@ impl SkeletonMap {
     }
 }
 
+impl SkeletonMap {
+    /// The first sound of `token` as the transliteration credit compares it: its first letter
+    /// rewritten, or `""` for any vowel (romanisations disagree on vowels: `usama`/`osama`).
+    pub fn first_sound<'a>(&'a self, token: &'a str) -> &'a str {
+        match token.as_bytes().first() {
+            None => "",
+            Some(b) => match self.replacement(b) {
+                Some(to) => to,
+                None => &token[..1],
+            },
+        }
+    }
+}
+
 /// The syllabic scripts (`syllabic_ranges`): Han and Hangul, where each character is a syllable
 /// and often a whole name part.
 #[derive(Clone, Debug)]
@@ -311,6 +325,10 @@ impl Config {
             min_skeleton_length: 3,
             spelling_variant_min_length_ratio: 0.75,
             skeleton_discount: 0.9,
+            transliteration_min_skeleton_length: 2,
+            transliteration_near_min_skeleton_length: 3,
+            transliteration_near_max_edits: 1,
+            transliteration_near_similarity: 0.8,
             joined_similarity: 0.97,
             joined_min_similarity: 0.8,
             joined_max_extra_letters: 2,

@@ -102,6 +102,12 @@ parameters! {
     min_skeleton_length: usize = item,
     spelling_variant_min_length_ratio: f64 = item,
     skeleton_discount: f64 = item,
+    /// Equal skeletons across scripts earn `skeleton_discount` from this many consonants ...
+    transliteration_min_skeleton_length: usize = item,
+    /// ... and skeletons this long, at most this many edits apart, this much.
+    transliteration_near_min_skeleton_length: usize = item,
+    transliteration_near_max_edits: usize = item,
+    transliteration_near_similarity: f64 = item,
     joined_similarity: f64 = item,
     joined_min_similarity: f64 = item,
     /// Two joined words may be this many letters longer than the word they pair with.

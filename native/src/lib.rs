@@ -284,21 +284,15 @@ impl NativeIndex {
         Ok(score::acronym_spans(&self.cfg, &ta, &tb))
     }
 
-    /// The cap of the `syllables_differ` rule for two names given by their original text and
-    /// whether each was transliterated: the squared similarity of their Han/Hangul characters
-    /// when both are in the same syllabic script and differ, else 1.0.
-    fn syllables_cap(
-        &self,
-        a_original: &str,
-        a_transliterated: bool,
-        b_original: &str,
-        b_transliterated: bool,
-    ) -> f64 {
+    /// The cap of the `syllables_differ` rule for two names given by their original text: the
+    /// squared similarity of their Han/Hangul characters when both are in the same syllabic
+    /// script and differ, else 1.0.
+    fn syllables_cap(&self, a_original: &str, b_original: &str) -> f64 {
         let scripts = &self.cfg.syllabic_ranges;
         rules::syllables_cap(
             &self.cfg,
-            (&scripts.syllables(a_original), a_transliterated),
-            (&scripts.syllables(b_original), b_transliterated),
+            &scripts.syllables(a_original),
+            &scripts.syllables(b_original),
         )
         .unwrap_or(1.0)
     }

@@ -281,11 +281,7 @@ fn own_name_index(cfg: &Config, tokens: &[String]) -> Option<usize> {
 /// character is a syllable and often a whole name part (`习近朋` vs `习近平`), so the score is
 /// capped at the squared character similarity.
 fn syllables_differ(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
-    let cap = syllables_cap(
-        cfg,
-        (&c.qa.syllables, c.qa.transliterated),
-        (&c.qb.syllables, c.qb.transliterated),
-    )?;
+    let cap = syllables_cap(cfg, &c.qa.syllables, &c.qb.syllables)?;
     Some(Effect::cap(
         "syllables_differ",
         cap,
@@ -293,11 +289,12 @@ fn syllables_differ(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
     ))
 }
 
-/// The cap of `syllables_differ` for two names given by their syllables and whether each was
-/// transliterated; None when the rule does not apply.
-pub fn syllables_cap(cfg: &Config, a: (&[char], bool), b: (&[char], bool)) -> Option<f64> {
-    let ((sa, a_transliterated), (sb, b_transliterated)) = (a, b);
-    if !(a_transliterated && b_transliterated) || sa.is_empty() || sb.is_empty() || sa == sb {
+/// The cap of `syllables_differ` for two names given by the syllables of their original text;
+/// None when the rule does not apply (a name without syllables, the same syllables, or two
+/// scripts). Read from the originals, not from how the names were romanised: a Korean name read
+/// the way the lists spell it is still written in Hangul.
+pub fn syllables_cap(cfg: &Config, sa: &[char], sb: &[char]) -> Option<f64> {
+    if sa.is_empty() || sb.is_empty() || sa == sb {
         return None;
     }
     if cfg.syllabic_ranges.script_of(sa[0]) != cfg.syllabic_ranges.script_of(sb[0]) {

@@ -405,11 +405,7 @@ pub fn masked_score_bound(cfg: &Config, qa: &Name, masks: &[u64], qb: &Name) -> 
         lone_a && lone_b,
         &facts(qa, qb),
     );
-    let cap = syllables_cap(
-        cfg,
-        (&qa.syllables, qa.transliterated),
-        (&qb.syllables, qb.transliterated),
-    );
+    let cap = syllables_cap(cfg, &qa.syllables, &qb.syllables);
     score.min(cap.unwrap_or(1.0))
 }
 

@@ -5,7 +5,8 @@
 //! Iteration orders and floating-point operations are those of the former Python
 //! implementation (`match._outcome`), which the tests keep as an oracle.
 use crate::common::{
-    is_alpha, is_digits, levenshtein_similarity, normalized, osa, single_letters, Config, Kind, Name,
+    is_alpha, is_digits, levenshtein_bytes, levenshtein_similarity, normalized, osa, single_letters, Config,
+    Kind, Name,
 };
 use crate::rules::{apply_rules, Aligned, Effect, NameFacts};
 
@@ -214,7 +215,7 @@ pub(crate) fn pair_similarity(
     if sim < cfg.skeleton_discount && !ska.is_empty() && !skb.is_empty() {
         if lenient {
             // another script: romanisations disagree on vowels and voicing
-            let sk = levenshtein_similarity(ska, skb, 0.0) * cfg.skeleton_discount;
+            let sk = transliteration_credit(cfg, a, b, ska, skb);
             if sk > sim {
                 sim = sk;
                 how = How::Transliteration;
@@ -231,6 +232,34 @@ pub(crate) fn pair_similarity(
         }
     }
     (sim, how)
+}
+
+/// The credit of two words from different scripts that sound alike: the same consonant skeleton
+/// of at least `transliteration_min_skeleton_length` consonants and the same first sound earns
+/// `skeleton_discount` (`mhmd` ~ `mohamed`); skeletons of at least
+/// `transliteration_near_min_skeleton_length` consonants that differ by at most
+/// `transliteration_near_max_edits` earn `transliteration_near_similarity`; anything else earns
+/// nothing here (a partial credit for skeletons that merely resemble each other paired
+/// `hiroshi` with `takashi` and `kalita` with `goliat`, most of the cross-script false alerts).
+fn transliteration_credit(cfg: &Config, a: &str, b: &str, ska: &str, skb: &str) -> f64 {
+    if cfg.skeleton_map.first_sound(a) != cfg.skeleton_map.first_sound(b) {
+        return 0.0;
+    }
+    if ska == skb {
+        return if ska.len() >= cfg.transliteration_min_skeleton_length {
+            cfg.skeleton_discount
+        } else {
+            0.0
+        };
+    }
+    let near = cfg.transliteration_near_min_skeleton_length;
+    if ska.len() >= near
+        && skb.len() >= near
+        && levenshtein_bytes(ska.as_bytes(), skb.as_bytes()) <= cfg.transliteration_near_max_edits
+    {
+        return cfg.transliteration_near_similarity;
+    }
+    0.0
 }
 
 /// `match._joined_pairs`: two adjacent free words of `ta` written as one word of `tb`. With

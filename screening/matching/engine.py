@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from screening.matching.params import DEFAULT_PARAMS, ScreeningParams
 from screening.matching.prepare import PreparedName
 from screening.matching.results import Comparison, Evidence, PartyKind, comparison_of
-from screening.names import NormalisedName
+from screening.names import NormalisedName, has_non_latin
 
 if TYPE_CHECKING:
     from screening._native import NativeIndex, NativeName
@@ -54,6 +54,9 @@ def _name_evidence(qa: PreparedName, qb: PreparedName) -> list[Evidence]:
         )
     if qa.name.transliterated or qb.name.transliterated:
         out.append(Evidence("transliterated", 1.0, "transliterated to Latin"))
+    elif has_non_latin(qa.name.original) or has_non_latin(qb.name.original):
+        # read whole the way the lists romanise it (`screening.readings`), compared as spelt
+        out.append(Evidence("romanised", 1.0, "read in Latin letters as the lists write it"))
     return out
 
 
@@ -167,9 +170,7 @@ class MatchEngine:
 
     def syllables_cap(self, qa: PreparedName, qb: PreparedName) -> float:
         """The cap the syllables rule puts on two names in one syllabic script (1.0 otherwise)."""
-        return self._native.syllables_cap(
-            qa.name.original, qa.name.transliterated, qb.name.original, qb.name.transliterated
-        )
+        return self._native.syllables_cap(qa.name.original, qb.name.original)
 
     def __len__(self) -> int:
         """Number of listed names."""

@@ -92,6 +92,16 @@ class ScreeningParams:
     spelling_variant_min_length_ratio: float = 0.75
     # A transliterated name matched only on its consonant skeleton is good but not certain evidence.
     skeleton_discount: float = 0.9
+    # Across scripts a word pairs only as a sound: the same skeleton of at least this many
+    # consonants and the same first sound earns `skeleton_discount`; skeletons of at least
+    # `transliteration_near_min_skeleton_length` consonants at most `transliteration_near_max_edits`
+    # apart earn `transliteration_near_similarity`; nothing else. `bench.false_alerts`: a partial
+    # credit for skeletons that merely resembled each other (`hiroshi`/`takashi`) and one-consonant
+    # skeletons (`li`/`luo`) carried most cross-script false alerts; the recall checks held.
+    transliteration_min_skeleton_length: int = 2
+    transliteration_near_min_skeleton_length: int = 3
+    transliteration_near_max_edits: int = 1
+    transliteration_near_similarity: float = 0.8
     # Joined/split words: the two names equal once spaces are removed (`TSMR Bank` vs `TSMRBANK`).
     joined_similarity: float = 0.97
     # Two joined tokens vs one word: at most one edit in five (`tsmr bank` ~ `tsmrbank`) ...

@@ -308,3 +308,19 @@ def test_match_finds_a_listed_bic(files: dict[str, Path], capsys: pytest.Capture
     assert records[0]["matched_name"] == "BIC AGSZRU31XXX" and records[0]["score"] == 1.0
     assert main(["match", "AGSZRU31", "--lists", str(files["list"])]) == 0
     assert "identifier_match: BIC AGSZRU31" in capsys.readouterr().out
+
+
+def test_list_warnings_are_summarised_one_line_per_kind() -> None:
+    from paymon_cli.offline import warning_lines
+
+    warnings = [
+        "lists/sdn.csv:3342: Remarks of ent_num 17018 cut at 1000 characters; its last statement is ignored",
+        "lists/sdn.csv:6894: Remarks of ent_num 27307 cut at 1000 characters; its last statement is ignored",
+        "lists/alt.csv:12: alias of unknown ent_num 99 skipped",
+    ]
+    summary = warning_lines(warnings, verbose=False)
+    assert summary == [
+        f"paymon: warning: 2 like this (--verbose lists each): {warnings[0]}",
+        f"paymon: warning: {warnings[2]}",
+    ]
+    assert warning_lines(warnings, verbose=True) == [f"paymon: warning: {w}" for w in warnings]

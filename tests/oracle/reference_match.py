@@ -23,6 +23,7 @@ from screening.names import (
     SKELETON_MAP,
     TOKEN_CACHE_SIZE,
     consonant_skeleton,
+    has_non_latin,
     is_syllabic,
     script_of,
 )
@@ -104,7 +105,7 @@ def _pair_similarity(a: str, b: str, person: bool, lenient: bool) -> tuple[float
         if ska and skb:
             if lenient:
                 # another script: romanisations disagree on vowels and voicing
-                sk = Levenshtein.normalized_similarity(ska, skb) * P.skeleton_discount
+                sk = _transliteration_credit(a, b, ska, skb)
                 if sk > sim:
                     sim, how = sk, "transliteration"
             elif (
@@ -118,6 +119,31 @@ def _pair_similarity(a: str, b: str, person: bool, lenient: bool) -> tuple[float
                 sim, how = P.spelling_variant_similarity, "spelling variant"
 
     return sim, how
+
+
+_SKELETON = dict(P.skeleton_map)
+
+
+def _first_sound(token: str) -> str:
+    """The first letter rewritten by the skeleton map ("" for any vowel)."""
+    return _SKELETON.get(token[0], token[0])
+
+
+def _transliteration_credit(a: str, b: str, ska: str, skb: str) -> float:
+    """Credit of two words from different scripts that sound alike (see the engine's
+    `transliteration_credit`)."""
+    if _first_sound(a) != _first_sound(b):
+        return 0.0
+    if ska == skb:
+        return P.skeleton_discount if len(ska) >= P.transliteration_min_skeleton_length else 0.0
+    near = P.transliteration_near_min_skeleton_length
+    if (
+        len(ska) >= near
+        and len(skb) >= near
+        and Levenshtein.distance(ska, skb) <= P.transliteration_near_max_edits
+    ):
+        return P.transliteration_near_similarity
+    return 0.0
 
 
 @dataclass(slots=True)
@@ -382,8 +408,6 @@ def _same_script_syllables_cap(qa: PreparedName, qb: PreparedName) -> float:
     third of the name even though their romanisations differ in one letter: the score is capped at
     the squared character similarity.
     """
-    if not (qa.name.transliterated and qb.name.transliterated):
-        return 1.0
     sa, sb = _syllables(qa.name.original), _syllables(qb.name.original)
     if not sa or not sb or sa == sb or script_of(sa[0]) != script_of(sb[0]):
         return 1.0
@@ -498,5 +522,8 @@ def _finish(
     if qa.name.transliterated or qb.name.transliterated:
         features.append(("transliterated", 1.0))
         notes.append("transliterated to Latin")
+    elif has_non_latin(qa.name.original) or has_non_latin(qb.name.original):
+        features.append(("romanised", 1.0))
+        notes.append("read in Latin letters as the lists write it")
     score = min(1.0, max(0.0, score))
     return Comparison(round(score, 4), "; ".join(notes), tuple(features))

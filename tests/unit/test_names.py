@@ -26,7 +26,7 @@ from screening.names import (
         ("Владимир Путин", "vladimir putin"),  # Cyrillic
         ("Κυριάκος Μητσοτάκης", "kyriakos mitsotakis"),  # Greek
         ("习近平", "xi jin ping"),  # Han, one syllable per token
-        ("김정은", "gim jeong eun"),  # Hangul, one syllable per token
+        ("김정은", "kim jong un"),  # Hangul, one syllable per token, as the lists romanise it
         ("محمد", "mhmd"),  # Arabic (an abjad: consonants only)
         ("משה", "msh"),  # Hebrew
         ("สมชาย", "smchay"),  # Thai

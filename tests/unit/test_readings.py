@@ -11,7 +11,23 @@ from hypothesis import strategies as st
 
 from screening.match import DEFAULT_THRESHOLD, PartyKind, compare_names
 from screening.names import NameForm, normalise_name
-from screening.readings import is_japanese, read_cjk, read_japanese
+from screening.readings import is_japanese, read_cjk, read_hangul_syllable, read_japanese
+
+
+@pytest.mark.parametrize(
+    ("syllable", "latin"),
+    [
+        ("김", "kim"),
+        ("정", "jong"),
+        ("은", "un"),
+        ("최", "choe"),
+        ("박", "pak"),
+        ("리", "ri"),
+        ("룡", "ryong"),
+    ],
+)
+def test_hangul_is_read_as_the_lists_romanise_korean_names(syllable: str, latin: str) -> None:
+    assert read_hangul_syllable(syllable) == latin
 
 
 @pytest.mark.parametrize(
@@ -53,7 +69,7 @@ def test_company_words_and_legal_forms_are_read_in_english() -> None:
         "trade",
     )
     korean = normalise_name("주식회사 가람미래", "organisation")
-    assert korean.tokens == ("ga", "lam", "mi", "lae")
+    assert korean.tokens == ("ka", "ram", "mi", "rae")
     assert korean.legal_forms
     assert normalise_name("鈴木運輸有限会社", "organisation").tokens == ("suzuki", "unyu")
 
@@ -92,6 +108,8 @@ def test_person_names_keep_their_words() -> None:
     [
         ("山田太郎", "Yamada Taro", "person", 0.70),  # 0.14: read as Mandarin `shan tian tai lang`
         ("田中花子", "Tanaka Hanako", "person", 0.85),  # 0.48
+        ("김정은", "Kim Jong Un", "person", 0.95),  # 0.90 by consonant skeletons, now every syllable
+        ("최룡해", "CHOE Ryong Hae", "person", 0.95),
         ("株式会社山田製作所", "YAMADA SEISAKUSHO CO LTD", "organisation", 0.95),
         ("大连正华贸易有限公司", "DALIAN ZHENGHUA TRADE CO., LTD.", "organisation", 0.95),
         ("Central Bank of the RF", "CENTRAL BANK OF THE RUSSIAN FEDERATION", "organisation", 0.95),  # 0.62
@@ -113,7 +131,10 @@ def test_named_misses_are_found(query: str, listed: str, kind: PartyKind, minimu
     ("innocent", "listed", "kind"),
     [
         ("佐藤 健", "JIN TENG", "any"),  # 0.79 (issue #11): Satō Ken read as Mandarin `zuo teng jian`
+        ("최유진", "KUCHI, Ahmed Jan", "any"),  # 0.75 (issue #11)
         ("森 さゆり", "AL-SURI, Yaseen", "person"),  # 0.86: `sen sayuri`
+        ("イケダ ヒロシ", "IKEDA, Takashi", "person"),  # 0.72: hiroshi ~ takashi by skeleton
+        ("ムラカミ オサム", "TERAOKA, Osamu", "person"),  # 0.72
         (
             "精芯传媒有限公司",
             "DALIAN ZHENGHUA MAOYI YOUXIAN GONGSI",
