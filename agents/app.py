@@ -97,7 +97,8 @@ def build_app(settings: Settings, *, metrics: PaymonMetrics | None = None, follo
         return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
 
     outputs = Outputs(screened=topic(topics.screened), alerts=topic(topics.alerts), dlq=topic(topics.dlq))
-    reference = ReferenceState(regime=settings.ownership_regime)
+    threshold = default_threshold(settings)
+    reference = ReferenceState(regime=settings.ownership_regime, threshold=threshold)
     if metrics is not None:
         reference.on_installed(_metrics_listener(metrics))
     agent = register_payments_agent(
@@ -107,7 +108,7 @@ def build_app(settings: Settings, *, metrics: PaymonMetrics | None = None, follo
         reference,
         batch_size=settings.batch_size,
         batch_timeout=settings.batch_timeout,
-        threshold=default_threshold(settings),
+        threshold=threshold,
         metrics=metrics,
     )
     if metrics is not None:

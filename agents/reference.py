@@ -15,6 +15,7 @@ assignment, so a batch is always screened against one complete state.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Mapping
@@ -168,10 +169,12 @@ def build_screening_state(
     previous: ScreeningState | None,
     changes: ChangeSet | None,
     regime: str = "OFAC",
+    *,
+    threshold: float,
 ) -> ScreeningState:
     """Build the state for `snapshot`: from scratch when `previous` is None, else by applying
-    `changes` to a copy of `previous` (the previous state is untouched). CPU-bound: run it off
-    the event loop."""
+    `changes` to a copy of `previous` (the previous state is untouched); owners count as
+    designated at `threshold`. CPU-bound: run it off the event loop."""
     from screening.index import ListIndex
     from screening.lists import decode_entry
 
@@ -181,7 +184,7 @@ def build_screening_state(
         index = ListIndex.build(entries)
         edges, _ = _decode_all(snapshot.edges, _decode_edge, "ownership")
         return ScreeningState(
-            index=index, ownership=_ownership_state(index, edges, regime), list_version=version
+            index=index, ownership=_ownership_state(index, edges, regime, threshold), list_version=version
         )
     index = previous.index
     if changes.lists:
@@ -191,7 +194,7 @@ def build_screening_state(
     if changes.ownership:
         if ownership is None:
             edges, _ = _decode_all(snapshot.edges, _decode_edge, "ownership")
-            ownership = _ownership_state(index, edges, regime)
+            ownership = _ownership_state(index, edges, regime, threshold)
         else:
             upserts, removed = _decode_all(changes.ownership, _decode_edge, "ownership")
             if index is not previous.index:
@@ -211,13 +214,16 @@ def _decode_edge(raw: bytes) -> Any:
     return decode_edge(raw)
 
 
-def _ownership_state(index: Any, edges: list[Any], regime: str) -> Any:
-    """The ownership state over `index` for `edges` under `regime`, or None without edges."""
+def _ownership_state(index: Any, edges: list[Any], regime: str, threshold: float) -> Any:
+    """The ownership state over `index` for `edges` under `regime` at `threshold`, or None
+    without edges."""
     if not edges:
         return None
     from screening.ownership import OwnershipState, Regime, graph_from_edges
 
-    return OwnershipState.build(graph_from_edges(edges), _owners_index(index, regime), Regime[regime])
+    return OwnershipState.build(
+        graph_from_edges(edges), _owners_index(index, regime), Regime[regime], threshold=threshold
+    )
 
 
 def _owners_index(index: Any, regime: str) -> Any:
@@ -254,8 +260,9 @@ class ReferenceState:
     the initial load is installed with at least one list entry (fail-closed); `ready` is set
     from then on."""
 
-    def __init__(self, *, regime: str = "OFAC") -> None:
+    def __init__(self, *, threshold: float, regime: str = "OFAC") -> None:
         self.regime = regime  # ownership regime (screening.ownership.Regime name)
+        self.threshold = threshold  # the screening threshold owners are designated at
         self.ready = asyncio.Event()
         self._snapshot = ReferenceSnapshot(lists={}, edges={}, sources=())
         self._state: ScreeningState | None = None
@@ -302,7 +309,10 @@ class ReferenceState:
         previous = None if rebuild or self._state is None else self._state
         loop = asyncio.get_running_loop()
         state = await loop.run_in_executor(
-            None, build_screening_state, snapshot, previous, changes, self.regime
+            None,
+            functools.partial(
+                build_screening_state, snapshot, previous, changes, self.regime, threshold=self.threshold
+            ),
         )
         self._snapshot, self._state = snapshot, state  # the swap: one batch sees old or new, never both
         self.updates_applied += 1

@@ -123,8 +123,11 @@ def load_state(
     regime: str = "ofac",
     authorities: frozenset[str] | None = None,
     verbose: bool = False,
+    *,
+    threshold: float | None = None,
 ) -> ScreeningState:
-    """Load lists (and ownership tables) and build the screening state.
+    """Load lists (and ownership tables) and build the screening state; owners count as
+    designated at `threshold`, which is required when `ownership_paths` are given.
 
     `authorities` (e.g. {'eu', 'uk'}) keeps only the entries one of them lists; None keeps all.
     The loaders' warnings go to stderr, one line per kind (each of them with `verbose`).
@@ -165,7 +168,11 @@ def load_state(
         graph = load_ownership(list(ownership_paths))
     except OwnershipLoadError as exc:
         raise CommandError(f"cannot load ownership tables: {exc}") from exc
-    ownership = OwnershipState.build(graph, ownership_index(index, Regime(regime)), Regime(regime))
+    if threshold is None:
+        raise ValueError("load_state: a threshold is required to screen ownership owners")
+    ownership = OwnershipState.build(
+        graph, ownership_index(index, Regime(regime)), Regime(regime), threshold=threshold
+    )
     return ScreeningState(index=index, ownership=ownership, list_version=lists.version)
 
 
@@ -215,13 +222,16 @@ def screen_demo(threshold: float | None = None) -> list[Decision]:
     """
     from screening.match import DEFAULT_THRESHOLD
 
-    state = load_state([DEMO_DATA / "demo_list.jsonl"], [DEMO_DATA / "demo_ownership.csv"])
+    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
+    state = load_state(
+        [DEMO_DATA / "demo_list.jsonl"], [DEMO_DATA / "demo_ownership.csv"], threshold=threshold
+    )
     decisions: list[Decision] = []
     with (DEMO_DATA / "demo_payments.jsonl").open("rb") as lines:
         screen_lines(
             lines,
             state,
-            threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+            threshold=threshold,
             write_decision=lambda raw: decisions.append(msgspec.json.decode(raw, type=Decision)),
             write_reject=lambda raw: None,
         )
@@ -246,7 +256,9 @@ def render_decision(decision: Decision) -> str:
 def _screen_command(args: argparse.Namespace) -> int:
     """`paymon screen`: decisions to --output, rejects to --rejects; 0 when every line was handled."""
     threshold = _threshold(args)
-    state = load_state(args.lists, args.ownership, args.regime, args.authority, verbose=args.verbose)
+    state = load_state(
+        args.lists, args.ownership, args.regime, args.authority, verbose=args.verbose, threshold=threshold
+    )
     with contextlib.ExitStack() as stack:
         lines = _open_input(args.input, stack)
         output = _open_output(args.output, stack)

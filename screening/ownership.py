@@ -1,8 +1,10 @@
 """Ownership enrichment: the 50% rule over real ownership graphs (OFAC, EU and UK regimes).
 
-Owners in the graph are screened against the lists with the same matcher as payment parties
-(`ListIndex.match_name` on their names, `match_identifier(LEI, ...)` on their LEIs); an owner
-matching a blocking entry is a *designated* node. Blocking then spreads down the graph:
+Owners in the graph are screened against the lists with the same matcher and threshold as
+payment parties (`ListIndex.match_name` on their names, `match_identifier(LEI, ...)` on their
+LEIs); an owner matching a blocking entry is a *designated* node. A list update screens again
+only the owners its changed entries can reach (`screening.ownership_reach`). Blocking then
+spreads down the graph:
 
 - OFAC (2014 guidance) and EU (as this project defines it): an entity is blocked when blocked
   persons own 50% or more of it, directly or indirectly, alone or in aggregate. A blocked
@@ -35,7 +37,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from screening.index import ListIndex
-from screening.match import DEFAULT_THRESHOLD, NameMatch
+from screening.match import NameMatch
 from screening.model import IdentifierScheme, ListEntry
 from screening.ownership_io.builder import graph_from_edges
 from screening.ownership_io.edge import OwnershipEdge, decode_edge, edge_id, encode_edge, render_stake
@@ -43,6 +45,7 @@ from screening.ownership_io.graph import PCT_SCALE, OwnershipGraph
 from screening.ownership_io.issues import OwnershipLoadError
 from screening.ownership_io.layered import LayeredMap
 from screening.ownership_io.load import load_ownership
+from screening.ownership_reach import OwnerReach, changed_entries
 
 __all__ = [
     "OwnershipEdge",
@@ -247,9 +250,13 @@ def _updated_run(
 
 
 def _screen_owner(
-    graph: OwnershipGraph, n: int, index: ListIndex, cache: dict[str, tuple[NameMatch, ...]]
+    graph: OwnershipGraph,
+    n: int,
+    index: ListIndex,
+    threshold: float,
+    cache: dict[str, tuple[NameMatch, ...]],
 ) -> _Root | None:
-    """The best blocking list entry owner n matches by LEI or name, or None."""
+    """The best blocking list entry owner n matches by LEI or by name at `threshold`, or None."""
     best: _Root | None = None
     lei = graph.lei(n)
     if lei:
@@ -262,7 +269,7 @@ def _screen_owner(
     if name and name != lei:
         matches = cache.get(name)
         if matches is None:
-            matches = cache[name] = tuple(index.match_name(name, threshold=DEFAULT_THRESHOLD))
+            matches = cache[name] = tuple(index.match_name(name, threshold=threshold))
         for m in matches:
             if not m.entry.blocking:
                 continue  # e.g. OFAC menu-based directives: a direct hit alerts, ownership does not
@@ -289,38 +296,54 @@ def _seed_groups(roots: Mapping[int, _Root], rule: _Rule) -> dict[str, frozenset
 class OwnershipState:
     """The ownership graph screened against one list index under one regime: who is blocked.
 
+    Owners count as designated when they match a blocking entry at `threshold`, the operator's
+    screening threshold (the same one payment parties are screened at).
+
     Immutable: `with_edges` and `with_index` return new states and re-derive only the part of
     the graph downstream of what changed; a worker may keep screening with the old state while
     the new one is built, and never sees a half-applied update.
     """
 
-    __slots__ = ("_roots", "_rule", "_runs", "graph", "index", "regime")
+    __slots__ = ("_reach", "_roots", "_rule", "_runs", "graph", "index", "regime", "threshold")
 
     def __init__(
         self,
         graph: OwnershipGraph,
         index: ListIndex,
         regime: Regime,
+        threshold: float,
         roots: dict[int, _Root],
         runs: dict[str, _Run],
+        reach: OwnerReach | None = None,
     ) -> None:
         self.graph = graph
         self.index = index
         self.regime = regime
+        self.threshold = threshold
         self._rule = _RULES[regime]
         self._roots = roots
         self._runs = runs
+        # Owners by what links them to listed names (built by `build`, else on the first list
+        # update), shared by the states derived from this one: append-only, and every look-up
+        # is filtered by the asking state's graph.
+        self._reach = reach
 
     @classmethod
-    def build(cls, graph: OwnershipGraph, index: ListIndex, regime: Regime = Regime.OFAC) -> OwnershipState:
-        """Screen every owner in `graph` against `index` and propagate blocking to a fixpoint."""
+    def build(
+        cls, graph: OwnershipGraph, index: ListIndex, regime: Regime, *, threshold: float
+    ) -> OwnershipState:
+        """Screen every owner in `graph` against `index` at `threshold`, propagate blocking to a
+        fixpoint, and index the owners' names for later list updates (`with_index`)."""
         cache: dict[str, tuple[NameMatch, ...]] = {}
         roots: dict[int, _Root] = {}
         for n in graph.owners():
-            root = _screen_owner(graph, n, index, cache)
+            root = _screen_owner(graph, n, index, threshold, cache)
             if root is not None:
                 roots[n] = root
-        return cls._from_roots(graph, index, regime, roots)
+        state = cls._from_roots(graph, index, regime, threshold, roots)
+        # Indexed now, so that the first list update is as fast as the next ones.
+        state._reach = OwnerReach.of(graph, index.params)
+        return state
 
     @classmethod
     def from_designations(
@@ -328,22 +351,30 @@ class OwnershipState:
         graph: OwnershipGraph,
         index: ListIndex,
         designations: Mapping[str, ListEntry],
-        regime: Regime = Regime.OFAC,
+        regime: Regime,
+        *,
+        threshold: float,
     ) -> OwnershipState:
         """A state whose designated owners are given (entity id -> list entry) instead of found
         by screening every owner: matches an analyst confirmed, or a screening run cached per
         list version. Non-blocking entries and ids not in the graph are ignored. Later
-        `with_edges` screens touched owners against `index` as usual."""
+        `with_edges` and `with_index` screen the owners they reach against the index at
+        `threshold` as usual."""
         roots: dict[int, _Root] = {}
         for node_id, entry in designations.items():
             n = graph.node_of(node_id)
             if n is not None and entry.blocking:
                 roots[n] = _Root(entry, None, 1.0, f"designated by id as {entry.entry_id}")
-        return cls._from_roots(graph, index, regime, roots)
+        return cls._from_roots(graph, index, regime, threshold, roots)
 
     @classmethod
     def _from_roots(
-        cls, graph: OwnershipGraph, index: ListIndex, regime: Regime, roots: dict[int, _Root]
+        cls,
+        graph: OwnershipGraph,
+        index: ListIndex,
+        regime: Regime,
+        threshold: float,
+        roots: dict[int, _Root],
     ) -> OwnershipState:
         rule = _RULES[regime]
         groups = _seed_groups(roots, rule)
@@ -355,7 +386,7 @@ class OwnershipState:
         finally:
             if was_enabled:
                 gc.enable()
-        return cls(graph, index, regime, roots, runs)
+        return cls(graph, index, regime, threshold, roots, runs)
 
     # --- changes ---------------------------------------------------------------------------
     def with_edges(self, upserts: Iterable[OwnershipEdge], removed_edge_ids: Iterable[str]) -> OwnershipState:
@@ -372,33 +403,64 @@ class OwnershipState:
         if gone:
             roots = {n: root for n, root in roots.items() if n not in gone}
         if rescreen:
-            roots = dict(roots)
-            cache: dict[str, tuple[NameMatch, ...]] = {}
-            for n in rescreen:
-                root = _screen_owner(graph, n, self.index, cache)
-                if root != roots.get(n):
-                    changed.add(n)
-                    if root is None:
-                        del roots[n]
-                    else:
-                        roots[n] = root
+            if self._reach is not None:
+                self._reach.add(graph, rescreen)
+            roots, designation_changed = self._rescreened(graph, self.index, roots, rescreen)
+            changed |= designation_changed
         return self._evolved(graph, self.index, roots, changed)
 
     def with_index(self, index: ListIndex) -> OwnershipState:
-        """A new state screened against a new list index (e.g. after a list update); only the
-        cones of owners whose designation changed are re-derived. Every owner is screened again
-        (scores may shift with the whole list, e.g. token weights), so this costs one matcher
-        call per distinct owner name; the same index object returns this state unchanged."""
+        """A new state screened against a new list index (e.g. after a list update).
+
+        Only the owners the changed entries can reach are screened again (`OwnerReach`: owners
+        whose looked-up words are about an edit from a word of an added, removed or replaced
+        name, or share its letters or skeleton, or carry its LEI, and owners designated by a
+        changed entry); every other owner keeps its result, which a full rebuild reproduces
+        except where the list's size moves the candidate ranking across its cut (drift, see
+        `screening.ownership_reach`), and only the cones of owners whose designation changed are
+        re-derived. A state not made by `build` indexes its owners' names on its first call (once
+        per graph lineage). The same index object returns this state unchanged."""
         if index is self.index:
             return self
+        entries = changed_entries(self.index.entries.items(), dict(index.entries))
+        if not entries:
+            return OwnershipState(
+                self.graph, index, self.regime, self.threshold, self._roots, self._runs, self._reach
+            )
+        if index.params != self.index.params:
+            # another matcher: every owner's result may change
+            rebuilt = OwnershipState.build(self.graph, index, self.regime, threshold=self.threshold)
+            evolved = self._evolved(self.graph, index, rebuilt._roots, set(rebuilt._roots) | set(self._roots))
+            evolved._reach = rebuilt._reach
+            return evolved
+        reach = self._reach if self._reach is not None else OwnerReach.of(self.graph, index.params)
+        changed_ids = {entry.entry_id for entry in entries}
+        rescreen = reach.reached(self.graph, entries)
+        rescreen.update(n for n, root in self._roots.items() if root.entry.entry_id in changed_ids)
+        roots, changed = self._rescreened(self.graph, index, self._roots, rescreen)
+        state = self._evolved(self.graph, index, roots, changed)
+        state._reach = reach
+        return state
+
+    def _rescreened(
+        self, graph: OwnershipGraph, index: ListIndex, roots: dict[int, _Root], nodes: Iterable[int]
+    ) -> tuple[dict[int, _Root], set[int]]:
+        """`roots` with `nodes` screened again (a copy when any changed), and the nodes whose
+        designation changed."""
         cache: dict[str, tuple[NameMatch, ...]] = {}
-        roots: dict[int, _Root] = {}
-        for n in self.graph.owners():
-            root = _screen_owner(self.graph, n, index, cache)
-            if root is not None:
-                roots[n] = root
-        changed = {n for n in roots.keys() | self._roots.keys() if roots.get(n) != self._roots.get(n)}
-        return self._evolved(self.graph, index, roots, changed)
+        out = roots
+        changed: set[int] = set()
+        for n in nodes:
+            root = _screen_owner(graph, n, index, self.threshold, cache)
+            if root != roots.get(n):
+                if out is roots:
+                    out = dict(roots)
+                changed.add(n)
+                if root is None:
+                    del out[n]
+                else:
+                    out[n] = root
+        return out, changed
 
     def _evolved(
         self, graph: OwnershipGraph, index: ListIndex, roots: dict[int, _Root], changed: set[int]
@@ -420,7 +482,7 @@ class OwnershipState:
                 runs[key] = old
             else:
                 runs[key] = _updated_run(graph, old, seeds, relevant, rule.strictly_more)
-        return OwnershipState(graph, index, self.regime, roots, runs)
+        return OwnershipState(graph, index, self.regime, self.threshold, roots, runs, self._reach)
 
     # --- reading ---------------------------------------------------------------------------
     def blocked(self) -> dict[str, int]:

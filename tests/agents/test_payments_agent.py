@@ -81,7 +81,7 @@ async def rig() -> AsyncIterator[Rig]:
     )
     screened, alerts, dlq = app.channel(), app.channel(), app.channel()
     outputs = Outputs(screened=screened, alerts=alerts, dlq=dlq)
-    reference = ReferenceState()
+    reference = ReferenceState(threshold=0.7)
     agent = register_payments_agent(
         app, app.channel(), outputs, reference, batch_size=8, batch_timeout=BATCH_TIMEOUT_S, threshold=0.7
     )

@@ -9,6 +9,7 @@ import pytest
 from agents.reference import ChangeSet, ReferenceNotReady, ReferenceState
 from schemas.payment import decode_payment
 from screening.lists import encode_entry, load_lists
+from screening.match import DEFAULT_THRESHOLD
 from screening.model import EntryType, ListEntry
 from screening.ownership import encode_edge, load_ownership
 from screening.screen import screen_payment
@@ -37,7 +38,7 @@ async def test_lists_and_ownership_updates_keep_the_ownership_state_in_step() ->
     lists = load_lists([FIXTURES / "streamtest-v1.jsonl"])
     graph = load_ownership([FIXTURES / "stream-ownership.csv"])
     edges = {edge.edge_id: encode_edge(edge) for edge in graph.edges()}
-    state = ReferenceState()
+    state = ReferenceState(threshold=DEFAULT_THRESHOLD)
     with pytest.raises(ReferenceNotReady):
         _ = state.current
     await state.apply(

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from screening.index import ListIndex
+from screening.match import DEFAULT_THRESHOLD
 from screening.model import EntryType, ListEntry
 from screening.ownership import OwnershipEdge, OwnershipState, Regime, graph_from_edges
 from screening.ownership_io import graph as graph_module
@@ -99,18 +100,22 @@ def test_with_edges_equals_full_recomputation(
     regime: Regime,
 ) -> None:
     index = listed(designated)
-    state = OwnershipState.build(graph_from_edges(make_edge(*e) for e in edges), index, regime)
+    state = OwnershipState.build(
+        graph_from_edges(make_edge(*e) for e in edges), index, regime, threshold=DEFAULT_THRESHOLD
+    )
     for batch in changes:
         before = snapshot(state)
         upserts = [make_edge(*spec) for kind, spec in batch if kind == "upsert"]
         removed = [f"n{spec[0]}->n{spec[1]}" for kind, spec in batch if kind == "remove"]
         new = state.with_edges(upserts, removed)
         assert snapshot(state) == before  # the state in use is untouched
-        full = OwnershipState.build(new.graph, index, regime)
+        full = OwnershipState.build(new.graph, index, regime, threshold=DEFAULT_THRESHOLD)
         assert new.blocked() == full.blocked()
         assert snapshot(new) == snapshot(full)
         # And a graph rebuilt from scratch out of the same edges blocks the same entities.
-        rebuilt = OwnershipState.build(graph_from_edges(new.graph.edges()), index, regime)
+        rebuilt = OwnershipState.build(
+            graph_from_edges(new.graph.edges()), index, regime, threshold=DEFAULT_THRESHOLD
+        )
         assert new.blocked() == rebuilt.blocked()
         state = new
 
@@ -126,18 +131,20 @@ def test_with_index_equals_full_recomputation(
     edges: list[tuple[int, int, int]], first: set[int], second: set[int], regime: Regime
 ) -> None:
     graph = graph_from_edges(make_edge(*e) for e in edges)
-    state = OwnershipState.build(graph, listed(first), regime)
+    state = OwnershipState.build(graph, listed(first), regime, threshold=DEFAULT_THRESHOLD)
     before = snapshot(state)
     new = state.with_index(listed(second))
     assert snapshot(state) == before
-    full = OwnershipState.build(graph, listed(second), regime)
+    full = OwnershipState.build(graph, listed(second), regime, threshold=DEFAULT_THRESHOLD)
     assert new.blocked() == full.blocked()
     assert snapshot(new) == snapshot(full)
 
 
 def test_removing_the_designated_owners_edge_unblocks_the_whole_cone() -> None:
     edges = [make_edge(0, 3, 9), make_edge(3, 4, 8), make_edge(4, 3, 8), make_edge(4, 5, 7)]
-    state = OwnershipState.build(graph_from_edges(edges), listed({0}), Regime.OFAC)
+    state = OwnershipState.build(
+        graph_from_edges(edges), listed({0}), Regime.OFAC, threshold=DEFAULT_THRESHOLD
+    )
     assert set(state.blocked()) == {"n3", "n4", "n5"}
     cut = state.with_edges([], ["n0->n3"])
     assert cut.blocked() == {}  # the n3 <-> n4 cycle does not keep itself blocked
@@ -148,7 +155,9 @@ def test_removing_the_designated_owners_edge_unblocks_the_whole_cone() -> None:
 
 
 def test_renamed_owner_is_screened_again() -> None:
-    state = OwnershipState.build(graph_from_edges([make_edge(3, 4, 9)]), listed({0}), Regime.OFAC)
+    state = OwnershipState.build(
+        graph_from_edges([make_edge(3, 4, 9)]), listed({0}), Regime.OFAC, threshold=DEFAULT_THRESHOLD
+    )
     assert state.blocked() == {}
     renamed = OwnershipEdge(owner_id="n3", asset_id="n4", owner_name=NAMES[0], low=100, high=100)
     new = state.with_edges([renamed], [])
@@ -158,7 +167,9 @@ def test_renamed_owner_is_screened_again() -> None:
 
 
 def test_unknown_removal_and_invalid_upsert() -> None:
-    state = OwnershipState.build(graph_from_edges([make_edge(0, 3, 9)]), listed({0}), Regime.OFAC)
+    state = OwnershipState.build(
+        graph_from_edges([make_edge(0, 3, 9)]), listed({0}), Regime.OFAC, threshold=DEFAULT_THRESHOLD
+    )
     same = state.with_edges([], ["nobody->nothing"])
     assert same.blocked() == state.blocked()
     bad = OwnershipEdge(owner_id="n0", asset_id="n3", low=80, high=60)
@@ -174,10 +185,12 @@ def test_designated_owner_that_stops_owning_agrees_with_a_rebuild() -> None:
     # n0 is designated while it owns n3; once its only stake goes, a rebuild does not screen it
     # (only owners are screened), and n3 -> n0 then blocks n0 as an owned entity.
     edges = [make_edge(0, 3, 9), make_edge(1, 0, 9)]
-    state = OwnershipState.build(graph_from_edges(edges), listed({0, 1}), Regime.OFAC)
+    state = OwnershipState.build(
+        graph_from_edges(edges), listed({0, 1}), Regime.OFAC, threshold=DEFAULT_THRESHOLD
+    )
     assert state.designated() == {"n0": "test:0", "n1": "test:1"}
     new = state.with_edges([], ["n0->n3"])
-    full = OwnershipState.build(new.graph, listed({0, 1}), Regime.OFAC)
+    full = OwnershipState.build(new.graph, listed({0, 1}), Regime.OFAC, threshold=DEFAULT_THRESHOLD)
     assert new.designated() == full.designated() == {"n1": "test:1"}
     assert new.blocked() == full.blocked() == {"n0": 1}
 
@@ -188,11 +201,16 @@ def test_compaction_keeps_the_graph_and_results(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(graph_module, "_COMPACT_OVERLAY_FRACTION", 10**9)
     index = listed({0, 1})
     state = OwnershipState.build(
-        graph_from_edges([make_edge(0, 3, 9), make_edge(3, 4, 8)]), index, Regime.OFAC
+        graph_from_edges([make_edge(0, 3, 9), make_edge(3, 4, 8)]),
+        index,
+        Regime.OFAC,
+        threshold=DEFAULT_THRESHOLD,
     )
     for spec in [(1, 5, 7), (5, 6, 9), (4, 7, 5), (3, 4, 0)]:
         state = state.with_edges([make_edge(*spec)], [])
-        full = OwnershipState.build(graph_from_edges(state.graph.edges()), index, Regime.OFAC)
+        full = OwnershipState.build(
+            graph_from_edges(state.graph.edges()), index, Regime.OFAC, threshold=DEFAULT_THRESHOLD
+        )
         assert state.blocked() == full.blocked()
         assert {e.edge_id for e in state.graph.edges()} == {e.edge_id for e in full.graph.edges()}
     assert state.blocked() == {"n3": 1, "n5": 1, "n6": 2}

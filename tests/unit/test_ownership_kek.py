@@ -8,6 +8,7 @@ import pytest
 
 from screening.index import ListIndex
 from screening.lists import decode_entry
+from screening.match import DEFAULT_THRESHOLD
 from screening.ownership import OwnershipGraph, OwnershipState, Regime, load_ownership
 
 pytestmark = pytest.mark.shared
@@ -36,7 +37,9 @@ def test_kek_loads_every_edge_and_flags_sums_over_100(kek: OwnershipGraph) -> No
 
 
 def test_real_two_hop_chain_is_blocked_with_its_path(kek: OwnershipGraph) -> None:
-    state = OwnershipState.build(kek, ListIndex.build([decode_entry(BAYREUTH)]), Regime.OFAC)
+    state = OwnershipState.build(
+        kek, ListIndex.build([decode_entry(BAYREUTH)]), Regime.OFAC, threshold=DEFAULT_THRESHOLD
+    )
     assert state.designated() == {"3419": "test:kek-1"}
     # 3419 -63%-> 2466 (Nordbayerischer Kurier) -100%-> 807 (Aktuelle Welle ... Bayreuth)
     finding = state.lookup("807")
@@ -55,8 +58,8 @@ def test_real_two_hop_chain_is_blocked_with_its_path(kek: OwnershipGraph) -> Non
 
 def test_real_exactly_50_percent_chain_differs_between_eu_and_uk(kek: OwnershipGraph) -> None:
     index = ListIndex.build([decode_entry(SCHOELLER)])
-    eu = OwnershipState.build(kek, index, Regime.EU)
-    uk = OwnershipState.build(kek, index, Regime.UK)
+    eu = OwnershipState.build(kek, index, Regime.EU, threshold=DEFAULT_THRESHOLD)
+    uk = OwnershipState.build(kek, index, Regime.UK, threshold=DEFAULT_THRESHOLD)
     # 2149 holds exactly 50% of Georg von Holtzbrinck GmbH & Co. KG (1229), which owns aboutbooks (3738).
     finding = eu.lookup("3738")
     assert finding is not None
@@ -68,10 +71,13 @@ def test_real_exactly_50_percent_chain_differs_between_eu_and_uk(kek: OwnershipG
 
 def test_kek_incremental_cut_and_restore(kek: OwnershipGraph) -> None:
     index = ListIndex.build([decode_entry(BAYREUTH)])
-    state = OwnershipState.build(kek, index, Regime.OFAC)
+    state = OwnershipState.build(kek, index, Regime.OFAC, threshold=DEFAULT_THRESHOLD)
     cut = state.with_edges([], ["3419->2466"])
     assert cut.lookup("807") is None
-    assert cut.blocked() == OwnershipState.build(cut.graph, index, Regime.OFAC).blocked()
+    assert (
+        cut.blocked()
+        == OwnershipState.build(cut.graph, index, Regime.OFAC, threshold=DEFAULT_THRESHOLD).blocked()
+    )
     original = next(e for e in kek.edges() if e.edge_id == "3419->2466")
     restored = cut.with_edges([original], [])
     assert restored.blocked() == state.blocked()

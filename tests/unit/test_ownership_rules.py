@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from screening.index import ListIndex
+from screening.match import DEFAULT_THRESHOLD
 from screening.model import EntryType, Identifier, IdentifierScheme, ListEntry
 from screening.ownership import OwnershipEdge, OwnershipState, Regime, graph_from_edges
 
@@ -57,7 +58,9 @@ def edge(
 def state(
     edges: list[OwnershipEdge], listed: list[ListEntry], regime: Regime = Regime.OFAC
 ) -> OwnershipState:
-    return OwnershipState.build(graph_from_edges(edges), ListIndex.build(listed), regime)
+    return OwnershipState.build(
+        graph_from_edges(edges), ListIndex.build(listed), regime, threshold=DEFAULT_THRESHOLD
+    )
 
 
 def blocked(st: OwnershipState) -> set[str]:

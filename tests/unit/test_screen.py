@@ -268,7 +268,7 @@ def test_screening_is_pure(state: ScreeningState) -> None:
 def owned_state(fixtures_dir: Path) -> ScreeningState:
     index = ListIndex.build(ENTRIES)
     graph = load_ownership([fixtures_dir / "payments" / "screen_ownership.csv"])
-    ownership = OwnershipState.build(graph, index, Regime.OFAC)
+    ownership = OwnershipState.build(graph, index, Regime.OFAC, threshold=DEFAULT_THRESHOLD)
     return ScreeningState(index=index, ownership=ownership, list_version="test@1")
 
 

@@ -126,7 +126,9 @@ def test_the_ownership_index_is_the_same_index_when_every_entry_designates(fixtu
 
 def _ownership_state(index: ListIndex, tables: list[Path], regime: Regime) -> ScreeningState:
     graph = load_ownership(tables)
-    ownership = OwnershipState.build(graph, ownership_index(index, regime), regime)
+    ownership = OwnershipState.build(
+        graph, ownership_index(index, regime), regime, threshold=DEFAULT_THRESHOLD
+    )
     return ScreeningState(index=index, ownership=ownership, list_version="v")
 
 
