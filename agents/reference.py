@@ -172,39 +172,33 @@ def build_screening_state(
     *,
     threshold: float,
 ) -> ScreeningState:
-    """Build the state for `snapshot`: from scratch when `previous` is None, else by applying
-    `changes` to a copy of `previous` (the previous state is untouched); owners count as
-    designated at `threshold`. CPU-bound: run it off the event loop."""
-    from screening.index import ListIndex
+    """Build the state for `snapshot` (`screening.state`): from scratch when `previous` is None,
+    else by applying `changes` to a copy of `previous` (the previous state is untouched); owners
+    count as designated at `threshold`. CPU-bound: run it off the event loop."""
     from screening.lists import decode_entry
+    from screening.ownership import Regime, graph_from_edges
+    from screening.state import build_state, updated_state
 
     version = reference_version(snapshot)
+
+    def whole_graph() -> Any:
+        edges, _ = _decode_all(snapshot.edges, _decode_edge, "ownership")
+        return graph_from_edges(edges)
+
     if previous is None or changes is None:
         entries, _ = _decode_all(snapshot.lists, decode_entry, "list")
-        index = ListIndex.build(entries)
-        edges, _ = _decode_all(snapshot.edges, _decode_edge, "ownership")
-        return ScreeningState(
-            index=index, ownership=_ownership_state(index, edges, regime, threshold), list_version=version
-        )
-    index = previous.index
-    if changes.lists:
-        upserts, removed = _decode_all(changes.lists, decode_entry, "list")
-        index = index.updated(upserts, removed)
-    ownership = previous.ownership
-    if changes.ownership:
-        if ownership is None:
-            edges, _ = _decode_all(snapshot.edges, _decode_edge, "ownership")
-            ownership = _ownership_state(index, edges, regime, threshold)
-        else:
-            upserts, removed = _decode_all(changes.ownership, _decode_edge, "ownership")
-            if index is not previous.index:
-                ownership = ownership.with_index(_owners_index(index, regime))
-            ownership = ownership.with_edges(upserts, removed)
-    elif ownership is not None and index is not previous.index:
-        ownership = ownership.with_index(_owners_index(index, regime))
-    if ownership is not None and not snapshot.edges:
-        ownership = None
-    return ScreeningState(index=index, ownership=ownership, list_version=version)
+        graph = whole_graph() if snapshot.edges else None
+        return build_state(entries, graph, list_version=version, regime=Regime[regime], threshold=threshold)
+    return updated_state(
+        previous,
+        list_changes=_decode_all(changes.lists, decode_entry, "list") if changes.lists else None,
+        edge_changes=_decode_all(changes.ownership, _decode_edge, "ownership") if changes.ownership else None,
+        whole_graph=whole_graph,
+        holds_edges=bool(snapshot.edges),
+        list_version=version,
+        regime=Regime[regime],
+        threshold=threshold,
+    )
 
 
 def _decode_edge(raw: bytes) -> Any:
@@ -212,26 +206,6 @@ def _decode_edge(raw: bytes) -> Any:
     from screening.ownership import decode_edge
 
     return decode_edge(raw)
-
-
-def _ownership_state(index: Any, edges: list[Any], regime: str, threshold: float) -> Any:
-    """The ownership state over `index` for `edges` under `regime` at `threshold`, or None
-    without edges."""
-    if not edges:
-        return None
-    from screening.ownership import OwnershipState, Regime, graph_from_edges
-
-    return OwnershipState.build(
-        graph_from_edges(edges), _owners_index(index, regime), Regime[regime], threshold=threshold
-    )
-
-
-def _owners_index(index: Any, regime: str) -> Any:
-    """The entries that designate owners under `regime` when lists are mixed (screening.regimes)."""
-    from screening.ownership import Regime
-    from screening.regimes import ownership_index
-
-    return ownership_index(index, Regime[regime])
 
 
 def apply_to_snapshot(snapshot: ReferenceSnapshot, changes: ChangeSet) -> ReferenceSnapshot:

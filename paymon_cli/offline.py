@@ -138,7 +138,6 @@ def load_state(
     """
     # Imported here, not at the top: `paymon` builds every sub-parser on each start, and the
     # matching and list modules are only needed by the commands that screen.
-    from screening.index import ListIndex
     from screening.lists import ListLoadError, load_lists
 
     _require_paths(list_paths, "list")
@@ -156,24 +155,18 @@ def load_state(
                 f"--authority {','.join(sorted(authorities))} matches no loaded entry "
                 f"(the lists name: {', '.join(listed)})"
             )
-    index = ListIndex.build(entries)
     for line in warning_lines(lists.warnings, verbose=verbose):
         print(line, file=sys.stderr)
-    if not ownership_paths:
-        return ScreeningState(index=index, ownership=None, list_version=lists.version)
-    from screening.ownership import OwnershipLoadError, OwnershipState, Regime, load_ownership
-    from screening.regimes import ownership_index
+    from screening.ownership import OwnershipLoadError, Regime, load_ownership
+    from screening.state import build_state
 
-    try:
-        graph = load_ownership(list(ownership_paths))
-    except OwnershipLoadError as exc:
-        raise CommandError(f"cannot load ownership tables: {exc}") from exc
-    if threshold is None:
-        raise ValueError("load_state: a threshold is required to screen ownership owners")
-    ownership = OwnershipState.build(
-        graph, ownership_index(index, Regime(regime)), Regime(regime), threshold=threshold
-    )
-    return ScreeningState(index=index, ownership=ownership, list_version=lists.version)
+    graph = None
+    if ownership_paths:
+        try:
+            graph = load_ownership(list(ownership_paths))
+        except OwnershipLoadError as exc:
+            raise CommandError(f"cannot load ownership tables: {exc}") from exc
+    return build_state(entries, graph, list_version=lists.version, regime=Regime(regime), threshold=threshold)
 
 
 def screen_lines(

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["EngineUnavailable", "MatchEngine", "standalone_engine"]
 
-_EMPTY = Comparison(0.0, "no comparable name tokens", (("empty", 1.0),), (Evidence("empty", 1.0, ""),))
+_EMPTY = comparison_of(0.0, [Evidence("empty", 1.0, "no comparable name tokens")])
 
 
 class EngineUnavailable(RuntimeError):
