@@ -33,13 +33,6 @@ log = logging.getLogger(__name__)
 # faust commits acknowledged offsets every this many seconds (its default is 2.8); one second
 # bounds the redelivery after a crash to about a second of payments.
 COMMIT_INTERVAL_S = 1.0
-# The producer waits this long to fill a request before sending. Without it aiokafka sent one
-# produce request per one or two decisions (profiled: ~9,000 requests for 20,000 decisions, the
-# worker's top cost); 5 ms is small next to a batch's screening time and fills requests.
-PRODUCER_LINGER_S = 0.005
-# Bytes per producer batch (per partition): a decision is ~0.3-2 KB, so 256 KiB holds a whole
-# stream.take batch for one partition (aiokafka's default 16 KiB holds a few dozen).
-PRODUCER_BATCH_BYTES = 256 * 1024
 # How often the consumer lag of the payments partitions is reported (Prometheus scrapes ~15 s).
 LAG_REPORT_INTERVAL_S = 5.0
 # Messages faust buffers per partition ahead of the agent. Four batches of the default size keep
@@ -89,8 +82,10 @@ def build_app(settings: Settings, *, metrics: PaymonMetrics | None = None, follo
         broker_heartbeat_interval=settings.heartbeat_interval,
         consumer_auto_offset_reset="earliest",
         stream_buffer_maxsize=max(settings.batch_size * STREAM_BUFFER_BATCHES, 1024),
-        producer_linger=PRODUCER_LINGER_S,
-        producer_max_batch_size=PRODUCER_BATCH_BYTES,
+        producer_linger=settings.producer_linger_ms / 1000.0,
+        producer_max_batch_size=settings.producer_batch_bytes,
+        producer_compression_type=_compression_type(settings.producer_compression),
+        consumer_max_fetch_size=settings.consumer_fetch_bytes,
         topic_allow_declare=False,
         topic_disable_leader=True,
         topic_partitions=settings.partitions,
@@ -129,6 +124,11 @@ def build_app(settings: Settings, *, metrics: PaymonMetrics | None = None, follo
 
         app.task(reference_follower)
     return PaymonApp(app, settings, reference, outputs, agent, metrics)
+
+
+def _compression_type(compression: str) -> str | None:
+    """The producer's `compression_type` for a PAYMON_PRODUCER_COMPRESSION value (NONE -> None)."""
+    return None if compression == "NONE" else compression.lower()
 
 
 def create_app(settings: Settings) -> faust.App:

@@ -1,11 +1,34 @@
-"""Throughput of one `paymon worker` on a real local broker, against offline screening of the
-same payments in one process (the baseline, same run).
+"""paymon workers end to end on a real local broker, on realistic traffic (`bench.traffic`).
 
-Run: `.venv/bin/python -m bench.stream [--payments N] [--batch-size B]`.
-Lists: OFAC SDN 2024-05-03 + UN 2026-02-27 from ../shared when present, else the demo list.
-Prints payments/s offline (decode + screen + encode, no Kafka), payments/s through the worker
-(first to last decision, by the decisions' `screened_at`), and the ratio stream / offline: the
-share of the pure screening speed the stream keeps after Kafka, faust and batching.
+Run: `.venv/bin/python -m bench.stream [--rates 200,500,1000] [--step-seconds 10] [--workers 1,2]`
+
+Lists: OFAC SDN 2024-05-03 + the Dec 2025 aliases + the Sept 2024 update + UN 2026 from ../shared
+(the bench says so and stops when they are absent), published to the lists topic, and the
+generated ownership table published to the ownership topic. Each configuration (screening with
+one worker, with two) gets fresh event topics and fresh `paymon worker` processes, and replays
+the same payments:
+
+- at each produce rate (default 200, 500 and 1,000 payments/s, `--step-seconds` each): latency
+  p50/p95/p99/max from the payment record's append time (the payments topic uses LogAppendTime)
+  to the moment its decision (or dead letter) is readable by a consumer, whether the workers keep
+  up (lag stops growing), and CPU (share of one core) and resident memory of each worker;
+- sustained throughput: the workers are paused (SIGSTOP) while a backlog is produced, resumed,
+  and the rate at which outputs arrive is the highest produce rate at which lag stops growing.
+
+The ceiling in the same run: the offline screening loop (decode + screen + encode in one
+process) on the same payments, as payments/s and CPU ms per payment; the ratio of the worker's
+CPU per payment to the offline loop's is the stream's own cost. Every ratio is printed. (A
+pass-through ceiling, the worker with screening replaced by decode-encode-produce, needs a
+setting in agents/payments.py, not here yet.)
+The broker, the bench's producer/consumer and the workers share this machine's cores: figures are
+noisy; compare only against the ceilings measured in the same run. The worker CPU time per payment
+(printed with the sustained throughput) holds better than payments/s when other processes take
+the cores; the load average is printed at the start and the end.
+
+Options: `--variant PAYMON_X=V[,PAYMON_Y=W]` (repeatable) adds a one-worker configuration with
+those settings, a tuning change measured against the defaults in the same run; `--profile`
+samples each worker with py-spy while it drains the backlog and prints where its time goes
+(screening vs the stream's own cost, see `bench._profile`); `--lists` publishes other lists.
 Set PAYMON_BENCH_BOOTSTRAP=host:port to use a running broker instead of starting one.
 """
 
@@ -13,125 +36,106 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
-import random
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 import uuid
-from datetime import datetime
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
+from bench.traffic import SHARED_LISTS, generate_traffic, listed_sample, real_list_paths
 
-from paymon_cli.offline import DEMO_DATA
-
-SHARED = Path(os.environ.get("PAYMON_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
-PAYMON_CHILD = [sys.executable, "-c", "import sys; from paymon_cli.main import main; sys.exit(main())"]
-# Bounds on the waits; they only stop a hang.
-READY_TIMEOUT_S = 300.0
-DRAIN_TIMEOUT_S = 900.0
-# One payment in this many pays a listed name, roughly the alert rate a screening team sees
-# before tuning (and enough alerts to exercise the alerts path).
-ALERT_EVERY = 50
-
-FIRST = ["Anna", "Peter", "Maria", "José", "Li", "Olga", "Ahmed", "Fatima", "John", "Chen", "Ingrid", "Kofi"]
-LAST = ["Schmidt", "Garcia", "Ivanov", "Wang", "Smith", "Kowalski", "Rossi", "Dubois", "Nakamura", "Okafor"]
-TRADES = ["Trading", "Holdings", "Logistics", "Foods", "Textiles", "Energy", "Shipping", "Consulting"]
-LISTED = ["Bank Melli Iran", "Korea Kwangson Banking Corp", "Dandong Zhongsheng Industry and Trade"]
-
-
-def list_paths() -> list[Path]:
-    """The lists the bench screens against."""
-    ofac, un = (
-        SHARED / "lists" / "ofac-sdn-2024-05-03",
-        SHARED / "lists" / "un" / "consolidated-2026-02-27.xml",
-    )
-    if ofac.is_dir() and un.is_file():
-        return [ofac, un]
-    return [DEMO_DATA / "demo_list.jsonl"]
-
-
-def synthetic_payments(count: int, seed: int = 7) -> list[dict[str, Any]]:
-    """`count` payment events: people paying companies, a bank on each side, remittance text."""
-    rng = random.Random(seed)
-    out = []
-    for i in range(count):
-        creditor = (
-            rng.choice(LISTED) if i % ALERT_EVERY == 0 else f"{rng.choice(LAST)} {rng.choice(TRADES)} GmbH"
-        )
-        out.append(
-            {
-                "payment_id": f"bench-{i:07d}",
-                "created_at": "2026-03-01T10:00:00Z",
-                "amount": f"{rng.randint(10, 90000)}.00",
-                "currency": "EUR",
-                "debtor": {"name": f"{rng.choice(FIRST)} {rng.choice(LAST)}", "country": "DE"},
-                "creditor": {"name": creditor, "country": "FR"},
-                "debtor_agent": {"bic": "DEUTDEFF"},
-                "creditor_agent": {"bic": "BNPAFRPP"},
-                "remittance_info": f"Invoice {rng.randint(1000, 9999)} for delivery {i}",
-            }
-        )
-    return out
+PAYMON = [str(Path(sys.executable).with_name("paymon"))]
+DEFAULT_RATES = (200, 500, 1000)
+DEFAULT_STEP_SECONDS = 10.0
+DEFAULT_BACKLOG = 8_000
+DEFAULT_OFFLINE_PAYMENTS = 2_000
+DEFAULT_PARTITIONS = 4
+# After a step's last payment is produced, outputs still arriving within this many seconds count
+# (a worker that keeps up answers within its batch time); later ones mean the lag grew.
+STEP_GRACE_S = 5.0
+# Payments (of their own, at the first rate) that warm each configuration up before it is
+# measured, and how long their outputs may take (a first batch waits for the group to settle).
+WARMUP_PAYMENTS = 300
+WARMUP_GRACE_S = 60.0
+# A step keeps up when the backlog at the end of production is under this many seconds of
+# traffic; else the workers fall behind and the higher rates are skipped.
+KEEPS_UP_BACKLOG_S = 1.0
+# The longest the sustained-throughput window runs (the rest of the backlog is left).
+SATURATION_WINDOW_S = 20.0
+# Payments produced per pacing tick: at most 100 ticks a second keeps the pacing close to even.
+TICKS_PER_SECOND = 100
+# Bounds on waits; they only stop a hang.
+READY_TIMEOUT_S = 240.0
+COMMAND_TIMEOUT_S = 300.0
+STOP_TIMEOUT_S = 30.0
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def offline_rate(raw: list[bytes], paths: list[Path]) -> float:
-    """Payments/s of decode + screen + encode in this process (the baseline)."""
-    from paymon_cli.offline import load_state
-    from schemas.decision import encode_decision
-    from schemas.payment import decode_payment
-    from screening.match import DEFAULT_THRESHOLD
-    from screening.screen import screen_payment
+@dataclass
+class WorkerSample:
+    """CPU seconds and memory of one worker process at one moment."""
 
-    state = load_state(paths, [])
-    started = time.perf_counter()
-    for value in raw:
-        decision = screen_payment(decode_payment(value), state, threshold=DEFAULT_THRESHOLD, screened_at="t")
-        encode_decision(decision)
-    return len(raw) / (time.perf_counter() - started)
+    cpu_s: float
+    rss_mb: float
+    peak_rss_mb: float
 
 
-async def _produce(bootstrap: str, topic: str, raw: list[bytes]) -> None:
-    from aiokafka import AIOKafkaProducer
+@dataclass
+class StepResult:
+    """One produce rate on one configuration."""
 
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=20)
-    await producer.start()
-    try:
-        pending = [
-            await producer.send(topic, key=orjson.loads(v)["payment_id"].encode(), value=v) for v in raw
-        ]
-        await asyncio.gather(*pending)
-    finally:
-        await producer.stop()
+    rate: int
+    produced: int
+    answered: int
+    keeps_up: bool
+    backlog_growth: float  # payments/s the backlog grew during production (0 when keeping up)
+    latencies_ms: list[float]
+    cpu: list[float]  # share of one core, per worker
+    rss_mb: list[float]
+
+    def latency(self, q: float) -> float:
+        """The q-quantile of the latencies (ms), nan when none."""
+        if not self.latencies_ms:
+            return float("nan")
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def _drain(bootstrap: str, topic: str, count: int) -> list[float]:
-    """The `screened_at` of the first `count` decisions on `topic` (epoch seconds)."""
-    from aiokafka import AIOKafkaConsumer
+@dataclass
+class Saturation:
+    """A backlog drained: outputs/s, CPU share of one core per worker, worker CPU ms per payment
+    (the figure that holds when other processes take the cores: throughput ~ cores / cost)."""
 
-    consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest"
-    )
-    await consumer.start()
-    stamps: list[float] = []
-    deadline = time.monotonic() + DRAIN_TIMEOUT_S
-    try:
-        while len(stamps) < count:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"only {len(stamps)} of {count} decisions after {DRAIN_TIMEOUT_S:.0f}s")
-            for messages in (await consumer.getmany(timeout_ms=1000)).values():
-                for message in messages:
-                    at = orjson.loads(message.value)["screened_at"].replace("Z", "+00:00")
-                    stamps.append(datetime.fromisoformat(at).timestamp())
-    finally:
-        await consumer.stop()
-    return stamps
+    rate: float
+    cpu: list[float]
+    cost_ms: float
+
+
+@dataclass
+class ConfigResult:
+    """Every figure of one configuration (mode x worker count)."""
+
+    label: str
+    workers: int
+    steps: list[StepResult] = field(default_factory=list)
+    sustained: float = float("nan")
+    sustained_cpu: list[float] = field(default_factory=list)
+    cost_ms: float = float("nan")
+    peak_rss_mb: list[float] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------
+# Workers (real `paymon worker` subprocesses)
 
 
 def _free_port() -> int:
@@ -140,83 +144,621 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait_ready(worker: subprocess.Popen[bytes], port: int) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        if worker.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError("the worker did not become ready")
-        time.sleep(0.5)
-
-
-def stream_rate(bootstrap: str, raw: list[bytes], paths: list[Path], batch_size: int) -> float:
-    """Payments/s through one worker: first to last decision by `screened_at`."""
-    from paymon_cli.main import main as paymon
-
-    tag = f"bench-{uuid.uuid4().hex[:6]}"
-    env = {**os.environ, "PAYMON_BOOTSTRAP_SERVERS": bootstrap, "PAYMON_GROUP_ID": tag}
-    names = {"PAYMENTS": "payments", "ALERTS": "alerts", "SCREENED": "screened", "DLQ": "dlq"}
-    names.update({"LISTS": "lists", "OWNERSHIP": "ownership"})
-    for var, name in names.items():
-        env[f"PAYMON_TOPIC_{var}"] = os.environ[f"PAYMON_TOPIC_{var}"] = f"{tag}-{name}"
-    os.environ["PAYMON_BOOTSTRAP_SERVERS"] = bootstrap
-    if paymon(["topics", "create"]) != 0 or paymon(["lists", "publish", *map(str, paths)]) != 0:
-        raise RuntimeError("could not create the topics or publish the lists")
-    asyncio.run(_produce(bootstrap, f"{tag}-payments", raw))
-    port = _free_port()
-    worker = subprocess.Popen(
-        [*PAYMON_CHILD, "worker", "--metrics-port", str(port), "--batch-size", str(batch_size)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+def _sample(pid: int) -> WorkerSample:
+    """CPU seconds (user + system) and RSS / peak RSS of `pid` from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    cpu = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    status = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line
     )
+    return WorkerSample(cpu, int(status["VmRSS"].split()[0]) / 1024, int(status["VmHWM"].split()[0]) / 1024)
+
+
+class Workers:
+    """`count` `paymon worker` processes sharing one consumer group, started with `env`."""
+
+    def __init__(self, count: int, env: dict[str, str], log_dir: Path) -> None:
+        self.processes: list[subprocess.Popen[bytes]] = []
+        self.ports: list[int] = []
+        for number in range(count):
+            port = _free_port()
+            log = (log_dir / f"{env['PAYMON_GROUP_ID']}-{number}.log").open("wb")
+            self.processes.append(
+                subprocess.Popen(
+                    [*PAYMON, "worker", "--metrics-port", str(port)],
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+            self.ports.append(port)
+
+    def wait_ready(self) -> None:
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        for process, port in zip(self.processes, self.ports, strict=True):
+            while not _is_ready(port):
+                if process.poll() is not None:
+                    raise RuntimeError(f"a worker exited with {process.returncode} before being ready")
+                if time.monotonic() > deadline:
+                    raise RuntimeError("a worker did not become ready")
+                time.sleep(0.5)
+
+    def samples(self) -> list[WorkerSample]:
+        return [_sample(p.pid) for p in self.processes]
+
+    def profile(self, prefix: Path, seconds: float) -> list[subprocess.Popen[bytes]]:
+        """Start py-spy on every worker for `seconds` (collapsed stacks, idle threads included)."""
+        return [
+            subprocess.Popen(
+                [
+                    str(Path(sys.executable).with_name("py-spy")),
+                    "record",
+                    "--pid",
+                    str(process.pid),
+                    "--duration",
+                    str(max(1, int(seconds))),
+                    "--format",
+                    "raw",
+                    "--idle",
+                    "--threads",
+                    "--nonblocking",
+                    "--output",
+                    f"{prefix}-{number}.txt",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for number, process in enumerate(self.processes)
+        ]
+
+    def pause(self) -> None:
+        for process in self.processes:
+            process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        for process in self.processes:
+            process.send_signal(signal.SIGCONT)
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.send_signal(signal.SIGCONT)
+            process.send_signal(signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=STOP_TIMEOUT_S)
+
+
+def _is_ready(port: int) -> bool:
     try:
-        _wait_ready(worker, port)
-        stamps = sorted(asyncio.run(_drain(bootstrap, f"{tag}-screened", len(raw))))
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=2) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Producing at a set rate and collecting the outputs
+
+
+class Collector:
+    """Reads the decisions and dead letters of one configuration, noting when each became
+    readable (keyed by payment id, the key of both)."""
+
+    def __init__(self, bootstrap: str, topics: Sequence[str]) -> None:
+        from aiokafka import AIOKafkaConsumer
+
+        self.consumer = AIOKafkaConsumer(
+            *topics,
+            bootstrap_servers=bootstrap,
+            group_id=None,
+            auto_offset_reset="earliest",
+            fetch_max_wait_ms=5,
+            fetch_max_bytes=8 * 1024 * 1024,
+            max_partition_fetch_bytes=4 * 1024 * 1024,
+        )
+        self.seen: dict[bytes, float] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await self.consumer.start()
+        self._task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        while True:
+            batches = await self.consumer.getmany(timeout_ms=100, max_records=10_000)
+            now = time.time()
+            for messages in batches.values():
+                for message in messages:
+                    self.seen.setdefault(message.key, now)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.consumer.stop()
+
+
+class Producer:
+    """Produces payments (keyed by payment id) and notes each record's append time."""
+
+    def __init__(self, bootstrap: str, topic: str) -> None:
+        from aiokafka import AIOKafkaProducer
+
+        self.topic = topic
+        self.producer = AIOKafkaProducer(
+            bootstrap_servers=bootstrap, acks=1, linger_ms=2, max_batch_size=512 * 1024
+        )
+        self.appended: dict[bytes, float] = {}
+
+    async def start(self) -> None:
+        await self.producer.start()
+
+    async def stop(self) -> None:
+        await self.producer.stop()
+
+    async def send(self, items: Sequence[tuple[bytes, bytes]]) -> list[Any]:
+        """Queue `items` (key, value); returns the delivery futures."""
+        futures = []
+        for key, value in items:
+            future = await self.producer.send(self.topic, key=key, value=value)
+            future.add_done_callback(self._noted(key))
+            futures.append(future)
+        return futures
+
+    def _noted(self, key: bytes) -> Any:
+        def note(future: Any) -> None:
+            if not future.cancelled() and future.exception() is None:
+                # LogAppendTime topic: the metadata's timestamp is the broker's append time (ms)
+                self.appended[key] = future.result().timestamp / 1000.0
+
+        return note
+
+
+async def run_step(
+    producer: Producer,
+    collector: Collector,
+    workers: Workers,
+    items: Sequence[tuple[bytes, bytes]],
+    rate: int,
+    grace: float = STEP_GRACE_S,
+) -> StepResult:
+    """Produce `items` at `rate` payments/s, then wait up to `grace` seconds for their outputs."""
+    before = workers.samples()
+    started = time.monotonic()
+    keys = [key for key, _ in items]
+    per_tick = max(1, rate // TICKS_PER_SECOND)
+    futures: list[Any] = []
+    backlog_samples: list[tuple[float, int]] = []
+    for offset in range(0, len(items), per_tick):
+        due = started + offset / rate
+        delay = due - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        futures.extend(await producer.send(items[offset : offset + per_tick]))
+        if offset % rate < per_tick:  # about once a second
+            answered = sum(1 for k in keys[:offset] if k in collector.seen)
+            backlog_samples.append((time.monotonic() - started, offset - answered))
+    await asyncio.gather(*futures)
+    production_s = time.monotonic() - started
+    produced_end = time.monotonic()
+    backlog_end = sum(1 for k in keys if k not in collector.seen)
+    while time.monotonic() - produced_end < grace and any(k not in collector.seen for k in keys):
+        await asyncio.sleep(0.05)
+    after = workers.samples()
+    elapsed = time.monotonic() - started
+    latencies = [
+        (collector.seen[k] - producer.appended[k]) * 1000.0
+        for k in keys
+        if k in collector.seen and k in producer.appended
+    ]
+    growth = _slope(backlog_samples[len(backlog_samples) // 2 :])
+    keeps_up = backlog_end <= rate * KEEPS_UP_BACKLOG_S and len(latencies) == len(keys)
+    return StepResult(
+        rate=rate,
+        produced=len(items),
+        answered=len(latencies),
+        keeps_up=keeps_up,
+        backlog_growth=0.0 if keeps_up else max(growth, (backlog_end / production_s)),
+        latencies_ms=latencies,
+        cpu=[(a.cpu_s - b.cpu_s) / elapsed for a, b in zip(after, before, strict=True)],
+        rss_mb=[a.rss_mb for a in after],
+    )
+
+
+def _slope(points: Sequence[tuple[float, int]]) -> float:
+    """Least-squares slope of (t, backlog) points (payments/s), 0 for fewer than two."""
+    if len(points) < 2:
+        return 0.0
+    mean_t = statistics.fmean(t for t, _ in points)
+    mean_b = statistics.fmean(b for _, b in points)
+    spread = sum((t - mean_t) ** 2 for t, _ in points)
+    return sum((t - mean_t) * (b - mean_b) for t, b in points) / spread if spread else 0.0
+
+
+async def run_saturation(
+    producer: Producer,
+    collector: Collector,
+    workers: Workers,
+    items: Sequence[tuple[bytes, bytes]],
+    profile: Path | None = None,
+) -> Saturation:
+    """Outputs/s while the workers drain a backlog produced while they were paused, their CPU
+    (share of one core) meanwhile, and the worker CPU time spent per payment (ms). With
+    `profile`, py-spy samples each worker meanwhile into `<profile>-<n>.txt` (collapsed stacks,
+    idle threads included)."""
+    workers.pause()
+    try:
+        await asyncio.gather(*await producer.send(items))
     finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait(timeout=30)
-    span = stamps[-1] - stamps[0]
-    return len(raw) / span if span > 0 else float("inf")
+        workers.resume()
+    spies = [] if profile is None else workers.profile(profile, SATURATION_WINDOW_S / 2)
+    answered_before = len(collector.seen)
+    before = workers.samples()
+    started = time.monotonic()
+    target = answered_before + len(items)
+    # Measure from the first output after the resume to the last one in the window.
+    while len(collector.seen) == answered_before and time.monotonic() - started < SATURATION_WINDOW_S:
+        await asyncio.sleep(0.01)
+    first, first_count = time.monotonic(), len(collector.seen)
+    last, last_count = first, first_count
+    while len(collector.seen) < target and time.monotonic() - first < SATURATION_WINDOW_S:
+        await asyncio.sleep(0.05)
+        if len(collector.seen) != last_count:
+            last, last_count = time.monotonic(), len(collector.seen)
+    after = workers.samples()
+    elapsed = time.monotonic() - started
+    for spy in spies:
+        spy.wait(timeout=COMMAND_TIMEOUT_S)
+    rate = (last_count - first_count) / (last - first) if last > first else float("nan")
+    cpu_s = [a.cpu_s - b.cpu_s for a, b in zip(after, before, strict=True)]
+    answered = len(collector.seen) - answered_before
+    cost_ms = 1000.0 * sum(cpu_s) / answered if answered else float("nan")
+    return Saturation(rate, [c / elapsed for c in cpu_s], cost_ms)
+
+
+# ---------------------------------------------------------------------------------------------
+# Configurations
+
+
+def _run(command: list[str], env: dict[str, str]) -> None:
+    result = subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=COMMAND_TIMEOUT_S, check=False
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[1:])} failed: {result.stderr.strip()[-2000:]}")
+
+
+def _env(bootstrap: str, tag: str, reference: str, partitions: int, extra: dict[str, str]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAYMON_") or k == "PAYMON_SHARED_DATA"}
+    # Tuning knobs the operator exported (PAYMON_BATCH_SIZE, producer/consumer settings) still apply.
+    env.update({k: v for k, v in os.environ.items() if k.startswith("PAYMON_") and "TOPIC" not in k})
+    env.update(
+        {
+            "PAYMON_BOOTSTRAP_SERVERS": bootstrap,
+            "PAYMON_GROUP_ID": tag,
+            "PAYMON_PARTITIONS": str(partitions),
+            "PAYMON_TOPIC_PAYMENTS": f"{tag}-payments",
+            "PAYMON_TOPIC_ALERTS": f"{tag}-alerts",
+            "PAYMON_TOPIC_SCREENED": f"{tag}-screened",
+            "PAYMON_TOPIC_DLQ": f"{tag}-dlq",
+            "PAYMON_TOPIC_LISTS": f"{reference}-lists",
+            "PAYMON_TOPIC_OWNERSHIP": f"{reference}-ownership",
+            "PYTHONUNBUFFERED": "1",
+            **extra,
+        }
+    )
+    return env
+
+
+async def _create_event_topics(bootstrap: str, tag: str, partitions: int) -> None:
+    """The four event topics of one configuration; payments with LogAppendTime so a record's
+    timestamp is the moment the broker appended it."""
+    from agents.settings import Settings
+    from agents.topics import TopicSpec, ensure_topics
+
+    settings = Settings(bootstrap_servers=(bootstrap,))
+    specs = [
+        TopicSpec(f"{tag}-payments", partitions, 1, {"message.timestamp.type": "LogAppendTime"}),
+        *(TopicSpec(f"{tag}-{name}", partitions, 1) for name in ("alerts", "screened", "dlq")),
+    ]
+    await ensure_topics(settings, specs)
+
+
+def publish_reference(bootstrap: str, reference: str, paths: list[Path], ownership_csv: Path) -> None:
+    """Create the reference topics and publish the lists and the ownership table to them."""
+    env = _env(bootstrap, f"{reference}-setup", reference, 1, {})
+    _run([*PAYMON, "topics", "create", "--partitions", "1"], env)
+    _run([*PAYMON, "lists", "publish", *map(str, paths)], env)
+    _run([*PAYMON, "ownership", "publish", str(ownership_csv)], env)
+
+
+async def run_config(
+    *,
+    label: str,
+    count: int,
+    bootstrap: str,
+    reference: str,
+    payments: Sequence[tuple[bytes, bytes]],
+    rates: Sequence[int],
+    step_seconds: float,
+    backlog: int,
+    partitions: int,
+    extra_env: dict[str, str],
+    log_dir: Path,
+    profile: bool,
+) -> ConfigResult:
+    """One configuration: fresh event topics, `count` workers, every rate step, then the
+    sustained-throughput backlog."""
+    tag = f"bench-{uuid.uuid4().hex[:6]}"
+    await _create_event_topics(bootstrap, tag, partitions)
+    env = _env(bootstrap, tag, reference, partitions, extra_env)
+    result = ConfigResult(label, count)
+    workers = Workers(count, env, log_dir)
+    collector = Collector(bootstrap, [f"{tag}-screened", f"{tag}-dlq"])
+    producer = Producer(bootstrap, f"{tag}-payments")
+    try:
+        await asyncio.to_thread(workers.wait_ready)
+        await collector.start()
+        await producer.start()
+        # Warm-up on payments of their own: the group's first assignment, first fetches and
+        # connections happen here, not in the first measured step.
+        warmup = payments[len(payments) - WARMUP_PAYMENTS :]
+        await run_step(producer, collector, workers, warmup, rates[0], grace=WARMUP_GRACE_S)
+        cursor = 0
+        for rate in rates:
+            size = int(rate * step_seconds)
+            step = await run_step(producer, collector, workers, payments[cursor : cursor + size], rate)
+            cursor += size
+            result.steps.append(step)
+            print(f"  {label}: {_step_line(step)}", flush=True)
+            if not step.keeps_up:
+                break
+        prefix = log_dir / f"profile-{label.replace(' ', '')}" if profile else None
+        # Every configuration drains the same backlog, whatever steps it ran.
+        first = sum(int(rate * step_seconds) for rate in rates)
+        drained = await run_saturation(
+            producer, collector, workers, payments[first : first + backlog], prefix
+        )
+        result.sustained, result.sustained_cpu, result.cost_ms = drained.rate, drained.cpu, drained.cost_ms
+        result.peak_rss_mb = [s.peak_rss_mb for s in workers.samples()]
+        print(
+            f"  {label}: sustained {result.sustained:,.0f} payments/s, "
+            f"{result.cost_ms:.2f} worker-CPU ms/payment",
+            flush=True,
+        )
+    finally:
+        await producer.stop()
+        await collector.stop()
+        workers.stop()
+    return result
+
+
+def _step_line(step: StepResult) -> str:
+    state = "keeps up" if step.keeps_up else f"FALLS BEHIND (backlog +{step.backlog_growth:,.0f}/s)"
+    cpu = "/".join(f"{c:.0%}" for c in step.cpu)
+    rss = "/".join(f"{r:.0f}" for r in step.rss_mb)
+    return (
+        f"{step.rate:>5}/s  p50 {step.latency(0.50):7.1f}  p95 {step.latency(0.95):7.1f}  "
+        f"p99 {step.latency(0.99):7.1f}  max {max(step.latencies_ms, default=float('nan')):7.1f} ms  "
+        f"({step.answered}/{step.produced} answered)  cpu {cpu}  rss {rss} MB  {state}"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The offline ceiling
+
+
+@dataclass
+class Offline:
+    """The offline loop: payments/s and CPU ms per payment (this process's CPU time)."""
+
+    rate: float
+    cost_ms: float
+
+
+def offline_rate(values: Sequence[bytes], paths: list[Path], ownership_csv: Path) -> Offline:
+    """Decode + screen + encode in this process on `values` (the same payments the workers get),
+    against the same lists and ownership table: payments/s and CPU ms per payment."""
+    from paymon_cli.offline import load_state, screen_lines
+    from screening.match import DEFAULT_THRESHOLD
+
+    state = load_state(paths, [ownership_csv], threshold=DEFAULT_THRESHOLD)
+    sink: list[bytes] = []
+    started, cpu_started = time.perf_counter(), time.process_time()
+    counts = screen_lines(
+        [v + b"\n" for v in values],
+        state,
+        threshold=DEFAULT_THRESHOLD,
+        write_decision=sink.append,
+        write_reject=sink.append,
+    )
+    done = counts.screened + counts.rejected
+    cpu_ms = 1000.0 * (time.process_time() - cpu_started) / done
+    return Offline(done / (time.perf_counter() - started), cpu_ms)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _parse_ints(text: str) -> tuple[int, ...]:
+    values = tuple(int(part) for part in text.split(",") if part.strip())
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give positive integers separated by commas")
+    return values
+
+
+def _load() -> str:
+    """The machine's load averages: other processes on the cores make every figure lower."""
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def _parse_variant(text: str) -> dict[str, str]:
+    pairs = [part.partition("=") for part in text.split(",")]
+    if not pairs or any(not name.startswith("PAYMON_") or not sep for name, sep, _ in pairs):
+        raise argparse.ArgumentTypeError(f"{text!r}: give PAYMON_NAME=VALUE[,PAYMON_NAME=VALUE]")
+    return {name: value for name, _, value in pairs}
+
+
+@contextlib.contextmanager
+def _broker() -> Iterator[str]:
+    bootstrap = os.environ.get("PAYMON_BENCH_BOOTSTRAP", "").strip()
+    if bootstrap:
+        yield bootstrap
+        return
+    from devtools.local_kafka import LocalKafka
+
+    with LocalKafka(data_dir=Path(tempfile.mkdtemp(prefix="paymon-bench-"))) as broker:
+        yield broker.bootstrap_servers
 
 
 def main() -> int:
-    """Run the bench; prints the figures and the ratio."""
-    parser = argparse.ArgumentParser(prog="python -m bench.stream")
-    parser.add_argument("--payments", type=int, default=5000)
-    parser.add_argument("--batch-size", type=int, default=256)
+    """Run the bench; prints every figure and ratio."""
+    parser = argparse.ArgumentParser(prog="python -m bench.stream", description=__doc__.splitlines()[0])
+    parser.add_argument("--rates", type=_parse_ints, default=DEFAULT_RATES, help="payments/s steps")
+    parser.add_argument("--step-seconds", type=float, default=DEFAULT_STEP_SECONDS)
+    parser.add_argument("--workers", type=_parse_ints, default=(1, 2), help="worker counts to screen with")
+    parser.add_argument(
+        "--backlog", type=int, default=DEFAULT_BACKLOG, help="payments for sustained throughput"
+    )
+    parser.add_argument("--offline-payments", type=int, default=DEFAULT_OFFLINE_PAYMENTS)
+    parser.add_argument("--partitions", type=int, default=DEFAULT_PARTITIONS)
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="py-spy each worker while it drains the backlog; print a summary",
+    )
+    parser.add_argument(
+        "--variant",
+        action="append",
+        type=_parse_variant,
+        default=[],
+        metavar="NAME=VALUE[,NAME=VALUE]",
+        help="also run one screening worker with these PAYMON_* settings (repeatable): a tuning "
+        "change measured against the defaults in the same run",
+    )
+    parser.add_argument(
+        "--lists", nargs="+", type=Path, default=None, help="lists to publish instead of the real four"
+    )
     args = parser.parse_args()
-    paths = list_paths()
-    raw = [orjson.dumps(p) for p in synthetic_payments(args.payments)]
-    print(f"lists: {', '.join(p.name for p in paths)}; {len(raw)} payments, batch size {args.batch_size}")
-    offline = offline_rate(raw, paths)
-    print(f"offline (decode + screen + encode, one process): {offline:,.0f} payments/s")
-    bootstrap = os.environ.get("PAYMON_BENCH_BOOTSTRAP", "").strip()
-    broker = None
-    if not bootstrap:
-        from devtools.local_kafka import LocalKafka
 
-        broker = LocalKafka(data_dir=Path(tempfile.mkdtemp(prefix="paymon-bench-")))
-        broker.start()
-        broker.wait_ready()
-        bootstrap = broker.bootstrap_servers
-    try:
-        streamed = stream_rate(bootstrap, raw, paths, args.batch_size)
-    finally:
-        if broker is not None:
-            broker.stop()
-    print(f"stream (one paymon worker, Kafka in and out): {streamed:,.0f} payments/s")
-    print(f"ratio stream / offline: {streamed / offline:.2f}")
+    paths = args.lists or real_list_paths()
+    if paths is None:
+        print(f"bench.stream: needs the real lists in {SHARED_LISTS} (../shared is absent); skipped")
+        return 0
+    from screening.lists import load_lists
+
+    total = int(sum(args.rates) * args.step_seconds) + args.backlog + WARMUP_PAYMENTS
+    started = time.perf_counter()
+    traffic = generate_traffic(total, listed_sample(load_lists(paths).entries.values()))
+    print(f"lists: {', '.join(p.name for p in paths)}; load average at the start: {_load()}")
+    print(f"traffic: {traffic.summary()} (generated in {time.perf_counter() - started:.1f} s)")
+    items = [(i.encode(), v) for i, v in zip(traffic.ids, traffic.payments, strict=True)]
+    work = Path(tempfile.mkdtemp(prefix="paymon-bench-stream-"))
+    ownership_csv = work / "ownership.csv"
+    ownership_csv.write_text(traffic.ownership_csv, encoding="utf-8")
+    offline = offline_rate(traffic.payments[: args.offline_payments], paths, ownership_csv)
+    print(
+        f"offline loop (decode + screen + encode, one process, {args.offline_payments} payments): "
+        f"{offline.rate:,.0f} payments/s, {offline.cost_ms:.2f} CPU ms/payment",
+        flush=True,
+    )
+
+    configs: list[tuple[str, int, dict[str, str]]] = [(f"screen x{n}", n, {}) for n in args.workers]
+    for variant in args.variant:
+        configs.append((f"screen x1 {','.join(f'{k}={v}' for k, v in variant.items())}", 1, variant))
+    if args.variant:
+        # The defaults once more after the variants: the spread between the two default runs is
+        # the noise a variant's difference must exceed.
+        configs.append(("screen x1 again", 1, {}))
+    results: list[ConfigResult] = []
+    with _broker() as bootstrap:
+        reference = f"bench-ref-{uuid.uuid4().hex[:6]}"
+        publish_reference(bootstrap, reference, paths, ownership_csv)
+        for label, count, extra in configs:
+            results.append(
+                asyncio.run(
+                    run_config(
+                        label=label,
+                        count=count,
+                        bootstrap=bootstrap,
+                        reference=reference,
+                        payments=items,
+                        rates=args.rates,
+                        step_seconds=args.step_seconds,
+                        backlog=args.backlog,
+                        partitions=args.partitions,
+                        extra_env=extra,
+                        log_dir=work,
+                        profile=args.profile,
+                    )
+                )
+            )
+    print_report(results, offline, args.offline_payments)
+    print(f"machine load average (1/5/15 min) at the end: {_load()}; cores: {os.cpu_count()}")
+    if args.profile:
+        from bench._profile import summarise
+
+        for path in sorted(work.glob("profile-*.txt")):
+            print(f"\nprofile of {path.stem} while draining the backlog:")
+            print("\n".join(summarise(path)) or "(no samples)")
+    print(f"(worker logs in {work})")
     return 0
+
+
+def print_report(results: list[ConfigResult], offline: Offline, offline_count: int) -> None:
+    """The table of every configuration and every ratio."""
+    print("\nlatency: append time of the payment -> its decision readable, over the payments answered")
+    print("within the step (a lower bound where the workers do not keep up)")
+    print("configuration     rate     p50     p95     p99     max (ms)  keeps up  cpu/worker  rss MB/worker")
+    for result in results:
+        for step in result.steps:
+            print(
+                f"{result.label:<16} {step.rate:>5} {step.latency(0.5):7.1f} {step.latency(0.95):7.1f} "
+                f"{step.latency(0.99):7.1f} {max(step.latencies_ms, default=float('nan')):9.1f}  "
+                f"{'yes' if step.keeps_up else 'NO':<8}  {'/'.join(f'{c:.0%}' for c in step.cpu):<10}  "
+                f"{'/'.join(f'{r:.0f}' for r in step.rss_mb)}"
+            )
+    print("\nsustained throughput (drain of a backlog; the highest rate at which lag stops growing):")
+    for result in results:
+        cpu = "/".join(f"{c:.0%}" for c in result.sustained_cpu)
+        peak = "/".join(f"{r:.0f}" for r in result.peak_rss_mb)
+        print(
+            f"  {result.label:<16} {result.sustained:>8,.0f} payments/s  cpu {cpu}  "
+            f"{result.cost_ms:.2f} worker-CPU ms/payment  peak rss {peak} MB"
+        )
+    print(
+        f"  offline loop     {offline.rate:>8,.0f} payments/s  {offline.cost_ms:.2f} CPU ms/payment  "
+        f"(one process, {offline_count} payments)"
+    )
+    by_label = {r.label: r for r in results}
+    one = by_label.get("screen x1")
+    two = by_label.get("screen x2")
+    print("ratios:")
+    if one is not None:
+        print(f"  stream x1 / offline loop:       {one.sustained / offline.rate:6.2f}")
+        print(f"  CPU per payment, stream x1 / offline loop: {one.cost_ms / offline.cost_ms:6.2f}")
+        if two is not None:
+            print(f"  stream x2 / stream x1:          {two.sustained / one.sustained:6.2f}  (target >= 1.6)")
+        print(f"  stream x1 / target 2,000/s:     {one.sustained / 2000:6.2f}")
+        for result in results:
+            if result.label.startswith("screen x1 ") and result.label != "screen x1 again":
+                print(
+                    f"  {result.label} / screen x1: {result.sustained / one.sustained:6.2f} "
+                    f"(CPU per payment {result.cost_ms / one.cost_ms:.2f})"
+                )
+        again = by_label.get("screen x1 again")
+        if again is not None:
+            print(
+                f"  noise: screen x1 again / screen x1: {again.sustained / one.sustained:6.2f} "
+                f"(CPU per payment {again.cost_ms / one.cost_ms:.2f})"
+            )
+        at_500 = [s for s in one.steps if s.rate == 500]
+        if at_500:
+            print(f"  p99 at 500/s / target 50 ms:    {at_500[0].latency(0.99) / 50:6.2f}")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """Type stub of the Rust engine `screening._native` (source: native/src/lib.rs)."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
+_NameParts = tuple[list[str], list[float], bool, str, str]
 _Pair = tuple[list[int], list[int], float, str]
 _Evidence = tuple[str, float, str]
 _Explained = tuple[float, list[_Pair], list[_Evidence]]
@@ -51,4 +52,13 @@ class NativeIndex:
         numbers_equal: bool,
     ) -> float: ...
     def syllables_cap(self, a_original: str, b_original: str) -> float: ...
+    def scan(
+        self,
+        words: list[str],
+        weights: list[float],
+        flags: list[int],
+        threshold: float,
+        prepare: Callable[[int, int], _NameParts | None],
+    ) -> list[tuple[int, int, int, float]]: ...
+    def names_holding(self, word: str) -> int: ...
     def __len__(self) -> int: ...

@@ -24,7 +24,6 @@ from screening.matching.prepare import prepare_normalised
 from screening.matching.rank import ranked_hits
 from screening.matching.results import NameMatch, PartyKind
 from screening.matching.scan import TextScanner
-from screening.matching.vocabulary import Vocabulary
 from screening.model import IdentifierScheme, ListEntry
 from screening.names import normalise_name
 
@@ -44,7 +43,6 @@ class ListIndex:
         "_identifiers",
         "_names",
         "_scanner",
-        "_vocabulary",
         "entries",
         "params",
     )
@@ -60,9 +58,8 @@ class ListIndex:
         self._engine = MatchEngine(
             params, [n.prepared for n in names], [kind_slots(n.entry_type) for n in names]
         )
-        self._vocabulary = Vocabulary(params, names)
         self._identifiers = IdentifierTable(entries.values())
-        self._scanner = TextScanner(self._engine, names, self._vocabulary, entries)
+        self._scanner = TextScanner(self._engine, names, entries)
 
     @classmethod
     def build(cls, entries: Iterable[ListEntry], params: ScreeningParams = DEFAULT_PARAMS) -> ListIndex:
@@ -123,7 +120,7 @@ class ListIndex:
             self._engine,
             self._names,
             self._entries,
-            self._vocabulary.names_holding,
+            self._engine.names_holding,
             (native, prepared),
             scored,
             kind=kind,

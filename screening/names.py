@@ -24,10 +24,12 @@ from screening.readings import read_cjk, translate_pinyin_business_words
 
 __all__ = [
     "COMPOUND_ENDINGS",
+    "DROPPED_FIRST",
     "GENERIC_WORDS",
     "PARTICLES",
     "PATRONYMIC_ENDINGS",
     "PATRONYMIC_WEIGHT",
+    "REWRITTEN",
     "SKELETON_LETTERS",
     "SKELETON_MAP",
     "SKELETON_VOWELS",
@@ -45,6 +47,7 @@ __all__ = [
     "token_weight",
     "unmask",
     "visual_form",
+    "window_rewrites",
 ]
 
 # How a name is normalised: people keep every token (a person may be called `Sa` or `Ao`);
@@ -734,12 +737,16 @@ def _expand_country_abbreviations(tokens: list[str], text: str) -> list[str]:
     return out
 
 
+# Words without which `_rewrite_organisation_words` changes nothing (`gongsi`: pinyin company).
+_ORGANISATION_REWRITE_TRIGGERS = frozenset(COUNTRY_ABBREVIATIONS) | {"gongsi"}
+
+
 def _rewrite_organisation_words(flat: str, text: str) -> str:
     """`flat` (normalised words) with country abbreviations expanded and Chinese company words
     spelt in pinyin in English (`screening.readings.translate_pinyin_business_words`); `flat`
     itself when nothing changes."""
     tokens = flat.split()
-    if COUNTRY_ABBREVIATIONS.keys().isdisjoint(tokens) and "gongsi" not in tokens:
+    if _ORGANISATION_REWRITE_TRIGGERS.isdisjoint(tokens):
         return flat
     rewritten = translate_pinyin_business_words(_expand_country_abbreviations(tokens, text))
     return " ".join(rewritten)
@@ -888,3 +895,94 @@ _PREFIXES: dict[str, tuple[frozenset[tuple[str, ...]], frozenset[str]]] = {
     "organisation": (_ORG_PREFIXES, _ORG_FIRST),
     "object": (_OBJECT_PREFIXES, _first_words(_OBJECT_PREFIXES)),
 }
+
+
+# `window_rewrites` flags: the word may be rewritten or dropped in any window holding it ...
+REWRITTEN = 1
+# ... or dropped when it is the window's first word (an honorific or article).
+DROPPED_FIRST = 2
+_TENS_DIGITS = frozenset(str(value) for value in _TENS.values())
+
+
+def _legal_form_words(text: str) -> set[int]:
+    """Indexes of the words of `text` (`normalise_text` output) inside any legal form that
+    `_extract_org_types` could find in some run of its words.
+
+    rigour keeps the leftmost-longest of the word-bounded occurrences, so every occurrence
+    overlaps a kept one and starts inside it (else it would have been kept): the longest
+    occurrence starting at each word of a kept one covers them all.
+    """
+    found = _extract_org_types(text, _ORG_TYPE_FLAGS, _ORG_TYPE_CLEANUP, True)
+    if not found:
+        return set()
+    starts = [0]
+    for at, char in enumerate(text):
+        if char == " ":
+            starts.append(at + 1)
+    out: set[int] = set()
+
+    def mark(first: int, matched: str) -> None:
+        # `matched` spans whole words from word `first`
+        out.update(range(first, first + matched.count(" ") + 1))
+
+    cursor = 0
+    for matched, _ in found:
+        # each kept occurrence is the first word-bounded one after the previous
+        first = next(
+            (
+                i
+                for i, s in enumerate(starts)
+                if s >= cursor
+                and text.startswith(matched, s)
+                and (s + len(matched) == len(text) or text[s + len(matched)] == " ")
+            ),
+            None,
+        )
+        if first is None:  # not where rigour's matching says it must be: every word may be
+            return set(range(len(starts)))
+        mark(first, matched)
+        last = first + matched.count(" ")
+        cursor = starts[last] + 1
+        for inner in range(first + 1, last + 1):
+            rest = text[starts[inner] :]
+            longest = _extract_org_types(rest, _ORG_TYPE_FLAGS, _ORG_TYPE_CLEANUP, True)
+            if longest:
+                head = longest[0][0]
+                if rest.startswith(head) and (len(head) == len(rest) or rest[len(head)] == " "):
+                    mark(inner, head)
+    return out
+
+
+def window_rewrites(words: list[str]) -> list[int]:
+    """Per word of a normalised text (`normalise_text(text).split()`), how `normalise_name(w,
+    "any")` may treat it in a window `w` (a run of those words joined by spaces): 0, `REWRITTEN`
+    (a legal form, a country abbreviation or pinyin company word, a number word or ordinal, a
+    digit that may join the number before it, a word with a compound ending) or `DROPPED_FIRST`
+    (a leading honorific or article).
+
+    Guarantees: a window holding no `REWRITTEN` word and not starting with a `DROPPED_FIRST` one
+    normalises to exactly its words (no legal form, no prefix removed, not transliterated), so its
+    prepared name needs no normalisation (the free-text scan relies on it).
+    """
+    text = " ".join(words)
+    legal = _legal_form_words(text)
+    compound = _COMPOUND_WORD_END.search(text) is not None  # (rare: else no word needs the test)
+    _, first_words = _PREFIXES["any"]
+    flags: list[int] = []
+    for at, word in enumerate(words):
+        rewritten = (
+            at in legal
+            or word in _ORGANISATION_REWRITE_TRIGGERS
+            or word in _NUMBER_WORDS
+            or word in _TENS
+            or (word[0].isdigit() and _ORDINAL_SUFFIX.match(word) is not None)
+            or (
+                len(word) == 1
+                and word.isdigit()
+                and at > 0
+                and (words[at - 1] in _TENS_DIGITS or flags[-1] == REWRITTEN)
+            )
+            or (compound and _split_compound([word]) != [word])
+        )
+        flags.append(REWRITTEN if rewritten else DROPPED_FIRST if word in first_words else 0)
+    return flags

@@ -359,6 +359,14 @@ impl Config {
             max_evidence_checks: 160,
             max_bound_checks: 32,
             score_rounding: 5e-05,
+            score_decimals: 4,
+            max_scan_tokens: 8,
+            max_scan_candidates: 24,
+            max_scan_anchors: 4,
+            scan_max_postings: 40,
+            scan_min_single_token_length: 5,
+            scan_min_anchor_length: 3,
+            scan_min_fuzzy_anchor_length: 5,
         }
     }
 }

@@ -140,4 +140,14 @@ parameters! {
     max_evidence_checks: usize = item,
     max_bound_checks: usize = item,
     score_rounding: f64 = item,
+    /// Scores are rounded to this many decimals.
+    score_decimals: u32 = item,
+    // free text
+    max_scan_tokens: usize = item,
+    max_scan_candidates: usize = item,
+    max_scan_anchors: usize = item,
+    scan_max_postings: usize = item,
+    scan_min_single_token_length: usize = item,
+    scan_min_anchor_length: usize = item,
+    scan_min_fuzzy_anchor_length: usize = item,
 }

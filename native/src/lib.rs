@@ -8,6 +8,7 @@ pub mod common;
 pub mod config;
 pub mod retrieve;
 pub mod rules;
+pub mod scan;
 pub mod score;
 
 use pyo3::exceptions::PyValueError;
@@ -294,6 +295,76 @@ impl NativeIndex {
             &scripts.syllables(b_original),
         )
         .unwrap_or(1.0)
+    }
+
+    /// The free-text scan (`scan.rs`) of a text's normalised `words` (with their token
+    /// `weights` and `window_rewrites` flags): `(position, window start, window length, rounded
+    /// score)` of the best window of each anchored listed name reaching `threshold`,
+    /// best-anchored names first.
+    /// `prepare(start, length)` normalises the window of those words into name parts
+    /// (`tokens, weights, transliterated, unstripped, original`, or None when it has no token);
+    /// it is called once per window some name is tried against that its flags do not show to
+    /// be its words as they are, and its error is raised.
+    fn scan(
+        &self,
+        words: Vec<String>,
+        weights: Vec<f64>,
+        flags: Vec<u8>,
+        threshold: f64,
+        prepare: &Bound<'_, PyAny>,
+    ) -> PyResult<Vec<(usize, usize, usize, f64)>> {
+        tokens_checked("words", &words)?;
+        if weights.len() != words.len() || flags.len() != words.len() {
+            return Err(PyValueError::new_err(
+                "weights and flags must hold one value per word",
+            ));
+        }
+        let cfg = &self.cfg;
+        let mut failure: Option<PyErr> = None;
+        let mut windows = scan::Windows::new(&words, &weights, &flags, |start: usize, length: usize| {
+            if failure.is_some() {
+                return None;
+            }
+            let prepared = prepare
+                .call1((start, length))
+                .and_then(|parts| parts.extract::<Option<NameParts>>())
+                .and_then(|parts| parts.map(|p| name_from(cfg, p)).transpose());
+            prepared.unwrap_or_else(|e| {
+                failure = Some(e);
+                None
+            })
+        });
+        let mut scratch = score::Scratch::default();
+        let mut memo = scan::Memo::default();
+        let mut out = Vec::new();
+        for anchored in scan::anchored(cfg, &self.retrieval, &self.names, &words, &weights) {
+            let kind = self.kinds[anchored.pos][2].unwrap_or(Kind::Any);
+            let listed = scan::Listed::new(cfg, &self.retrieval, &self.names[anchored.pos]);
+            let best = scan::best_window(
+                cfg,
+                words.len(),
+                &anchored.anchors,
+                &listed,
+                kind,
+                threshold,
+                &mut windows,
+                &mut memo,
+                &mut scratch,
+            );
+            if let Some((start, length, score)) = best {
+                out.push((anchored.pos, start, length, score));
+            }
+        }
+        drop(windows);
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(out),
+        }
+    }
+
+    /// How many listed names hold `word` (the rarity the common-words qualifier reads).
+    fn names_holding(&self, word: &str) -> usize {
+        self.retrieval.names_holding(word)
     }
 
     /// Prepare a query name (`tokens, weights, transliterated, unstripped, original`).

@@ -539,6 +539,44 @@ impl Retrieval {
         retrieval
     }
 
+    /// The listed words a free-text word may stand for (`scan.rs`): a listed word's typo
+    /// neighbours then itself; an unlisted word's typo neighbours when `fuzzy`, else none.
+    pub(crate) fn scan_variants(&self, cfg: &Config, word: &str, fuzzy: bool) -> Vec<(u32, f64)> {
+        if self.vocab_id(word.as_bytes()).is_some() {
+            self.variants(cfg, word, false)
+        } else if fuzzy {
+            self.typo_neighbours(cfg, word)
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// The positions of the names holding listed word `id`, ascending.
+    pub(crate) fn postings_of(&self, id: u32) -> &[u32] {
+        self.postings.get(id)
+    }
+
+    /// The rarity (IDF) of listed word `id`.
+    pub(crate) fn idf_of(&self, id: u32) -> f64 {
+        self.idf[id as usize]
+    }
+
+    /// The positions of the names holding two adjacent words joined as `key`, when few do.
+    pub(crate) fn joined_postings_of(&self, key: &str) -> Option<&[u32]> {
+        self.joined_id(key.as_bytes()).map(|j| self.joined_lists.get(j))
+    }
+
+    /// The id of a listed word (`u32::MAX` for a word no listed name holds).
+    pub(crate) fn token_id(&self, word: &str) -> u32 {
+        self.vocab_id(word.as_bytes()).unwrap_or(NONE)
+    }
+
+    /// How many listed names hold `word`.
+    pub fn names_holding(&self, word: &str) -> usize {
+        self.vocab_id(word.as_bytes())
+            .map_or(0, |id| self.postings.get(id).len())
+    }
+
     /// The id of a listed token.
     #[inline]
     fn vocab_id(&self, token: &[u8]) -> Option<u32> {

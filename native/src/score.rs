@@ -146,7 +146,7 @@ fn token_similarity(
 /// `match._pair_similarity(a, b, person, lenient)` of two different words, given their
 /// doubled-letter forms (`_single_letters`) and consonant skeletons.
 #[allow(clippy::too_many_arguments)]
-fn pair_similarity(
+pub(crate) fn pair_similarity(
     cfg: &Config,
     a: &str,
     b: &str,

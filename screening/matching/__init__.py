@@ -5,9 +5,8 @@
 - `engine`: the door to the production engine in Rust (`native/`): candidate retrieval and the
   comparison, whose score folds a list of named rules and whose explanation prints that list;
 - `listed`: the listed names of an index and how each party kind compares with them;
-- `vocabulary`: listed words, their rarity and typo neighbourhoods (free-text anchors);
-- `bounds`: cheap upper bounds of a comparison, for free text;
-- `scan`: listed names hidden in free text;
+- `scan`: listed names hidden in free text (the engine scans; Python prepares the windows it
+  asks for and explains the hits);
 - `qualify`: weak aliases, common words, country and birth date as named evidence;
 - `rank`: a look-up's scored candidates -> qualified hits, one per entry, best first;
 - `results`: `Evidence`, `Comparison`, `NameMatch`.

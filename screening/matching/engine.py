@@ -10,7 +10,7 @@ and checks hits and scores; it is not a second production path.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from screening.matching.params import DEFAULT_PARAMS, ScreeningParams
@@ -111,7 +111,32 @@ class MatchEngine:
     def score(self, query: NativeName, pos: int, kind: PartyKind) -> float:
         """The rounded score of a name in the engine's form against listed name `pos`, without
         explanation (free-text windows)."""
-        return min(1.0, max(0.0, round(self._native.score(query, pos, kind), 4)))
+        return min(1.0, max(0.0, round(self._native.score(query, pos, kind), self.params.score_decimals)))
+
+    def scan(
+        self,
+        words: Sequence[str],
+        weights: Sequence[float],
+        rewrites: Sequence[int],
+        threshold: float,
+        prepare_window: Callable[[int, int], PreparedName],
+    ) -> list[tuple[int, int, int, float]]:
+        """The free-text scan of a text's normalised `words` (`native/src/scan.rs`): (position,
+        window start, window length, rounded score) of the best window of each anchored listed
+        name scoring at least `threshold`, best-anchored names first, the window being the first
+        of the best score. `rewrites` are the words' `names.window_rewrites` flags: a window they
+        show to normalise to its very words is prepared by the engine, any other by
+        `prepare_window(start, length)`, once (windows with no token are skipped)."""
+
+        def parts(start: int, length: int) -> tuple[list[str], list[float], bool, str, str] | None:
+            window = prepare_window(start, length)
+            return _parts(window.name, window.weights) if window.tokens else None
+
+        return self._native.scan(list(words), list(weights), list(rewrites), threshold, parts)
+
+    def names_holding(self, word: str) -> int:
+        """How many listed names hold `word`."""
+        return self._native.names_holding(word)
 
     # ------------------------------------------------------------------ the rules, for bounds
 

@@ -173,6 +173,8 @@ class ScreeningParams:
     min_retrieval_skeleton_length: int = 2
     # Bounds are compared with thresholds this much more generously (scores round to 4 decimals).
     score_rounding: float = 5e-5
+    # ... because scores are rounded to this many decimals.
+    score_decimals: int = 4
 
     # ------------------------------------------------------------------ free text
     # Windows are at most this many words long.

@@ -20,9 +20,9 @@ from screening.matching.listed import ListedName, compare_kind, kind_allows
 from screening.matching.params import DEFAULT_PARAMS as P
 from screening.matching.prepare import PreparedName
 from screening.matching.results import PartyKind
-from screening.matching.vocabulary import Vocabulary, idf_unknown
 from screening.names import consonant_skeleton
 from tests.oracle.reference_match import combined_coverage, name_factors, score_prepared
+from tests.oracle.reference_vocabulary import Vocabulary, idf_unknown
 
 _NOT_CACHED = object()
 

@@ -7,9 +7,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import screening.matching.scan as scan_module
+import tests.oracle.reference_scan as reference_scan_module
 from screening.index import ListIndex
-from screening.matching.bounds import (
+from screening.matching.engine import standalone_engine
+from screening.matching.listed import compare_kind, kind_allows
+from screening.matching.params import DEFAULT_PARAMS, DEFAULT_THRESHOLD, ScreeningParams
+from screening.matching.prepare import PreparedName, prepare
+from screening.matching.rank import ranked_hits
+from screening.matching.results import NameMatch
+from screening.model import EntryType, ListEntry
+from tests.oracle.reference_bounds import (
     acronym_letters,
     inert_number_length,
     listed_coverage,
@@ -17,12 +24,8 @@ from screening.matching.bounds import (
     partner_mask,
     window_score_bound,
 )
-from screening.matching.engine import standalone_engine
-from screening.matching.listed import compare_kind, kind_allows
-from screening.matching.params import DEFAULT_PARAMS, DEFAULT_THRESHOLD, ScreeningParams
-from screening.matching.prepare import PreparedName, prepare
-from screening.matching.rank import ranked_hits
-from screening.model import EntryType, ListEntry
+from tests.oracle.reference_scan import ReferenceScanner
+from tests.oracle.reference_vocabulary import Vocabulary
 
 ENGINE = standalone_engine()
 P = DEFAULT_PARAMS
@@ -211,7 +214,7 @@ def _exhaustive(index: ListIndex, query: str, kind: str) -> list[tuple[str, floa
         engine,
         index._names,
         index.entries,
-        index._vocabulary.names_holding,
+        index._engine.names_holding,
         (engine.query(prepared), prepared),
         scored,
         kind=kind,  # type: ignore[arg-type]
@@ -241,26 +244,36 @@ def test_candidate_bound_drops_no_hit_of_listed_words(
     assert got == _exhaustive(index, query, kind)
 
 
+def reference_scanner(index: ListIndex, params: ScreeningParams = DEFAULT_PARAMS) -> ReferenceScanner:
+    """The Python reference scan (`tests/oracle/reference_scan.py`) over `index`'s names."""
+    return ReferenceScanner(index._engine, index._names, Vocabulary(params, index._names), index._entries)
+
+
+def _found(matches: list[NameMatch]) -> list[tuple[str, float, str, str]]:
+    return [(m.entry.entry_id, m.score, m.matched_name, m.explanation) for m in matches]
+
+
 @settings(max_examples=150, deadline=None)
 @given(
     st.lists(st.sampled_from([*VOCABULARY, "invoice", "payment", "ref", "2024", "for"]), max_size=10),
     st.sampled_from(LISTED),
 )
 def test_scan_bound_skips_only_hopeless_windows(index: ListIndex, filler: list[str], name: str) -> None:
-    """`scan_text` with the window bound gives what it gives with every window scored."""
+    """The engine's scan (with its bounds) gives what the reference scan gives with every window
+    scored (its bounds replaced by 1.0), and so does the reference with its own bounds."""
     text = " ".join([*filler[:4], name, *filler[4:]])
-    with_bound = index.updated([], []).scan_text(text, threshold=DEFAULT_THRESHOLD)
-    original, original_window = scan_module.masked_score_bound, scan_module.window_score_bound
-    scan_module.masked_score_bound = lambda *_: 1.0  # type: ignore[assignment]
-    scan_module.window_score_bound = lambda *_: 1.0  # type: ignore[assignment]
+    engine = index.scan_text(text, threshold=DEFAULT_THRESHOLD)
+    with_bound = reference_scanner(index).scan(text, threshold=DEFAULT_THRESHOLD, limit=5)
+    module = reference_scan_module
+    original, original_window = module.masked_score_bound, module.window_score_bound
+    module.masked_score_bound = lambda *_: 1.0  # type: ignore[assignment]
+    module.window_score_bound = lambda *_: 1.0  # type: ignore[assignment]
     try:
-        without = index.updated([], []).scan_text(text, threshold=DEFAULT_THRESHOLD)
+        without = reference_scanner(index).scan(text, threshold=DEFAULT_THRESHOLD, limit=5)
     finally:
-        scan_module.masked_score_bound = original
-        scan_module.window_score_bound = original_window
-    assert [(m.entry.entry_id, m.score, m.explanation) for m in with_bound] == [
-        (m.entry.entry_id, m.score, m.explanation) for m in without
-    ]
+        module.masked_score_bound = original
+        module.window_score_bound = original_window
+    assert _found(engine) == _found(without) == _found(with_bound)
 
 
 @settings(max_examples=100, deadline=None)
@@ -273,29 +286,30 @@ def test_scan_bound_skips_only_hopeless_windows(index: ListIndex, filler: list[s
 def test_hopeless_memo_is_transparent(
     index: ListIndex, filler: list[str], name: str, one: int, other: int
 ) -> None:
-    """A text scanned after one that differs only in its number gives what it gives alone."""
+    """A text scanned after one that differs only in its number gives what it gives alone (the
+    reference's memo of hopeless windows; the engine keeps nothing between texts)."""
 
     def text(number: int) -> str:
         return " ".join([*filler[:3], str(number), *filler[3:], name])
 
-    warmed = index.updated([], [])
-    warmed.scan_text(text(one), threshold=DEFAULT_THRESHOLD)
-    after = warmed.scan_text(text(other), threshold=DEFAULT_THRESHOLD)
-    alone = index.updated([], []).scan_text(text(other), threshold=DEFAULT_THRESHOLD)
-    assert [(m.entry.entry_id, m.score, m.explanation) for m in after] == [
-        (m.entry.entry_id, m.score, m.explanation) for m in alone
-    ]
+    warmed = reference_scanner(index)
+    warmed.scan(text(one), threshold=DEFAULT_THRESHOLD, limit=5)
+    after = warmed.scan(text(other), threshold=DEFAULT_THRESHOLD, limit=5)
+    alone = reference_scanner(index).scan(text(other), threshold=DEFAULT_THRESHOLD, limit=5)
+    engine = index.scan_text(text(other), threshold=DEFAULT_THRESHOLD)
+    assert _found(after) == _found(alone) == _found(engine)
 
 
 def test_word_memo_is_bounded_and_transparent() -> None:
     small = ScreeningParams(word_cache_size=3, mask_cache_size=5)
     warm = ListIndex.build(_entries(), small)
+    scanner = reference_scanner(warm, small)
     queries = ["Kim Jong Un", "Zarya Shiping", "Petrova Anna", "Bank Meli", "Abdullah bin Husayn"] * 2
     texts = [f"payment to {q} ref 42" for q in queries]
     first = [[m.score for m in warm.match_name(q, threshold=DEFAULT_THRESHOLD)] for q in queries]
-    scans = [[m.score for m in warm.scan_text(t, threshold=DEFAULT_THRESHOLD)] for t in texts]
-    assert len(warm._scanner._mask_cache) <= 5
-    assert len(warm._scanner._near_cache) <= 3
+    scans = [[m.score for m in scanner.scan(t, threshold=DEFAULT_THRESHOLD, limit=5)] for t in texts]
+    assert len(scanner._mask_cache) <= 5
+    assert len(scanner._near_cache) <= 3
     cold = [
         [m.score for m in ListIndex.build(_entries()).match_name(q, threshold=DEFAULT_THRESHOLD)]
         for q in queries
@@ -306,6 +320,7 @@ def test_word_memo_is_bounded_and_transparent() -> None:
         for t in texts
     ]
     assert any(first)  # the fixture queries do hit
+    assert any(scans)
 
 
 _SAME_IN_EVERY_PROCESS = """

@@ -218,3 +218,11 @@ def test_demo_payments_are_valid_except_the_rejects_demo() -> None:
         except json.JSONDecodeError:
             verdicts.append(False)
     assert verdicts == [True] * 20 + [False] * 3  # the last three lines demonstrate rejects
+
+
+def test_invalid_utf8_inside_a_string_is_a_payment_error() -> None:
+    # msgspec decodes string contents with Python's codec, which raised UnicodeDecodeError past
+    # the decoder (`paymon screen` stopped on such a line instead of rejecting it).
+    raw = b'{"payment_id":"p\xff\xfe","created_at":"2026-01-02T03:04:05Z"}'
+    with pytest.raises(PaymentError, match="UTF-8"):
+        decode_payment(raw)

@@ -1,0 +1,677 @@
+//! The free-text scan (remittance information): listed names hidden in a text's words.
+//!
+//! One pass over the text's words finds the anchors: listed words (exactly or about one edit
+//! away, from retrieval's own tables) and joined adjacent pairs held by few listed names. Only
+//! the best-anchored names are tried, each against the windows of the text around its anchors
+//! (as long as the name, and one word longer). Cheap bounds rule out hopeless windows: partner
+//! masks (which listed tokens a window word may pair with), then a window bound and a masked
+//! bound folded by the score's own rules (`rules::bound_score`, `rules::syllables_cap`), so a
+//! bound is never below the score. The rest are scored by the engine (`score::score_with`).
+//!
+//! A window of plain words (Python's `names.window_rewrites` flags) is its words as they are; any
+//! other is normalised by the caller (Python's `normalise_name`: ICU and rigour), once per window
+//! and only for windows some name is tried against. The tests hold this module to the former
+//! Python scan (`tests/oracle/reference_scan.py`): the same hits, scores and windows.
+use rustc_hash::FxHashMap;
+
+use crate::common::{is_alpha, is_digits, levenshtein_similarity, single_letters, Config, Kind, Name};
+use crate::retrieve::{idf_unknown, Retrieval};
+use crate::rules::{bound_score, syllables_cap, NameFacts};
+use crate::score::{acronym_spans, pair_similarity, score_with, Scratch};
+
+/// Float comparisons of the over-approximations are made this much more generous (numeric
+/// hygiene of the bounds, not a matching parameter).
+const FLOAT_SLACK: f64 = 1e-9;
+
+/// A listed name a text anchors: its position and the text positions of its anchors, sorted,
+/// distinct, at most `max_scan_anchors`.
+pub struct Anchored {
+    pub pos: usize,
+    pub anchors: Vec<usize>,
+}
+
+/// The listed names `words` anchors, best first (most distinct anchoring words, then the rarest
+/// evidence, then the lightest name), at most `max_scan_candidates`, a name with a single
+/// distinctive token only when it holds one of the words exactly and that word is at least
+/// `scan_min_single_token_length` long. `weights` are the words' token weights.
+pub fn anchored(
+    cfg: &Config,
+    retrieval: &Retrieval,
+    names: &[Name],
+    words: &[String],
+    weights: &[f64],
+) -> Vec<Anchored> {
+    // position -> (text positions in insertion order, summed rarity); names in insertion order
+    let mut slot: FxHashMap<u32, usize> = FxHashMap::default();
+    let mut held: Vec<(u32, Vec<usize>, f64)> = Vec::new();
+    let mut add = |pos: u32, ats: &[usize], evidence: f64| {
+        let i = *slot.entry(pos).or_insert_with(|| {
+            held.push((pos, Vec::new(), 0.0));
+            held.len() - 1
+        });
+        held[i].1.extend_from_slice(ats);
+        held[i].2 += evidence;
+    };
+    for (at, word) in words.iter().enumerate() {
+        if word.len() < cfg.scan_min_anchor_length || is_digits(word) || weights[at] <= cfg.generic_weight {
+            continue;
+        }
+        let fuzzy = word.len() >= cfg.scan_min_fuzzy_anchor_length;
+        for (id, sim) in retrieval.scan_variants(cfg, word, fuzzy) {
+            let plist = retrieval.postings_of(id);
+            if plist.len() > cfg.scan_max_postings || (sim < 1.0 && !fuzzy) {
+                continue; // a common word (`ocean`, `star`) anchors nothing in free text
+            }
+            let evidence = retrieval.idf_of(id) * sim;
+            for &pos in plist {
+                add(pos, &[at], evidence);
+            }
+        }
+    }
+    // Two adjacent words that stand side by side in few listed names anchor those names even
+    // when each word alone is common (`Chang An Shipping`); one may be a number (`EK-30064`).
+    let mut key = String::new();
+    for at in 0..words.len().saturating_sub(1) {
+        if weights[at].max(weights[at + 1]) <= cfg.generic_weight {
+            continue;
+        }
+        key.clear();
+        key.push_str(&words[at]);
+        key.push_str(&words[at + 1]);
+        let Some(plist) = retrieval.joined_postings_of(&key) else {
+            continue;
+        };
+        if plist.len() > cfg.scan_max_postings {
+            continue;
+        }
+        let evidence = idf_unknown(names.len());
+        for &pos in plist {
+            add(pos, &[at, at + 1], evidence);
+        }
+    }
+    // (distinct anchoring words, rarity, -weight), highest first, ties in insertion order
+    let mut ranked: Vec<(usize, f64, f64, usize)> = held
+        .iter()
+        .enumerate()
+        .map(|(i, (pos, ats, rarity))| {
+            let mut distinct = ats.clone();
+            distinct.sort_unstable();
+            distinct.dedup();
+            (distinct.len(), *rarity, -names[*pos as usize].total_weight, i)
+        })
+        .collect();
+    ranked.sort_by(|x, y| {
+        (y.0, y.1, y.2)
+            .partial_cmp(&(x.0, x.1, x.2))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    ranked.truncate(cfg.max_scan_candidates);
+    let mut out = Vec::with_capacity(ranked.len());
+    for (_, _, _, i) in ranked {
+        let (pos, ats, _) = &held[i];
+        let listed = &names[*pos as usize];
+        if listed.distinctive_weight <= cfg.single_token_max_weight {
+            // a single distinctive token: that exact word, long enough
+            let longest = ats
+                .iter()
+                .filter(|&&a| listed.tokens.contains(&words[a]))
+                .map(|&a| words[a].len())
+                .max();
+            if longest.is_none_or(|n| n < cfg.scan_min_single_token_length) {
+                continue;
+            }
+        }
+        let mut anchors = ats.clone();
+        anchors.sort_unstable();
+        anchors.dedup();
+        anchors.truncate(cfg.max_scan_anchors);
+        out.push(Anchored {
+            pos: *pos as usize,
+            anchors,
+        });
+    }
+    out
+}
+
+/// The window lengths tried for a listed name of `size` tokens, in the order the former Python
+/// scan tried them (the iteration order of the set `{size, min(size + 1, max_scan_tokens)}`:
+/// by hash slot in a table of eight, the second value probing on from the first on a collision).
+pub fn window_lengths(size: usize, max_tokens: usize) -> Vec<usize> {
+    let (a, b) = (size, (size + 1).min(max_tokens));
+    if a == b {
+        return vec![a];
+    }
+    let slot_a = a & 7;
+    let mut slot_b = b & 7;
+    if slot_b == slot_a {
+        slot_b = (slot_a * 5 + 1 + (b >> 5)) & 7;
+    }
+    if slot_b < slot_a {
+        vec![b, a]
+    } else {
+        vec![a, b]
+    }
+}
+
+/// The spans `(start, length)` of the windows around `anchors` for a name of `size` tokens, in
+/// window order, each once.
+pub fn window_spans(cfg: &Config, words_len: usize, anchors: &[usize], size: usize) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let lengths = window_lengths(size, cfg.max_scan_tokens);
+    for &at in anchors {
+        // Never shorter than the name: a shorter window drops the word that would conflict
+        // (`kim jong | un` is not `KIM, Jung Jong`).
+        for &length in &lengths {
+            if length > words_len {
+                continue;
+            }
+            let first = (at + 1).saturating_sub(length);
+            let last = at.min(words_len - length);
+            for start in first..=last {
+                if !out.contains(&(start, length)) {
+                    out.push((start, length));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A length above which every number (digits only) is inert against `listed`: its partner mask
+/// is empty. Infinite when `listed` has digits or was transliterated.
+fn inert_number_length(cfg: &Config, listed: &Name) -> f64 {
+    if listed.transliterated || !(is_alpha(&listed.joined) && is_alpha(&listed.unstripped)) {
+        return f64::INFINITY;
+    }
+    let longest = listed.tokens.iter().map(String::len).max().unwrap_or(0);
+    (1.0 - cfg.joined_min_similarity) * (longest + cfg.joined_max_extra_letters) as f64 + FLOAT_SLACK
+}
+
+/// The edits a joined pair allows against `listed` (a word of that many letters or more).
+fn joined_budget(cfg: &Config, listed: &str) -> f64 {
+    (1.0 - cfg.joined_min_similarity) * (listed.len() + cfg.joined_max_extra_letters) as f64 + FLOAT_SLACK
+}
+
+/// Letters of `word` that `listed` lacks (each costs an edit against any part of `listed`).
+fn missing_letters(word: &str, listed: &str) -> usize {
+    word.bytes().filter(|c| !listed.as_bytes().contains(c)).count()
+}
+
+/// False only when no word w makes `word + w` or `w + word` a joined pair with `listed`: such a
+/// pair is at most `joined_budget` edits from `listed`, and aligning `word` with a prefix (or a
+/// suffix) of `listed` is part of those edits.
+fn may_join_into(cfg: &Config, word: &str, listed: &str) -> bool {
+    if listed.len() + 1 < word.len() {
+        return false;
+    }
+    let budget = joined_budget(cfg, listed);
+    if missing_letters(word, listed) as f64 > budget {
+        return false;
+    }
+    let (w, l) = (word.as_bytes(), listed.as_bytes());
+    closest_prefix(w.iter(), l.iter()) as f64 <= budget
+        || closest_prefix(w.iter().rev(), l.iter().rev()) as f64 <= budget
+}
+
+/// The least Levenshtein distance between `word` and any prefix of `listed` (the last row of
+/// the edit-distance table of `word` against `listed`).
+fn closest_prefix<'a>(
+    word: impl Iterator<Item = &'a u8>,
+    listed: impl Iterator<Item = &'a u8> + Clone,
+) -> usize {
+    // row[k]: distance of the word's letters so far to listed[..k]
+    let mut row: Vec<usize> = (0..=listed.clone().count()).collect();
+    for (i, &a) in word.enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (k, &b) in listed.clone().enumerate() {
+            let substitution = diagonal + usize::from(a != b);
+            diagonal = row[k + 1];
+            row[k + 1] = substitution.min(row[k] + 1).min(diagonal + 1);
+        }
+    }
+    row.into_iter().min().unwrap_or(0)
+}
+
+/// A text word with the forms the pair rules read, computed once per word.
+struct Word<'w> {
+    text: &'w str,
+    collapsed: String,
+    skeleton: String,
+}
+
+/// Bits j set for every token j of `listed` that `word` may be aligned with when it is a token
+/// of any window compared with `listed` (as a word, half of a joined pair, or an acronym of
+/// words of `listed`); all bits when `listed` was transliterated. Bits may be set needlessly.
+fn partner_mask(
+    cfg: &Config,
+    word: &Word<'_>,
+    listed: &Listed<'_>,
+    person: bool,
+    memo: &mut PairMemo,
+) -> u64 {
+    let (collapsed, skeleton, text) = (&word.collapsed, &word.skeleton, word.text);
+    let (name, ids) = (listed.name, &listed.ids);
+    let tb = &name.tokens;
+    let all = if tb.len() >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << tb.len()) - 1
+    };
+    if name.transliterated {
+        return all; // romanisation variants: any pair may be a skeleton match
+    }
+    let number = is_digits(text);
+    if number && text.len() as f64 > listed.inert {
+        return 0; // the common case in free text: an invoice number against a name of letters
+    }
+    let bit = |j: usize| if j < 64 { 1u64 << j } else { 0 };
+    let mut mask = 0u64;
+    for (j, y) in tb.iter().enumerate() {
+        // (the same words meet again in other names of the same text: memoised by listed word)
+        let pairs = *memo.entry((ids[j], NO_TOKEN, person)).or_insert_with(|| {
+            text == y
+                || (!(number || is_digits(y))
+                    && pair_similarity(
+                        cfg,
+                        text,
+                        y,
+                        collapsed,
+                        &name.collapsed[j],
+                        skeleton,
+                        &name.skeletons[j],
+                        person,
+                        false,
+                    )
+                    .0 > 0.0)
+                || ((!number || missing_letters(text, y) as f64 <= joined_budget(cfg, y))
+                    && may_join_into(cfg, text, y))
+        });
+        if pairs {
+            mask |= bit(j);
+        }
+    }
+    let mut joined = String::new();
+    for j in 0..tb.len().saturating_sub(1) {
+        let pairs = *memo.entry((ids[j], ids[j + 1], false)).or_insert_with(|| {
+            // `text` may be two adjacent words of the name written as one
+            joined.clear();
+            joined.push_str(&tb[j]);
+            joined.push_str(&tb[j + 1]);
+            text.len() + cfg.joined_max_extra_letters >= joined.len()
+                && levenshtein_similarity(&joined, text, cfg.joined_min_similarity - FLOAT_SLACK) != 0.0
+        });
+        if pairs {
+            mask |= bit(j) | bit(j + 1);
+        }
+    }
+    if (cfg.min_acronym_length..=cfg.max_acronym_length).contains(&text.len()) && is_alpha(text) {
+        for (_, span) in acronym_spans(cfg, &[text.to_string()], tb) {
+            for j in span {
+                mask |= bit(j);
+            }
+        }
+    }
+    mask & all
+}
+
+/// Per text word: whether it may pair with a listed word `(id, NO_TOKEN, person)` or with two
+/// adjacent listed words joined `(id, next id, false)`, by retrieval's token ids.
+type PairMemo = FxHashMap<(u32, u32, bool), bool>;
+const NO_TOKEN: u32 = u32::MAX;
+
+/// A listed name as the scan reads it: the name, its tokens' ids in retrieval's vocabulary, and
+/// the length above which a number is inert against it.
+pub struct Listed<'n> {
+    pub name: &'n Name,
+    pub ids: Vec<u32>,
+    inert: f64,
+}
+
+impl<'n> Listed<'n> {
+    pub fn new(cfg: &Config, retrieval: &Retrieval, name: &'n Name) -> Listed<'n> {
+        Listed {
+            name,
+            ids: name.tokens.iter().map(|t| retrieval.token_id(t)).collect(),
+            inert: inert_number_length(cfg, name),
+        }
+    }
+}
+
+/// The pair memos of one text, by text word.
+#[derive(Default)]
+pub struct Memo {
+    by_word: FxHashMap<String, PairMemo>,
+}
+
+/// The two names are equal once spaces are removed (the score is `joined_similarity`).
+fn joined_equal(qa: &Name, qb: &Name) -> bool {
+    qa.tokens != qb.tokens && (qa.joined == qb.joined || qa.unstripped == qb.unstripped)
+}
+
+/// (coverage, a distinctive token left unpaired) of `name` when only the tokens whose bit is
+/// set in `covered` may pair.
+fn coverage(cfg: &Config, weights: &[f64], total: f64, covered: impl Fn(usize) -> bool) -> (f64, bool) {
+    let mut got = 0.0;
+    let mut lone = false;
+    for (j, &w) in weights.iter().enumerate() {
+        if covered(j) {
+            got += w;
+        } else if w > cfg.generic_weight {
+            lone = true;
+        }
+    }
+    ((got / total).min(1.0), lone)
+}
+
+fn facts(qa: &Name, qb: &Name) -> NameFacts {
+    NameFacts::of(qa, qb)
+}
+
+/// A value never below the score of window `qa` against `qb` (before its rounding) when
+/// `masks[i]` is the partner mask of `qa.tokens[i]`: tokens that may pair credited in full, the
+/// rules of the names alone exactly, the conflict rule when it surely holds.
+pub fn masked_score_bound(cfg: &Config, qa: &Name, masks: &[u64], qb: &Name) -> f64 {
+    if qa.tokens.is_empty() || qb.tokens.is_empty() {
+        return 0.0;
+    }
+    if joined_equal(qa, qb) {
+        return 1.0;
+    }
+    let mut masks = masks.to_vec();
+    if qb
+        .tokens
+        .iter()
+        .any(|y| cfg.min_acronym_length <= y.len() && y.len() <= cfg.max_acronym_length.min(qa.tokens.len()))
+    {
+        // a listed word spelling the initials of a run of window words
+        for (j, span) in acronym_spans(cfg, &qb.tokens, &qa.tokens) {
+            for i in span {
+                if j < 64 {
+                    masks[i] |= 1 << j;
+                }
+            }
+        }
+    }
+    let covered = masks.iter().fold(0u64, |c, m| c | m);
+    let (cov_a, lone_a) = coverage(cfg, &qa.weights, qa.total_weight, |i| masks[i] != 0);
+    let (cov_b, lone_b) = coverage(cfg, &qb.weights, qb.total_weight, |j| {
+        j < 64 && covered >> j & 1 == 1
+    });
+    let score = bound_score(
+        cfg,
+        (qa.total_weight, qb.total_weight),
+        (cov_a, cov_b),
+        lone_a && lone_b,
+        &facts(qa, qb),
+    );
+    let cap = syllables_cap(cfg, &qa.syllables, &qb.syllables);
+    score.min(cap.unwrap_or(1.0))
+}
+
+/// A value never below `masked_score_bound` when `listed` is `(coverage, lone)` of `qb` over the
+/// union of every window's masks: the listed side is bounded once per text, each window costs
+/// one pass over its words.
+fn window_score_bound(cfg: &Config, qa: &Name, masks: &[u64], qb: &Name, listed: (f64, bool)) -> f64 {
+    if qa.tokens.is_empty() || qb.tokens.is_empty() {
+        return 0.0;
+    }
+    if joined_equal(qa, qb) {
+        return 1.0;
+    }
+    let initials: Vec<u8> = qa.tokens.iter().map(|t| t.as_bytes()[0]).collect();
+    let spells = qb.tokens.iter().any(|y| {
+        cfg.min_acronym_length <= y.len()
+            && y.len() <= cfg.max_acronym_length
+            && is_alpha(y)
+            && y.len() <= qa.tokens.len()
+            && y.bytes().all(|c| initials.contains(&c))
+    });
+    if spells {
+        return masked_score_bound(cfg, qa, masks, qb); // the rare case: the exact bound itself
+    }
+    let (cov_a, lone_a) = coverage(cfg, &qa.weights, qa.total_weight, |i| masks[i] != 0);
+    let (cov_b, lone_b) = listed;
+    bound_score(
+        cfg,
+        (qa.total_weight, qb.total_weight),
+        (cov_a, cov_b),
+        lone_a && lone_b,
+        &facts(qa, qb),
+    )
+}
+
+/// Python's `round(x, decimals)`: the nearest multiple of 10^-decimals to the exact value of
+/// `x`, ties to even (the engine's scores are compared rounded).
+pub fn round_decimals(x: f64, decimals: u32) -> f64 {
+    let scale = 10f64.powi(decimals as i32);
+    let lower = (x * scale).floor();
+    // the exact value of 2 * scale * x against the midpoint 2 * lower + 1 (an error-free product)
+    let twice = 2.0 * scale;
+    let product = x * twice;
+    let error = x.mul_add(twice, -product);
+    let midpoint = 2.0 * lower + 1.0;
+    let above = match product.partial_cmp(&midpoint) {
+        Some(std::cmp::Ordering::Greater) => true,
+        Some(std::cmp::Ordering::Less) => false,
+        _ => error > 0.0 || (error == 0.0 && lower % 2.0 != 0.0),
+    };
+    (if above { lower + 1.0 } else { lower }) / scale
+}
+
+/// `window_rewrites` flag: the word may be rewritten or dropped in any window holding it ...
+pub const REWRITTEN: u8 = 1;
+/// ... or dropped when it is the window's first word.
+pub const DROPPED_FIRST: u8 = 2;
+
+/// The words of one text and its windows, each prepared once when first needed: a window of
+/// plain words (no `REWRITTEN` word, not starting with a `DROPPED_FIRST` one) is its words as
+/// they are (Python's `window_rewrites` guarantees `normalise_name` would keep them); any other
+/// is normalised by `prepare(start, length)`.
+pub struct Windows<'a, P: FnMut(usize, usize) -> Option<Name>> {
+    words: &'a [String],
+    weights: &'a [f64],
+    flags: &'a [u8],
+    prepare: P,
+    prepared: FxHashMap<(usize, usize), Option<Name>>,
+}
+
+impl<'a, P: FnMut(usize, usize) -> Option<Name>> Windows<'a, P> {
+    pub fn new(words: &'a [String], weights: &'a [f64], flags: &'a [u8], prepare: P) -> Self {
+        Windows {
+            words,
+            weights,
+            flags,
+            prepare,
+            prepared: FxHashMap::default(),
+        }
+    }
+
+    fn ensure(&mut self, cfg: &Config, span: (usize, usize)) {
+        if self.prepared.contains_key(&span) {
+            return;
+        }
+        let (start, length) = span;
+        let range = start..start + length;
+        let plain = self.flags[start] & DROPPED_FIRST == 0
+            && self.flags[range.clone()].iter().all(|f| f & REWRITTEN == 0);
+        let name = if plain {
+            let tokens = self.words[range.clone()].to_vec();
+            let original = tokens.join(" ");
+            Some(Name::new(
+                cfg,
+                tokens,
+                self.weights[range].to_vec(),
+                false,
+                original.replace(' ', ""),
+                &original,
+            ))
+        } else {
+            (self.prepare)(start, length).filter(|n| !n.tokens.is_empty())
+        };
+        self.prepared.insert(span, name);
+    }
+}
+
+/// The best window of a text for listed name `pos`: `(start, length, rounded score)` of the
+/// first window (in window order) of the best score, when it reaches `threshold`.
+#[allow(clippy::too_many_arguments)]
+pub fn best_window<P: FnMut(usize, usize) -> Option<Name>>(
+    cfg: &Config,
+    words_len: usize,
+    anchors: &[usize],
+    listed_name: &Listed<'_>,
+    kind: Kind,
+    threshold: f64,
+    windows: &mut Windows<'_, P>,
+    memo: &mut Memo,
+    scratch: &mut Scratch,
+) -> Option<(usize, usize, f64)> {
+    let listed = listed_name.name;
+    let person = kind == Kind::Person;
+    let spans: Vec<(usize, usize)> = window_spans(cfg, words_len, anchors, listed.tokens.len())
+        .into_iter()
+        .filter(|&span| {
+            windows.ensure(cfg, span);
+            windows.prepared[&span].is_some()
+        })
+        .collect();
+    // Partner masks once per distinct word of any window; the listed side's coverage is bounded
+    // once for all windows (by every word any window holds).
+    let mut masks_of: FxHashMap<&str, u64> = FxHashMap::default();
+    let mut window_masks: Vec<Vec<u64>> = Vec::with_capacity(spans.len());
+    for span in &spans {
+        let window = windows.prepared[span]
+            .as_ref()
+            .expect("kept windows are prepared");
+        let masks = window
+            .tokens
+            .iter()
+            .map(|t| {
+                *masks_of.entry(t.as_str()).or_insert_with(|| {
+                    let word = Word {
+                        text: t,
+                        collapsed: single_letters(t),
+                        skeleton: cfg.skeleton_map.skeleton(t),
+                    };
+                    let pairs = match memo.by_word.get_mut(t.as_str()) {
+                        Some(pairs) => pairs,
+                        None => memo.by_word.entry(t.clone()).or_default(),
+                    };
+                    partner_mask(cfg, &word, listed_name, person, pairs)
+                })
+            })
+            .collect();
+        window_masks.push(masks);
+    }
+    let covered = masks_of.values().fold(0u64, |c, m| c | m);
+    let listed_coverage = coverage(cfg, &listed.weights, listed.total_weight, |j| {
+        j < 64 && covered >> j & 1 == 1
+    });
+    let rounding = cfg.score_rounding;
+    let mut hopeful: Vec<(f64, usize)> = Vec::new();
+    for (order, span) in spans.iter().enumerate() {
+        let window = windows.prepared[span]
+            .as_ref()
+            .expect("kept windows are prepared");
+        let quick = window_score_bound(cfg, window, &window_masks[order], listed, listed_coverage);
+        if quick + rounding >= threshold {
+            hopeful.push((quick, order));
+        }
+    }
+    // Most promising windows first (a stable sort), so the best score so far rules out the rest.
+    hopeful.sort_by(|x, y| y.0.partial_cmp(&x.0).unwrap_or(std::cmp::Ordering::Equal));
+    let mut best_score = -1.0;
+    let mut best_order = spans.len();
+    for (quick, order) in hopeful {
+        if quick + rounding < best_score {
+            break; // no window left can reach the best score
+        }
+        if quick + rounding <= best_score && order > best_order {
+            continue; // at best a tie with an earlier window, which wins ties
+        }
+        let window = windows.prepared[&spans[order]]
+            .as_ref()
+            .expect("kept windows are prepared");
+        let reach = masked_score_bound(cfg, window, &window_masks[order], listed);
+        if reach + rounding < threshold || reach + rounding < best_score {
+            continue;
+        }
+        if reach + rounding <= best_score && order > best_order {
+            continue;
+        }
+        let raw = score_with(cfg, window, listed, kind, scratch);
+        let score = round_decimals(raw, cfg.score_decimals).clamp(0.0, 1.0);
+        if score > best_score || (score == best_score && order < best_order) {
+            best_score = score;
+            best_order = order;
+        }
+    }
+    if best_order == spans.len() || best_score < threshold {
+        return None;
+    }
+    let (start, length) = spans[best_order];
+    Some((start, length, best_score))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_lengths_follow_the_python_set_order() {
+        assert_eq!(window_lengths(3, 8), [3, 4]);
+        assert_eq!(window_lengths(7, 8), [8, 7]);
+        assert_eq!(window_lengths(8, 8), [8]);
+        assert_eq!(window_lengths(9, 8), [8, 9]);
+        assert_eq!(window_lengths(16, 8), [16, 8]);
+    }
+
+    #[test]
+    fn rounding_is_pythons() {
+        assert_eq!(round_decimals(0.71875, 4), 0.7188); // an exact tie: to even
+        assert_eq!(round_decimals(0.03125, 4), 0.0312);
+        assert_eq!(round_decimals(0.70005, 4), 0.7); // 0.70005 is 0.70004999... in binary
+        assert_eq!(round_decimals(0.123456, 4), 0.1235);
+        assert_eq!(round_decimals(1.0, 4), 1.0);
+        assert_eq!(round_decimals(0.0, 4), 0.0);
+    }
+
+    #[test]
+    fn closest_prefix_is_the_least_distance_to_any_prefix() {
+        use crate::common::levenshtein_bytes;
+        let words = [
+            "", "a", "ab", "kim", "jong", "petrov", "shipping", "zzz", "abcabc",
+        ];
+        for w in words {
+            for l in words {
+                let (w, l) = (w.as_bytes(), l.as_bytes());
+                let want = (0..=l.len())
+                    .map(|k| levenshtein_bytes(w, &l[..k]))
+                    .min()
+                    .unwrap();
+                assert_eq!(closest_prefix(w.iter(), l.iter()), want, "{w:?} {l:?}");
+                let want = (0..=l.len())
+                    .map(|k| levenshtein_bytes(w, &l[k..]))
+                    .min()
+                    .unwrap();
+                assert_eq!(
+                    closest_prefix(w.iter().rev(), l.iter().rev()),
+                    want,
+                    "{w:?} {l:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn spans_cover_each_window_once() {
+        let cfg = Config::for_tests();
+        assert_eq!(
+            window_spans(&cfg, 5, &[2], 2),
+            [(1, 2), (2, 2), (0, 3), (1, 3), (2, 3)]
+        );
+        assert_eq!(window_spans(&cfg, 2, &[0, 1], 2), [(0, 2)]);
+        assert!(window_spans(&cfg, 1, &[0], 2).is_empty());
+    }
+}
