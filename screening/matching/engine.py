@@ -138,7 +138,9 @@ class MatchEngine:
         """How many listed names hold `word`."""
         return self._native.names_holding(word)
 
-    # ------------------------------------------------------------------ the rules, for bounds
+    # ------------------------------------------------------------------ the rules, for the oracle
+    # The rules a bound applies, exposed so the Python scan oracle (tests/oracle/) bounds windows
+    # with the production rules rather than a copy of them.
 
     def pair_similarity(self, a: str, b: str, person: bool, lenient: bool) -> float:
         """The credit the alignment gives two different words as a pair (0: they never pair)."""
