@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from screening.lists.errors import ListLoadError
-from screening.lists.eu import EU_NAMESPACE, EU_ROOT, EuLoad, load_eu_xml
-from screening.lists.ftm import FtmLoad, is_ftm_line, load_ftm_file
-from screening.lists.jsonl import EntryDecodeError, JsonlLoad, decode_entry, encode_entry, load_jsonl
+from screening.lists.eu import EU_NAMESPACE, EU_ROOT, load_eu_xml
+from screening.lists.file_load import FileLoad
+from screening.lists.ftm import is_ftm_line, load_ftm_file
+from screening.lists.jsonl import EntryDecodeError, decode_entry, encode_entry, load_jsonl
 from screening.lists.ofac import OfacTables, detect_ofac_folder, load_ofac_folder
-from screening.lists.uk import UK_ROOT, UkLoad, load_uk_xml
-from screening.lists.un import UN_ROOT, UnLoad, load_un_xml
+from screening.lists.uk import UK_ROOT, load_uk_xml
+from screening.lists.un import UN_ROOT, load_un_xml
 from screening.model import ListEntry
 
 __all__ = [
@@ -107,7 +108,7 @@ def _file_format(path: Path, raw: bytes) -> str:
     raise ListLoadError(path, 1, f"unrecognised list format (expected {_EXPECTED})")
 
 
-_FILE_LOADERS: dict[str, Callable[[Path, bytes], UnLoad | EuLoad | UkLoad | JsonlLoad]] = {
+_FILE_LOADERS: dict[str, Callable[[Path, bytes], FileLoad]] = {
     "un": load_un_xml,
     "eu": load_eu_xml,
     "uk": load_uk_xml,
@@ -115,7 +116,7 @@ _FILE_LOADERS: dict[str, Callable[[Path, bytes], UnLoad | EuLoad | UkLoad | Json
 }
 
 
-def _load_file(path: Path) -> UnLoad | EuLoad | UkLoad | JsonlLoad | FtmLoad:
+def _load_file(path: Path) -> FileLoad:
     """One list file, its format recognised from its first bytes. OpenSanctions files (the
     largest, hundreds of MB) are streamed by their loader; the others are read whole."""
     try:
@@ -169,8 +170,7 @@ def load_lists(paths: Iterable[Path | str]) -> ListSet:
             digests.append(loaded.digest)
             continue
         result = _load_file(path)
-        if isinstance(result, FtmLoad):
-            warnings.extend(result.warnings)
+        warnings.extend(result.warnings)
         build_dirty_ofac_entries()
         for entry in result.entries:
             entries[entry.entry_id] = entry

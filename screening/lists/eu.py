@@ -25,7 +25,6 @@ line, and an entity without logicalId or any name raises it naming the element.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -33,12 +32,13 @@ from lxml import etree
 from screening.identifiers import normalise_identifier
 from screening.lists.countries import country_code
 from screening.lists.errors import ListLoadError
+from screening.lists.file_load import FileLoad
 from screening.lists.un import MAX_DOB_RANGE_YEARS
 from screening.lists.xml_stream import element_line as _line
 from screening.lists.xml_stream import iter_records
 from screening.model import Address, EntryType, Identifier, IdentifierScheme, ListEntry, Name, NameQuality
 
-__all__ = ["EU_LIST", "EU_NAMESPACE", "EU_ROOT", "EuLoad", "load_eu_xml"]
+__all__ = ["EU_LIST", "EU_NAMESPACE", "EU_ROOT", "load_eu_xml"]
 
 EU_LIST = "eu"
 EU_NAMESPACE = "http://eu.europa.ec/fpi/fsd/export"
@@ -57,15 +57,6 @@ _IDENTIFICATION_SCHEMES = {
 }
 # The EU's code for a country it does not know.
 _UNKNOWN_COUNTRY = "00"
-
-
-@dataclass(frozen=True, slots=True)
-class EuLoad:
-    """One EU file's entries, its source name (`eu-<generationDate date>`) and a content digest."""
-
-    source: str
-    entries: tuple[ListEntry, ...]
-    digest: str
 
 
 def _attr(element: etree._Element, name: str) -> str:
@@ -209,7 +200,7 @@ def _entry(path: Path, record: etree._Element, version: str) -> ListEntry:
     )
 
 
-def load_eu_xml(path: Path, raw: bytes) -> EuLoad:
+def load_eu_xml(path: Path, raw: bytes) -> FileLoad:
     """Every sanctionEntity of an EU FSF XML file whose bytes are `raw`.
 
     Guarantees: the document is well-formed, its root is `export` in the FSF namespace with a
@@ -237,4 +228,4 @@ def load_eu_xml(path: Path, raw: bytes) -> EuLoad:
         entries[entry.entry_id] = entry
     if not entries:
         raise ListLoadError(path, None, "no sanctionEntity records in the list")
-    return EuLoad(version, tuple(entries.values()), hashlib.sha256(raw).hexdigest())
+    return FileLoad(version, tuple(entries.values()), hashlib.sha256(raw).hexdigest())

@@ -42,9 +42,10 @@ import msgspec
 from screening.identifiers import normalise_identifier
 from screening.lists.authorities import authority_of_dataset
 from screening.lists.errors import ListLoadError
+from screening.lists.file_load import FileLoad
 from screening.model import Address, EntryType, Identifier, IdentifierScheme, ListEntry, Name, NameQuality
 
-__all__ = ["FTM_LIST", "FtmLoad", "is_ftm_line", "load_ftm_file"]
+__all__ = ["FTM_LIST", "is_ftm_line", "load_ftm_file"]
 
 FTM_LIST = "opensanctions"
 
@@ -101,17 +102,6 @@ class _Entity(msgspec.Struct):
 
 
 _DECODER = msgspec.json.Decoder(_Entity)
-
-
-@dataclass(frozen=True, slots=True)
-class FtmLoad:
-    """One FtM file's entries, its source name (`<file stem>-<newest last_change date>`), a
-    content digest and the entities skipped on purpose (targets without any name)."""
-
-    source: str
-    entries: tuple[ListEntry, ...]
-    digest: str
-    warnings: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -273,7 +263,7 @@ def _completed(
     )
 
 
-def load_ftm_file(path: Path) -> FtmLoad:
+def load_ftm_file(path: Path) -> FileLoad:
     """Every sanctioned Person/Organization/Company/LegalEntity/Vessel/Airplane of an FtM
     JSON Lines file (see the module docstring), read one line at a time.
 
@@ -332,7 +322,7 @@ def load_ftm_file(path: Path) -> FtmLoad:
         _completed(pending, listings.get(entity_id), addresses, documents.get(entity_id, []), version)
         for entity_id, pending in listed.items()
     )
-    return FtmLoad(version, entries, digest.hexdigest(), tuple(warnings))
+    return FileLoad(version, entries, digest.hexdigest(), tuple(warnings))
 
 
 def _remember_documents(entity: _Entity, documents: dict[str, list[Identifier]]) -> None:

@@ -7,18 +7,18 @@ line, each naming its own list. The same record is the value on the `sanctions-l
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
 
 from schemas.list_record import AddressRecord, AliasRecord, IdentifierRecord, ListEntryRecord
 from screening.lists.errors import ListLoadError
+from screening.lists.file_load import FileLoad
 from screening.model import Address, EntryType, Identifier, IdentifierScheme, ListEntry, Name, NameQuality
 
 __all__ = [
     "EntryDecodeError",
-    "JsonlLoad",
+    "FileLoad",
     "decode_entry",
     "encode_entry",
     "from_record",
@@ -32,15 +32,6 @@ _DECODER = msgspec.json.Decoder(ListEntryRecord)
 
 class EntryDecodeError(ValueError):
     """Bytes that are not a valid list entry record; the message names the field and problem."""
-
-
-@dataclass(frozen=True, slots=True)
-class JsonlLoad:
-    """One JSON Lines file's entries in file order (a later line with the same id wins)."""
-
-    source: str
-    entries: tuple[ListEntry, ...]
-    digest: str
 
 
 def to_record(entry: ListEntry) -> ListEntryRecord:
@@ -113,7 +104,7 @@ def decode_entry(raw: bytes | str) -> ListEntry:
     return from_record(record)
 
 
-def load_jsonl(path: Path, raw: bytes) -> JsonlLoad:
+def load_jsonl(path: Path, raw: bytes) -> FileLoad:
     """Every entry of a JSON Lines file whose bytes are `raw`; blank lines are skipped.
 
     Guarantees: any bad line (invalid JSON, a truncated last line, a missing or mistyped field)
@@ -132,4 +123,4 @@ def load_jsonl(path: Path, raw: bytes) -> JsonlLoad:
         entries[entry.entry_id] = entry
     if not entries:
         raise ListLoadError(path, None, "no list entries in the file")
-    return JsonlLoad(path.stem, tuple(entries.values()), hashlib.sha256(raw).hexdigest())
+    return FileLoad(path.stem, tuple(entries.values()), hashlib.sha256(raw).hexdigest())

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from lxml import etree
@@ -35,11 +35,12 @@ from lxml import etree
 from screening.identifiers import normalise_identifier
 from screening.lists.countries import country_code
 from screening.lists.errors import ListLoadError
+from screening.lists.file_load import FileLoad
 from screening.lists.xml_stream import element_line as _line
 from screening.lists.xml_stream import iter_records
 from screening.model import Address, EntryType, Identifier, IdentifierScheme, ListEntry, Name, NameQuality
 
-__all__ = ["UK_LIST", "UK_ROOT", "UkLoad", "load_uk_xml"]
+__all__ = ["UK_LIST", "UK_ROOT", "load_uk_xml"]
 
 UK_LIST = "uk"
 UK_ROOT = "Designations"
@@ -49,15 +50,6 @@ _NAME_TYPES = {"primary name", "primary name variation", "alias"}
 # 'dd/mm/1971', '00/00/1971', '12/mm/1971', '03/02/1971'; a bare year too.
 _DOB = re.compile(r"^(?P<day>\d{1,2}|dd|00)/(?P<month>\d{1,2}|mm|00)/(?P<year>\d{4})$", re.IGNORECASE)
 _DATE_GENERATED = re.compile(r"^(\d{2})/(\d{2})/(\d{4})|^(\d{4}-\d{2}-\d{2})")
-
-
-@dataclass(frozen=True, slots=True)
-class UkLoad:
-    """One UK file's entries, its source name (`uk-<DateGenerated as ISO date>`) and a digest."""
-
-    source: str
-    entries: tuple[ListEntry, ...]
-    digest: str
 
 
 def _text(element: etree._Element | None, tag: str) -> str:
@@ -226,7 +218,7 @@ def _version(text: str) -> str | None:
     return f"{UK_LIST}-{match[3]}-{match[2]}-{match[1]}"
 
 
-def load_uk_xml(path: Path, raw: bytes) -> UkLoad:
+def load_uk_xml(path: Path, raw: bytes) -> FileLoad:
     """Every Designation of a UK Sanctions List XML file whose bytes are `raw`.
 
     Guarantees: the document is well-formed with root `Designations` and a DateGenerated
@@ -258,4 +250,4 @@ def load_uk_xml(path: Path, raw: bytes) -> UkLoad:
     fixed = tuple(
         e if e.list_version == version else replace(e, list_version=version) for e in entries.values()
     )
-    return UkLoad(version, fixed, hashlib.sha256(raw).hexdigest())
+    return FileLoad(version, fixed, hashlib.sha256(raw).hexdigest())

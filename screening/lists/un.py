@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -20,11 +19,12 @@ from lxml import etree
 from screening.identifiers import normalise_identifier
 from screening.lists.countries import country_code
 from screening.lists.errors import ListLoadError
+from screening.lists.file_load import FileLoad
 from screening.lists.xml_stream import element_line as _line
 from screening.lists.xml_stream import iter_records
 from screening.model import Address, EntryType, Identifier, IdentifierScheme, ListEntry, Name, NameQuality
 
-__all__ = ["UN_LIST", "UN_ROOT", "UnLoad", "load_un_xml"]
+__all__ = ["UN_LIST", "UN_ROOT", "load_un_xml"]
 
 UN_LIST = "un"
 UN_ROOT = "CONSOLIDATED_LIST"
@@ -39,15 +39,6 @@ _ALIAS_QUALITY = {
 }
 # A BETWEEN range is expanded into its years; wider spans say nothing useful about age.
 MAX_DOB_RANGE_YEARS = 15
-
-
-@dataclass(frozen=True, slots=True)
-class UnLoad:
-    """One UN file's entries, its source name (`un-<dateGenerated date>`) and a content digest."""
-
-    source: str
-    entries: tuple[ListEntry, ...]
-    digest: str
 
 
 def _text(element: etree._Element, tag: str) -> str:
@@ -196,7 +187,7 @@ def _entry(path: Path, record: etree._Element, version: str) -> ListEntry:
     )
 
 
-def load_un_xml(path: Path, raw: bytes) -> UnLoad:
+def load_un_xml(path: Path, raw: bytes) -> FileLoad:
     """Every INDIVIDUAL and ENTITY of a UN consolidated list file whose bytes are `raw`.
 
     Guarantees: the whole document is well-formed and its root is CONSOLIDATED_LIST with a
@@ -222,4 +213,4 @@ def load_un_xml(path: Path, raw: bytes) -> UnLoad:
         entries[entry.entry_id] = entry
     if not entries:
         raise ListLoadError(path, None, "no INDIVIDUAL or ENTITY records in the list")
-    return UnLoad(version, tuple(entries.values()), hashlib.sha256(raw).hexdigest())
+    return FileLoad(version, tuple(entries.values()), hashlib.sha256(raw).hexdigest())
