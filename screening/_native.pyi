@@ -20,6 +20,11 @@ class NativeIndex:
         names: Sequence[tuple[list[str], list[float], bool, str, str]],
         kinds: Sequence[tuple[str | None, str | None, str | None]],
     ) -> None: ...
+    def updated(
+        self,
+        removed: list[int],
+        added: list[tuple[int, _NameParts, tuple[str | None, str | None, str | None]]],
+    ) -> NativeIndex: ...
     def query(
         self, tokens: list[str], weights: list[float], transliterated: bool, unstripped: str, original: str
     ) -> NativeName: ...

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TypeVar
 
 from screening.model import IdentifierScheme, ListEntry
 
 __all__ = ["IdentifierTable", "normalise_identifier"]
+
+_K = TypeVar("_K")
 
 # Separators that lists and payments write inside identifiers and that never distinguish two.
 _SEPARATORS = re.compile(r"[\s\-./]+")
@@ -32,16 +35,39 @@ class IdentifierTable:
         ids: dict[tuple[IdentifierScheme, str], list[str]] = {}
         bic8: dict[str, list[str]] = {}
         for entry in entries:
-            for ident in entry.identifiers:
-                value = normalise_identifier(ident.value)
-                if not value:
-                    continue
-                if ident.scheme is IdentifierScheme.BIC:
-                    value = _bic_form(value)
-                    bic8.setdefault(value[:8], []).append(entry.entry_id)
-                ids.setdefault((ident.scheme, value), []).append(entry.entry_id)
+            for key, head in _keys(entry):
+                ids.setdefault(key, []).append(entry.entry_id)
+                if head is not None:
+                    bic8.setdefault(head, []).append(entry.entry_id)
         self._ids = {k: tuple(dict.fromkeys(v)) for k, v in ids.items()}
         self._bic8 = {k: tuple(dict.fromkeys(v)) for k, v in bic8.items()}
+
+    def updated(
+        self, leaving: Iterable[ListEntry], arriving: Iterable[ListEntry], entries: Mapping[str, ListEntry]
+    ) -> IdentifierTable:
+        """The table `IdentifierTable(entries.values())` gives, from this table of a list that
+        differs from `entries` by the `leaving` entries (removed ones, old versions of replaced
+        ones) and the `arriving` ones; this table is untouched. Only the identifiers of those
+        entries are looked at again."""
+        leaving, arriving = list(leaving), list(arriving)
+        gone = {entry.entry_id for entry in leaving}
+        new_ids: dict[tuple[IdentifierScheme, str], list[str]] = {}
+        new_bic8: dict[str, list[str]] = {}
+        for entry in leaving:
+            for key, head in _keys(entry):
+                new_ids.setdefault(key, [])
+                if head is not None:
+                    new_bic8.setdefault(head, [])
+        for entry in arriving:
+            for key, head in _keys(entry):
+                new_ids.setdefault(key, []).append(entry.entry_id)
+                if head is not None:
+                    new_bic8.setdefault(head, []).append(entry.entry_id)
+        order = {entry_id: i for i, entry_id in enumerate(entries)} if new_ids else {}
+        table = IdentifierTable.__new__(IdentifierTable)
+        table._ids = _patched(self._ids, new_ids, gone, order)
+        table._bic8 = _patched(self._bic8, new_bic8, gone, order)
+        return table
 
     def entry_ids(self, scheme: IdentifierScheme, value: str) -> tuple[str, ...]:
         """Ids of the entries listing `value` under `scheme` (see class doc), each once."""
@@ -55,6 +81,37 @@ class IdentifierTable:
             return self._bic8.get(norm, ())
         both = self._ids.get((scheme, norm), ()) + self._ids.get((scheme, norm[:8]), ())
         return tuple(dict.fromkeys(both))
+
+
+def _keys(entry: ListEntry) -> Iterator[tuple[tuple[IdentifierScheme, str], str | None]]:
+    """Each identifier of `entry` as its table key, with the BIC8 a BIC is also found by."""
+    for ident in entry.identifiers:
+        value = normalise_identifier(ident.value)
+        if not value:
+            continue
+        head = None
+        if ident.scheme is IdentifierScheme.BIC:
+            value = _bic_form(value)
+            head = value[:8]
+        yield (ident.scheme, value), head
+
+
+def _patched(
+    table: Mapping[_K, tuple[str, ...]],
+    arriving: Mapping[_K, list[str]],
+    gone: set[str],
+    order: Mapping[str, int],
+) -> dict[_K, tuple[str, ...]]:
+    """`table` with the ids of the `arriving` keys recomputed: the held ones not `gone`, and the
+    arriving ones, in list order (`order`), each once."""
+    out = dict(table)
+    for key, added in arriving.items():
+        ids = sorted({*(i for i in table.get(key, ()) if i not in gone), *added}, key=order.__getitem__)
+        if ids:
+            out[key] = tuple(ids)
+        else:
+            out.pop(key, None)
+    return out
 
 
 def _bic_form(value: str) -> str:

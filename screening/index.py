@@ -6,8 +6,9 @@ explained, qualified and ranked (`matching.rank`, `matching.qualify`), free text
 listed names (`matching.scan`), identifiers are looked up exactly (`screening.identifiers`).
 Every number comes from one `ScreeningParams` (`matching.params`).
 
-Indexes are immutable: `updated()` returns a new index (reusing the normalisation of unchanged
-entries) and leaves the old one untouched, so workers can swap atomically. The free-text
+Indexes are immutable: `updated()` returns a new index and leaves the old one untouched, so
+workers can swap atomically; it normalises only the changed entries and derives the engine's
+tables from the old ones (`native/src/retrieve/update.rs`), giving what a build would. The free-text
 scanner keeps bounded memo tables that never change a result.
 """
 
@@ -50,16 +51,25 @@ class ListIndex:
     def __init__(
         self, entries: dict[str, ListEntry], names: list[ListedName], params: ScreeningParams = DEFAULT_PARAMS
     ) -> None:
-        """Use `ListIndex.build`; this assembles the tables from prepared names."""
+        """Use `ListIndex.build`; this assembles the tables from prepared names (in entry order)."""
+        engine = MatchEngine(params, [n.prepared for n in names], [kind_slots(n.entry_type) for n in names])
+        self._install(entries, names, params, engine, IdentifierTable(entries.values()))
+
+    def _install(
+        self,
+        entries: dict[str, ListEntry],
+        names: list[ListedName],
+        params: ScreeningParams,
+        engine: MatchEngine,
+        identifiers: IdentifierTable,
+    ) -> None:
         self.params = params
         self._entries = entries
         self.entries: Mapping[str, ListEntry] = MappingProxyType(entries)
         self._names = names
-        self._engine = MatchEngine(
-            params, [n.prepared for n in names], [kind_slots(n.entry_type) for n in names]
-        )
-        self._identifiers = IdentifierTable(entries.values())
-        self._scanner = TextScanner(self._engine, names, entries)
+        self._engine = engine
+        self._identifiers = identifiers
+        self._scanner = TextScanner(engine, names, entries)
 
     @classmethod
     def build(cls, entries: Iterable[ListEntry], params: ScreeningParams = DEFAULT_PARAMS) -> ListIndex:
@@ -72,19 +82,46 @@ class ListIndex:
     def updated(self, upserts: Iterable[ListEntry], removed_ids: Iterable[str]) -> ListIndex:
         """A new index with `upserts` added/replaced and `removed_ids` dropped; `self` is unchanged.
 
-        Names of unchanged entries are not normalised again, only the lookup tables are rebuilt.
+        Guarantees: the index `build` gives for the resulting entries (a replaced entry keeps its
+        place, a new one comes last), with every table equal, so every result is the same
+        (`tests/unit/test_index_update.py`). Only the changed entries are normalised and only
+        the tables they touch are derived again (`MatchEngine.updated`,
+        `IdentifierTable.updated`): the work grows with the change, not with the list.
         """
         changed: dict[str, ListEntry] = {}
         for entry in upserts:
             changed[entry.entry_id] = entry
         removed = set(removed_ids) - changed.keys()
-        entries = {k: v for k, v in self._entries.items() if k not in removed and k not in changed}
-        names = [
-            item for item in self._names if item.entry_id not in removed and item.entry_id not in changed
-        ]
+        old = self._entries
+        leaving = [old[entry_id] for entry_id in (removed | changed.keys()) if entry_id in old]
+        entries = {k: v for k, v in old.items() if k not in removed}
         entries.update(changed)
-        names.extend(prepare_entries(changed.values()))
-        return ListIndex(entries, names, self.params)
+        prepared = {entry.entry_id: prepare_entries([entry]) for entry in changed.values()}
+        # Each entry's names sit together, in entry order (`build`): find the old ones' spans.
+        spans: dict[str, tuple[int, int]] = {}
+        start = 0
+        for end, item in enumerate(self._names, 1):
+            if end == len(self._names) or self._names[end].entry_id != item.entry_id:
+                spans[item.entry_id] = (start, end)
+                start = end
+        names: list[ListedName] = []
+        added: list[tuple[int, ListedName]] = []
+        for entry_id in entries:
+            fresh = prepared.get(entry_id)
+            if fresh is None:
+                first, last = spans.get(entry_id, (0, 0))
+                names.extend(self._names[first:last])
+            else:
+                added.extend(enumerate(fresh, len(names)))
+                names.extend(fresh)
+        dropped = [p for entry in leaving for p in range(*spans.get(entry.entry_id, (0, 0)))]
+        engine = self._engine.updated(
+            sorted(dropped), [(pos, item.prepared, kind_slots(item.entry_type)) for pos, item in added]
+        )
+        identifiers = self._identifiers.updated(leaving, changed.values(), entries)
+        index = ListIndex.__new__(ListIndex)
+        index._install(entries, names, self.params, engine, identifiers)
+        return index
 
     def __len__(self) -> int:
         """Number of entries."""

@@ -15,6 +15,8 @@ use crate::common::{is_digits, levenshtein_similarity, osa_similarity, Config, N
 use crate::rules::{name_factors, NameFacts};
 use crate::score::combined_coverage;
 
+mod update;
+
 /// `index._Bound`: what the optimistic bound of a comparison needs to know about one name
 /// (its number tokens are read from the `Name` itself).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -232,23 +234,33 @@ struct DeleteIndex {
 impl DeleteIndex {
     fn build(tokens: &[Box<str>], min_fuzzy: usize) -> DeleteIndex {
         let mut entries: Vec<(u64, u32, u32)> = Vec::new();
-        let mut key: Vec<u8> = Vec::new();
         for (id, token) in tokens.iter().enumerate() {
-            let t = token.as_bytes();
-            if t.len() < min_fuzzy || is_digits(token) {
-                continue;
-            }
-            for i in 0..t.len() {
-                if i > 0 && t[i] == t[i - 1] {
-                    continue; // the same key as removing the letter before (a set in Python)
-                }
-                key.clear();
-                key.extend_from_slice(&t[..i]);
-                key.extend_from_slice(&t[i + 1..]);
-                entries.push((str_hash(&key), id as u32, i as u32));
-            }
+            Self::push_keys(&mut entries, id as u32, token, min_fuzzy);
         }
         entries.sort_unstable();
+        Self::from_sorted(entries)
+    }
+
+    /// Push the entries of listed token `id` (none when shorter than `min_fuzzy` or digits).
+    fn push_keys(entries: &mut Vec<(u64, u32, u32)>, id: u32, token: &str, min_fuzzy: usize) {
+        let t = token.as_bytes();
+        if t.len() < min_fuzzy || is_digits(token) {
+            return;
+        }
+        let mut key: Vec<u8> = Vec::with_capacity(t.len());
+        for i in 0..t.len() {
+            if i > 0 && t[i] == t[i - 1] {
+                continue; // the same key as removing the letter before (a set in Python)
+            }
+            key.clear();
+            key.extend_from_slice(&t[..i]);
+            key.extend_from_slice(&t[i + 1..]);
+            entries.push((str_hash(&key), id, i as u32));
+        }
+    }
+
+    /// The index of `entries`, sorted.
+    fn from_sorted(entries: Vec<(u64, u32, u32)>) -> DeleteIndex {
         let bits = (usize::BITS - (entries.len() / 4).max(1).leading_zeros()).clamp(1, 24);
         let shift = 64 - bits;
         let mut dir = vec![0u32; (1usize << bits) + 1];
@@ -378,6 +390,14 @@ fn flatten(lists: impl Iterator<Item = Vec<u32>>) -> Lists {
     Lists { offsets, data }
 }
 
+/// Every listed word's rarity: `ln(1 + n / names holding it)` over `n` listed names.
+fn idf_table(postings: &Lists, tokens: usize, names: usize) -> Vec<f64> {
+    let n = names.max(1) as f64;
+    (0..tokens as u32)
+        .map(|id| (1.0 + n / postings.get(id).len() as f64).ln())
+        .collect()
+}
+
 fn join_into(buf: &mut String, a: &str, b: &str) {
     buf.clear();
     buf.push_str(a);
@@ -457,10 +477,7 @@ impl Retrieval {
         let joined = StrTable::build(&joined_keys);
         let joined_lists = flatten(kept_lists.into_iter());
 
-        let n = names.len().max(1) as f64;
-        let idf = (0..tokens.len() as u32)
-            .map(|id| (1.0 + n / postings.get(id).len() as f64).ln())
-            .collect();
+        let idf = idf_table(&postings, tokens.len(), names.len());
 
         let deletes = DeleteIndex::build(&tokens, cfg.min_fuzzy_length);
         let mut skeletons: FxHashMap<Box<str>, Vec<u32>> = FxHashMap::default();
@@ -517,26 +534,37 @@ impl Retrieval {
             .map(|l| cfg.tie_break * l.bound.total)
             .collect();
         // Most query words are listed words: their typo neighbourhoods are computed once here.
+        retrieval.set_neighbours(|r, id| r.typo_neighbours(cfg, &r.tokens[id as usize]));
+        retrieval.set_token_joined(cfg);
+        retrieval
+    }
+
+    /// Fill `neighbours` and `neighbour_sims` with `of(self, id)` for every token id in order
+    /// (the other tables must be complete).
+    fn set_neighbours(&mut self, mut of: impl FnMut(&Retrieval, u32) -> Vec<(u32, f64)>) {
         let mut offsets = vec![0u32];
         let mut data = Vec::new();
         let mut sims = Vec::new();
-        for t in &retrieval.tokens {
-            for (id, sim) in retrieval.typo_neighbours(cfg, t) {
-                data.push(id);
+        for id in 0..self.tokens.len() as u32 {
+            for (other, sim) in of(self, id) {
+                data.push(other);
                 sims.push(sim);
             }
             offsets.push(data.len() as u32);
         }
         data.shrink_to_fit();
         sims.shrink_to_fit();
-        retrieval.neighbours = Lists { offsets, data };
-        retrieval.neighbour_sims = sims;
-        retrieval.token_joined = retrieval
+        self.neighbours = Lists { offsets, data };
+        self.neighbour_sims = sims;
+    }
+
+    /// Fill `token_joined` (the joined tables must be complete).
+    fn set_token_joined(&mut self, cfg: &Config) {
+        self.token_joined = self
             .tokens
             .iter()
-            .map(|t| retrieval.joined_hits(cfg, t).unwrap_or(NONE))
+            .map(|t| self.joined_hits(cfg, t).unwrap_or(NONE))
             .collect();
-        retrieval
     }
 
     /// The listed words a free-text word may stand for (`scan.rs`): a listed word's typo

@@ -80,6 +80,25 @@ class MatchEngine:
             params.native_config(), [_parts(n.name, n.weights) for n in names], kinds
         )
 
+    def updated(
+        self,
+        removed: Sequence[int],
+        added: Sequence[
+            tuple[int, PreparedName, tuple[PartyKind | None, PartyKind | None, PartyKind | None]]
+        ],
+    ) -> MatchEngine:
+        """The engine for a list update, this one untouched: its names without those at positions
+        `removed`, with the `added` (new position, name, kinds) put in place, positions
+        ascending. Guarantees: the tables, and so every result, of `MatchEngine(params, names,
+        kinds)` built for the resulting names (`native/src/retrieve/update.rs`); the work grows
+        with the names that changed, not with the list."""
+        engine = MatchEngine.__new__(MatchEngine)
+        engine.params = self.params
+        engine._native = self._native.updated(
+            list(removed), [(pos, _parts(name.name, name.weights), kinds) for pos, name, kinds in added]
+        )
+        return engine
+
     # ------------------------------------------------------------------ look-ups
 
     def lookup(
