@@ -1,7 +1,7 @@
 """Ownership graph scale: build + 50%-rule propagation, list updates, incremental edge changes.
 
 Run: `.venv/bin/python -m bench.ownership [--entities N] [--edges M] [--updates U] [--changes K]
-[--skip-synthetic]`
+[--skip-synthetic] [--skip-worker-path]`
 
 Synthetic part (default 1,000,000 entities, 2,000,000 edges): writes a paymon ownership CSV to a
 temp dir (each entity owned by 1-3 random owners whose stakes split 100%; random owners make
@@ -16,8 +16,16 @@ owner is screened (`OwnershipState.build`, timed: the full rebuild). Then U list
 `UPDATE_SIZE` entries each (new entries naming owners, half with a typo; removed entries; entries
 renamed to another owner) are published one after another: `ListIndex.updated` +
 `OwnershipState.with_index`, timed as update-to-effect (the new state decides payments from then
-on). Baseline in the same run: a full rebuild on the final list, which is what every list update
-cost before; the bench checks both give the same designated and blocked entities.
+on), with its parts: the list index update, finding the owners to screen again, and the rest
+(screening them, propagation). Baseline in the same run: a full rebuild on the final list, which
+is what every list update cost before; the bench checks both give the same designated and
+blocked entities.
+
+Worker path (`--skip-worker-path` to leave it out): every list entry and ownership edge held as
+published records (as a worker holds them), U more updates applied as the worker applies them
+(`agents.reference.build_screening_state`: records decoded, snapshot merged and compared,
+version hashed, index and owners updated), and the cost of hashing every record for the
+version, which each list update paid before the edges' digest was kept.
 
 Edge changes: K single-edge changes (re-weighted, removed and new edges, half of them inside
 blocked cones) are applied with `with_edges`; it prints their median and p95 and, as the baseline
@@ -186,7 +194,7 @@ def report_changes(
     )
 
 
-def synthetic(entities: int, edges: int, changes: int, updates: int) -> None:
+def synthetic(entities: int, edges: int, changes: int, updates: int, worker: bool) -> None:
     """Print the synthetic-graph figures (see the module docstring)."""
     rng = random.Random(SEED)
     names = [owner_name(rng) for _ in range(entities)]
@@ -224,7 +232,9 @@ def synthetic(entities: int, edges: int, changes: int, updates: int) -> None:
         f"total {loaded + propagated:.1f} s wall, {loaded_cpu + propagated_cpu:.1f} s CPU (target <= 30 s; "
         f"wall time includes waiting for a shared CPU); peak RSS {rss_mb():,.0f} MB (target <= 2,048)"
     )
-    state = list_updates(graph, index, owners, planted, updates, rng)
+    state, listed = list_updates(graph, index, owners, planted, updates, rng)
+    if worker:
+        worker_path(graph, state, owners, listed, updates, rng)
     report_changes(
         "synthetic",
         state,
@@ -240,7 +250,7 @@ def list_updates(
     planted: list[ListEntry],
     updates: int,
     rng: random.Random,
-) -> OwnershipState:
+) -> tuple[OwnershipState, dict[str, ListEntry]]:
     """Screen every owner (the full build), then publish `updates` list updates of
     `UPDATE_SIZE` entries each and time each one's effect on the state, with a full rebuild on
     the final list as the baseline and the check that both give the same result."""
@@ -257,9 +267,11 @@ def list_updates(
         f"peak RSS {rss_mb():,.0f} MB"
     )
     times: list[float] = []
+    indexing: list[float] = []  # the list index part alone (`ListIndex.updated`)
     rescreens: list[float] = []  # the ownership part alone (`with_index`)
     cpu_times: list[float] = []
     rescreens_cpu: list[float] = []
+    reaching: list[float] = []  # of the ownership part: finding the owners to screen again
     reached: list[int] = []  # owners the changed entries reach (screened again)
     moved: list[int] = []  # owners whose designation changed
     listed = {e.entry_id: e for e in planted}
@@ -268,13 +280,16 @@ def list_updates(
         old_entries = [
             listed[entry_id] for entry_id in removed + [e.entry_id for e in upserts] if entry_id in listed
         ]
+        start = time.perf_counter()
         reached.append(len(reach.reached(graph, [*old_entries, *upserts])))
+        reaching.append(time.perf_counter() - start)
         start, cpu = time.perf_counter(), time.process_time()
         new_index = state.index.updated(upserts, removed)
         indexed, indexed_cpu = time.perf_counter(), time.process_time()
         new_state = state.with_index(new_index)
         times.append(time.perf_counter() - start)
         cpu_times.append(time.process_time() - cpu)
+        indexing.append(indexed - start)
         rescreens.append(time.perf_counter() - indexed)
         rescreens_cpu.append(time.process_time() - indexed_cpu)
         moved.append(len(new_state.designated().keys() ^ state.designated().keys()))
@@ -290,8 +305,10 @@ def list_updates(
         f"synthetic: {updates} list updates of {UPDATE_SIZE} entries (added, removed, renamed): "
         f"update-to-effect median {statistics.median(times):.2f} s wall "
         f"({statistics.median(cpu_times):.2f} s CPU), max {max(times):.2f} s (list index update + owner "
-        f"re-screen + propagation; target <= 5 s), of which the ownership part (`with_index`) "
-        f"{statistics.median(rescreens):.2f} s wall ({statistics.median(rescreens_cpu):.2f} s CPU); "
+        f"re-screen + propagation; target <= 5 s), of which the list index update (`ListIndex.updated`) "
+        f"{statistics.median(indexing):.3f} s and the ownership part (`with_index`) "
+        f"{statistics.median(rescreens):.2f} s wall ({statistics.median(rescreens_cpu):.2f} s CPU; finding "
+        f"the owners to screen again {statistics.median(reaching):.2f} s of it, timed apart); "
         f"owners the changed names reach, screened again: median {statistics.median(reached):,.0f} "
         f"of {len(owners):,}; designations changed: median {statistics.median(moved):.0f}; "
         f"peak RSS {rss_mb():,.0f} MB"
@@ -303,7 +320,73 @@ def list_updates(
         f"{rebuild_cpu / statistics.median(cpu_times):.0f}x in CPU "
         f"(designated and blocked identical: {same})"
     )
-    return state
+    print(
+        "synthetic: each update, wall / CPU s: "
+        + ", ".join(f"{w:.2f} / {c:.2f}" for w, c in zip(times, cpu_times, strict=True))
+    )
+    return state, listed
+
+
+def worker_path(
+    graph: OwnershipGraph,
+    state: OwnershipState,
+    owners: list[int],
+    listed: dict[str, ListEntry],
+    updates: int,
+    rng: random.Random,
+) -> None:
+    """Time list updates as a worker applies them (`agents.reference.build_screening_state`, what
+    `ReferenceState.apply` runs before its swap): from the published records of every list entry
+    and ownership edge, the update's records decoded, the snapshot merged and compared, its
+    version hashed, then the index and the owners updated."""
+    from agents.reference import (
+        ChangeSet,
+        ReferenceSnapshot,
+        apply_to_snapshot,
+        build_screening_state,
+        reference_version,
+        snapshot_difference,
+    )
+    from screening.lists.jsonl import encode_entry
+    from screening.ownership import encode_edge
+    from screening.screen import ScreeningState
+
+    start = time.perf_counter()
+    edges = {}
+    for e in range(graph.edge_count):
+        edge = graph.edge(e)
+        edges[edge.edge_id] = encode_edge(edge)
+    lists = {entry_id: encode_entry(entry) for entry_id, entry in state.index.entries.items()}
+    snapshot = ReferenceSnapshot(lists=lists, edges=edges, sources=("bench",))
+    encoded = time.perf_counter() - start
+    start, cpu = time.perf_counter(), time.process_time()
+    current = ScreeningState(index=state.index, ownership=state, list_version=reference_version(snapshot))
+    hashed, hashed_cpu = time.perf_counter() - start, time.process_time() - cpu
+    times: list[float] = []
+    cpu_times: list[float] = []
+    for u in range(updates):
+        upserts, removed = _update(u + 1000, graph, owners, listed, rng)
+        records: dict[str, bytes | None] = {entry_id: None for entry_id in removed}
+        records.update((e.entry_id, encode_entry(e)) for e in upserts)
+        start, cpu = time.perf_counter(), time.process_time()
+        published = apply_to_snapshot(snapshot, ChangeSet(lists=records, sources=("bench",)))
+        difference = snapshot_difference(snapshot, published)
+        current = build_screening_state(published, current, difference, "OFAC", threshold=DEFAULT_THRESHOLD)
+        times.append(time.perf_counter() - start)
+        cpu_times.append(time.process_time() - cpu)
+        snapshot = published
+        for entry_id in removed:
+            listed.pop(entry_id, None)
+        listed.update((e.entry_id, e) for e in upserts)
+    print(
+        f"worker path: {len(edges):,} edge and {len(lists):,} list records held as published "
+        f"({encoded:.1f} s to encode, not timed); {updates} list updates of {UPDATE_SIZE} entries as a "
+        f"worker applies them (decode, snapshot merge and difference, version, index, owners): median "
+        f"{statistics.median(times):.2f} s wall ({statistics.median(cpu_times):.2f} s CPU), max "
+        f"{max(times):.2f} s; hashing every record for the version, which each list update did before "
+        f"(now only when the edges change): {hashed:.2f} s wall ({hashed_cpu:.2f} s CPU); "
+        f"peak RSS {rss_mb():,.0f} MB"
+    )
 
 
 def _update(
@@ -397,10 +480,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--changes", type=int, default=200)
     parser.add_argument("--updates", type=int, default=5, help="list updates to time")
     parser.add_argument("--skip-synthetic", action="store_true")
+    parser.add_argument(
+        "--skip-worker-path", action="store_true", help="skip the updates through the worker's records"
+    )
     args = parser.parse_args(argv)
     kek(args.changes)
     if not args.skip_synthetic:
-        synthetic(args.entities, args.edges, args.changes, args.updates)
+        synthetic(args.entities, args.edges, args.changes, args.updates, not args.skip_worker_path)
     return 0
 
 

@@ -4,7 +4,8 @@
 of the lists and/or the ownership edges to a previous state and leaves that state untouched (a
 worker swaps the new one in whole). Owners are designated under the regime's rules over mixed
 lists (`screening.regimes`) at the operator's threshold, the one every name and text is
-screened at.
+screened at. A list change updates the list index, and the index of the entries that designate
+owners when it is a part of the lists, rather than building them again.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from screening.model import ListEntry
 from screening.ownership import OwnershipState, Regime
 from screening.ownership_io.edge import OwnershipEdge
 from screening.ownership_io.graph import OwnershipGraph
-from screening.regimes import ownership_index
+from screening.regimes import designates_under, ownership_index
 from screening.screen import ScreeningState
 
 __all__ = ["build_state", "updated_state"]
@@ -25,6 +26,32 @@ __all__ = ["build_state", "updated_state"]
 
 def _ownership(index: ListIndex, graph: OwnershipGraph, regime: Regime, threshold: float) -> OwnershipState:
     return OwnershipState.build(graph, ownership_index(index, regime), regime, threshold=threshold)
+
+
+def _updated_ownership_index(
+    old_index: ListIndex,
+    old_owners_index: ListIndex,
+    index: ListIndex,
+    list_changes: tuple[Sequence[ListEntry], Sequence[str]],
+    regime: Regime,
+) -> ListIndex:
+    """`ownership_index(index, regime)` after `list_changes` turned `old_index` into `index`,
+    given the old one (`old_owners_index`): when some entries do not designate under `regime`,
+    the designating ones' index is updated like the list's (`ListIndex.updated`), not built
+    again. Built afresh only where an update would put an entry elsewhere than a build would (an
+    entry that comes to designate while listed before), or when every entry designated before
+    or does now."""
+    if old_owners_index is old_index or all(designates_under(e, regime) for e in index.entries.values()):
+        return ownership_index(index, regime)  # the list itself, or the designating part built
+    upserts, removed = list_changes
+    kept = [entry for entry in upserts if designates_under(entry, regime)]
+    came_to_designate = (
+        e.entry_id in old_index.entries and e.entry_id not in old_owners_index.entries for e in kept
+    )
+    if any(came_to_designate):
+        return ownership_index(index, regime)
+    dropped = [*removed, *(entry.entry_id for entry in upserts if not designates_under(entry, regime))]
+    return old_owners_index.updated(kept, dropped)
 
 
 def build_state(
@@ -73,8 +100,11 @@ def updated_state(
         if edge_changes is not None:
             ownership = _ownership(index, whole_graph(), regime, threshold)
     else:
-        if index is not previous.index:
-            ownership = ownership.with_index(ownership_index(index, regime))
+        if list_changes is not None:
+            owners_index = _updated_ownership_index(
+                previous.index, ownership.index, index, list_changes, regime
+            )
+            ownership = ownership.with_index(owners_index)
         if edge_changes is not None:
             ownership = ownership.with_edges(*edge_changes)
     return ScreeningState(index=index, ownership=ownership, list_version=list_version)

@@ -122,3 +122,21 @@ def test_plan_update_removes_nothing_and_resends_orphans() -> None:
     assert plan.upserts == {"a": b"1", "c": b"3"}  # 'a' was written by an unfinished publish
     assert plan.removals == ["lost"]
     assert cumulative_sources(current, ["base", "upd"], "update") == ["base", "upd"]
+
+
+def test_a_list_update_keeps_the_edges_digest_and_the_version_still_covers_everything() -> None:
+    from agents.reference import ChangeSet
+
+    edges = {f"E{i}->E{i + 1}": str(i).encode() for i in range(50)}
+    first = ReferenceSnapshot(lists={"a": b"1"}, edges=edges, sources=("s",))
+    v1 = reference_version(first)
+    list_update = apply_to_snapshot(first, ChangeSet(lists={"b": b"2"}))
+    assert list_update.edges is edges  # the remembered edges digest applies
+    v2 = reference_version(list_update)
+    assert v2 != v1
+    # equal records in new mappings give the same version: nothing stale was reused
+    copy = ReferenceSnapshot(lists=dict(list_update.lists), edges=dict(edges), sources=("s",))
+    assert reference_version(copy) == v2
+    edge_update = apply_to_snapshot(list_update, ChangeSet(ownership={"E0->E1": b"x"}))
+    assert reference_version(edge_update) not in (v1, v2)
+    assert reference_version(list_update) == v2
