@@ -169,27 +169,30 @@ impl NativeIndex {
             positions.push(pos as u32);
             added_names.push((name_from(&self.cfg, parts)?, kinds_from(slots)?));
         }
-        let mut names = Vec::with_capacity(total);
-        let mut kinds = Vec::with_capacity(total);
-        let mut old = kept.into_iter();
-        let mut fresh = added_names.into_iter();
-        let mut next = positions.iter().peekable();
-        for pos in 0..total {
-            if next.peek() == Some(&&(pos as u32)) {
-                next.next();
-                let (name, slots) = fresh.next().expect("one name per added position");
-                names.push(name);
-                kinds.push(slots);
-            } else {
-                let p = old.next().expect("the kept names fill the other positions");
-                new_of_old[p] = pos as u32;
-                names.push(self.names[p].clone());
-                kinds.push(self.kinds[p]);
+        // Without the GIL: the worker keeps screening with this index meanwhile.
+        let (names, kinds, retrieval) = py.detach(|| {
+            let mut names = Vec::with_capacity(total);
+            let mut kinds = Vec::with_capacity(total);
+            let mut old = kept.into_iter();
+            let mut fresh = added_names.into_iter();
+            let mut next = positions.iter().peekable();
+            for pos in 0..total {
+                if next.peek() == Some(&&(pos as u32)) {
+                    next.next();
+                    let (name, slots) = fresh.next().expect("one name per added position");
+                    names.push(name);
+                    kinds.push(slots);
+                } else {
+                    let p = old.next().expect("the kept names fill the other positions");
+                    new_of_old[p] = pos as u32;
+                    names.push(self.names[p].clone());
+                    kinds.push(self.kinds[p]);
+                }
             }
-        }
-        let retrieval = py.detach(|| {
-            self.retrieval
-                .updated(&self.cfg, &self.names, &names, &new_of_old, &positions)
+            let retrieval = self
+                .retrieval
+                .updated(&self.cfg, &self.names, &names, &new_of_old, &positions);
+            (names, kinds, retrieval)
         });
         Ok(NativeIndex {
             cfg: self.cfg.clone(),
