@@ -16,8 +16,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::{flatten, idf_table, join_into, DeleteIndex, Listed, Lists, Retrieval, StrTable, NONE};
 use crate::common::{Config, Name};
 
-/// Merge two ascending lists.
-fn merged(a: impl Iterator<Item = u32>, b: &[u32]) -> Vec<u32> {
+/// Merge two ascending sequences.
+fn merged<T: Copy + Ord>(a: impl Iterator<Item = T>, b: &[T]) -> Vec<T> {
     let mut out = Vec::with_capacity(b.len());
     let mut b = b.iter().copied().peekable();
     for x in a {
@@ -204,20 +204,7 @@ impl Retrieval {
             }
         }
         extra.sort_unstable();
-        let mut entries = Vec::with_capacity(self.deletes.entries.len() + extra.len());
-        let mut extra = extra.into_iter().peekable();
-        for entry in kept {
-            while let Some(&e) = extra.peek() {
-                if e < entry {
-                    entries.push(e);
-                    extra.next();
-                } else {
-                    break;
-                }
-            }
-            entries.push(entry);
-        }
-        entries.extend(extra);
+        let entries = merged(kept, &extra);
         let deletes = DeleteIndex::from_sorted(entries);
 
         // Skeletons: renumbered, the fresh tokens put in place.
