@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,38 @@ async def test_lists_and_ownership_updates_keep_the_ownership_state_in_step() ->
     assert ownership_hits(state) == []
     assert len(state.snapshot.edges) == 2
     assert state.updates_applied == 3
+
+
+async def test_payments_are_screened_with_the_previous_lists_until_an_update_is_in_force() -> None:
+    """While a list update is built (off the event loop), every payment is screened with the
+    whole previous state; then with the whole new one: never a half-applied one, never none."""
+    lists = load_lists([FIXTURES / "streamtest-v1.jsonl"])
+    graph = load_ownership([FIXTURES / "stream-ownership.csv"])
+    state = ReferenceState(threshold=DEFAULT_THRESHOLD)
+    await state.apply(
+        ChangeSet(
+            lists={k: encode_entry(e) for k, e in lists.entries.items()},
+            ownership={edge.edge_id: encode_edge(edge) for edge in graph.edges()},
+            sources=("v1",),
+        ),
+        rebuild=True,
+    )
+    before = state.current
+    update = asyncio.create_task(
+        state.apply(
+            ChangeSet(lists={PLAIN_PARENT.entry_id: encode_entry(PLAIN_PARENT)}, sources=("v1", "v3"))
+        )
+    )
+    seen: list[tuple[str, list[str]]] = []
+    while not update.done():
+        seen.append((state.current.list_version, ownership_hits(state)))
+        await asyncio.sleep(0)
+    assert await update
+    after = state.current
+    assert after is not before and after.list_version != before.list_version
+    assert seen and seen[0] == (before.list_version, [])  # screened with the previous lists meanwhile
+    assert all(
+        seen_state in ((before.list_version, []), (after.list_version, ["streamtest:9"]))
+        for seen_state in seen
+    )
+    assert ownership_hits(state) == ["streamtest:9"]
