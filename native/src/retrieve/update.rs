@@ -247,6 +247,8 @@ impl Retrieval {
             names[p as usize].unstripped.as_str()
         });
 
+        // The typo neighbourhoods and joined hits are filled below; anything else (query-side
+        // state) starts as a build's does.
         let mut retrieval = Retrieval {
             tokens,
             vocab,
@@ -257,16 +259,11 @@ impl Retrieval {
             joined_lists,
             deletes,
             skeletons,
-            neighbours: Lists {
-                offsets: vec![0],
-                data: Vec::new(),
-            },
-            neighbour_sims: Vec::new(),
-            token_joined: Vec::new(),
             listed,
             tie,
             by_joined,
             by_unstripped,
+            ..Retrieval::build(cfg, &[])
         };
 
         // Typo neighbourhoods: recomputed for the fresh tokens, for every token a fresh one may
