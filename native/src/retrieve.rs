@@ -9,6 +9,8 @@
 //! arrays with offsets, and the SymSpell deletes are one sorted array of `(hash, token, index)`
 //! (the delete key is the token without the letter at `index`, checked on look-up) behind a
 //! radix directory on the hash's top bits.
+use std::sync::{Arc, Mutex};
+
 use rustc_hash::FxHashMap;
 
 use crate::common::{is_digits, levenshtein_similarity, osa_similarity, Config, Name};
@@ -328,7 +330,24 @@ pub struct Retrieval {
     tie: Vec<f64>,                            // by position: `TIE_BREAK * bound.total`
     by_joined: FxHashMap<Box<str>, Vec<u32>>, // `_by_joined`: joined tokens -> positions, ascending
     by_unstripped: FxHashMap<Box<str>, Vec<u32>>, // `_by_unstripped`: every letter -> positions
+    variant_memo: VariantMemo,                    // query side: `variants` per word looked up
 }
+
+/// The variants of the words looked up so far (`Retrieval::variants`, a pure function of the
+/// word and the tables): query words repeat across names (given names, surnames, company
+/// words) far more than names do, and an unlisted word's typo neighbourhood costs a pass over
+/// its deletes. Per strictness (plain, lenient); emptied when full rather than managed as an
+/// LRU. Shared by the threads that look up at once (the GIL is released), hence the lock.
+#[derive(Default)]
+struct VariantMemo {
+    by_word: Mutex<[FxHashMap<Box<str>, Variants>; 2]>,
+}
+
+/// Listed tokens a word may stand for, with their similarities (`Retrieval::variants`).
+pub(crate) type Variants = Arc<[(u32, f64)]>;
+
+/// Distinct words whose variants one index remembers per strictness: a few MB at most.
+const VARIANT_MEMO_WORDS: usize = 1 << 16;
 
 const ACC: usize = 0;
 const LOCAL: usize = 1;
@@ -497,6 +516,7 @@ impl Retrieval {
             tie: Vec::new(),
             by_joined: FxHashMap::default(),
             by_unstripped: FxHashMap::default(),
+            variant_memo: VariantMemo::default(),
         };
         for (pos, name) in names.iter().enumerate() {
             let pos = pos as u32;
@@ -541,14 +561,36 @@ impl Retrieval {
 
     /// The listed words a free-text word may stand for (`scan.rs`): a listed word's typo
     /// neighbours then itself; an unlisted word's typo neighbours when `fuzzy`, else none.
-    pub(crate) fn scan_variants(&self, cfg: &Config, word: &str, fuzzy: bool) -> Vec<(u32, f64)> {
-        if self.vocab_id(word.as_bytes()).is_some() {
-            self.variants(cfg, word, false)
-        } else if fuzzy {
-            self.typo_neighbours(cfg, word)
+    pub(crate) fn scan_variants(&self, cfg: &Config, word: &str, fuzzy: bool) -> Variants {
+        // (an unlisted word's variants are its typo neighbours)
+        if fuzzy || self.vocab_id(word.as_bytes()).is_some() {
+            self.remembered_variants(cfg, word, false)
         } else {
-            Vec::new()
+            Arc::from([])
         }
+    }
+
+    /// `variants(cfg, token, lenient)`, from the memo when the word was looked up before.
+    fn remembered_variants(&self, cfg: &Config, token: &str, lenient: bool) -> Variants {
+        let side = usize::from(lenient);
+        if let Some(found) = self.lock_variants()[side].get(token) {
+            return Arc::clone(found);
+        }
+        let found: Variants = Arc::from(self.variants(cfg, token, lenient));
+        let mut memo = self.lock_variants();
+        if memo[side].len() >= VARIANT_MEMO_WORDS {
+            memo[side].clear();
+        }
+        memo[side].insert(Box::from(token), Arc::clone(&found));
+        found
+    }
+
+    /// The variant memo (a thread that panicked holding it left only whole entries behind).
+    fn lock_variants(&self) -> std::sync::MutexGuard<'_, [FxHashMap<Box<str>, Variants>; 2]> {
+        self.variant_memo
+            .by_word
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The positions of the names holding listed word `id`, ascending.
@@ -704,7 +746,7 @@ impl Retrieval {
 
     /// `ListIndex._make_word`.
     fn make_word(&self, cfg: &Config, names_len: usize, token: &str, lenient: bool) -> Option<Word<'_>> {
-        let variants = self.variants(cfg, token, lenient);
+        let variants = self.remembered_variants(cfg, token, lenient);
         let mut lists: Vec<Hit<'_>> = variants
             .iter()
             .map(|&(id, sim)| Hit {

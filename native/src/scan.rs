@@ -57,7 +57,7 @@ pub fn anchored(
             continue;
         }
         let fuzzy = word.len() >= cfg.scan_min_fuzzy_anchor_length;
-        for (id, sim) in retrieval.scan_variants(cfg, word, fuzzy) {
+        for &(id, sim) in retrieval.scan_variants(cfg, word, fuzzy).iter() {
             let plist = retrieval.postings_of(id);
             if plist.len() > cfg.scan_max_postings || (sim < 1.0 && !fuzzy) {
                 continue; // a common word (`ocean`, `star`) anchors nothing in free text
@@ -233,11 +233,11 @@ fn closest_prefix<'a>(
     row.into_iter().min().unwrap_or(0)
 }
 
-/// A text word with the forms the pair rules read, computed once per word.
+/// A text word with the forms the pair rules read.
 struct Word<'w> {
     text: &'w str,
-    collapsed: String,
-    skeleton: String,
+    collapsed: &'w str,
+    skeleton: &'w str,
 }
 
 /// Bits j set for every token j of `listed` that `word` may be aligned with when it is a token
@@ -250,7 +250,7 @@ fn partner_mask(
     person: bool,
     memo: &mut PairMemo,
 ) -> u64 {
-    let (collapsed, skeleton, text) = (&word.collapsed, &word.skeleton, word.text);
+    let (collapsed, skeleton, text) = (word.collapsed, word.skeleton, word.text);
     let (name, ids) = (listed.name, &listed.ids);
     let tb = &name.tokens;
     let all = if tb.len() >= 64 {
@@ -338,10 +338,18 @@ impl<'n> Listed<'n> {
     }
 }
 
-/// The pair memos of one text, by text word.
+/// What one text word's partner masks read, computed once per text (the same word meets every
+/// name the text anchors): its pair-rule forms and its pair memo.
+struct WordMemo {
+    collapsed: String,
+    skeleton: String,
+    pairs: PairMemo,
+}
+
+/// The word memos of one text, by text word.
 #[derive(Default)]
 pub struct Memo {
-    by_word: FxHashMap<String, PairMemo>,
+    by_word: FxHashMap<String, WordMemo>,
 }
 
 /// The two names are equal once spaces are removed (the score is `joined_similarity`).
@@ -549,14 +557,23 @@ pub fn best_window<P: FnMut(usize, usize) -> Option<Name>>(
             .iter()
             .map(|t| {
                 *masks_of.entry(t.as_str()).or_insert_with(|| {
+                    let known = match memo.by_word.get_mut(t.as_str()) {
+                        Some(known) => known,
+                        None => memo.by_word.entry(t.clone()).or_insert_with(|| WordMemo {
+                            collapsed: single_letters(t),
+                            skeleton: cfg.skeleton_map.skeleton(t),
+                            pairs: PairMemo::default(),
+                        }),
+                    };
+                    let WordMemo {
+                        collapsed,
+                        skeleton,
+                        pairs,
+                    } = known;
                     let word = Word {
                         text: t,
-                        collapsed: single_letters(t),
-                        skeleton: cfg.skeleton_map.skeleton(t),
-                    };
-                    let pairs = match memo.by_word.get_mut(t.as_str()) {
-                        Some(pairs) => pairs,
-                        None => memo.by_word.entry(t.clone()).or_default(),
+                        collapsed,
+                        skeleton,
                     };
                     partner_mask(cfg, &word, listed_name, person, pairs)
                 })
