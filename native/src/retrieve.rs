@@ -330,7 +330,7 @@ pub struct Retrieval {
     tie: Vec<f64>,                            // by position: `TIE_BREAK * bound.total`
     by_joined: FxHashMap<Box<str>, Vec<u32>>, // `_by_joined`: joined tokens -> positions, ascending
     by_unstripped: FxHashMap<Box<str>, Vec<u32>>, // `_by_unstripped`: every letter -> positions
-    variant_memo: VariantMemo,                    // query side: `variants` per word looked up
+    variant_memo: VariantMemo,                // query side: `variants` per word looked up
 }
 
 /// The variants of the words looked up so far (`Retrieval::variants`, a pure function of the
