@@ -546,7 +546,8 @@ pub fn best_window<P: FnMut(usize, usize) -> Option<Name>>(
         .collect();
     // Partner masks once per distinct word of any window; the listed side's coverage is bounded
     // once for all windows (by every word any window holds).
-    let mut masks_of: FxHashMap<&str, u64> = FxHashMap::default();
+    let mut masks_of: FxHashMap<&str, u64> =
+        FxHashMap::with_capacity_and_hasher(listed.tokens.len() * 2 + 8, Default::default());
     let mut window_masks: Vec<Vec<u64>> = Vec::with_capacity(spans.len());
     for span in &spans {
         let window = windows.prepared[span]
@@ -562,7 +563,8 @@ pub fn best_window<P: FnMut(usize, usize) -> Option<Name>>(
                         None => memo.by_word.entry(t.clone()).or_insert_with(|| WordMemo {
                             collapsed: single_letters(t),
                             skeleton: cfg.skeleton_map.skeleton(t),
-                            pairs: PairMemo::default(),
+                            // (room for the tokens of a few names: most texts anchor several)
+                            pairs: PairMemo::with_capacity_and_hasher(32, Default::default()),
                         }),
                     };
                     let WordMemo {
