@@ -340,14 +340,22 @@ pub struct Retrieval {
 /// LRU. Shared by the threads that look up at once (the GIL is released), hence the lock.
 #[derive(Default)]
 struct VariantMemo {
-    by_word: Mutex<[FxHashMap<Box<str>, Variants>; 2]>,
+    by_word: Mutex<RememberedVariants>,
+}
+
+#[derive(Default)]
+struct RememberedVariants {
+    by_strictness: [FxHashMap<Box<str>, Variants>; 2],
+    /// Words and variants held, over both strictnesses (what bounds the memo's memory).
+    held: usize,
 }
 
 /// Listed tokens a word may stand for, with their similarities (`Retrieval::variants`).
 pub(crate) type Variants = Arc<[(u32, f64)]>;
 
-/// Distinct words whose variants one index remembers per strictness: a few MB at most.
-const VARIANT_MEMO_WORDS: usize = 1 << 16;
+/// Words plus variants one index remembers: at most about 20 MB (a word of up to 64 letters,
+/// a variant of 16 bytes), whatever the queries.
+const VARIANT_MEMO_ITEMS: usize = 1 << 20;
 
 const ACC: usize = 0;
 const LOCAL: usize = 1;
@@ -573,20 +581,26 @@ impl Retrieval {
     /// `variants(cfg, token, lenient)`, from the memo when the word was looked up before.
     fn remembered_variants(&self, cfg: &Config, token: &str, lenient: bool) -> Variants {
         let side = usize::from(lenient);
-        if let Some(found) = self.lock_variants()[side].get(token) {
+        if let Some(found) = self.lock_variants().by_strictness[side].get(token) {
             return Arc::clone(found);
         }
         let found: Variants = Arc::from(self.variants(cfg, token, lenient));
         let mut memo = self.lock_variants();
-        if memo[side].len() >= VARIANT_MEMO_WORDS {
-            memo[side].clear();
+        let adds = 1 + found.len();
+        if memo.held + adds > VARIANT_MEMO_ITEMS {
+            *memo = RememberedVariants::default();
         }
-        memo[side].insert(Box::from(token), Arc::clone(&found));
+        if memo.by_strictness[side]
+            .insert(Box::from(token), Arc::clone(&found))
+            .is_none()
+        {
+            memo.held += adds;
+        }
         found
     }
 
     /// The variant memo (a thread that panicked holding it left only whole entries behind).
-    fn lock_variants(&self) -> std::sync::MutexGuard<'_, [FxHashMap<Box<str>, Variants>; 2]> {
+    fn lock_variants(&self) -> std::sync::MutexGuard<'_, RememberedVariants> {
         self.variant_memo
             .by_word
             .lock()
@@ -1163,6 +1177,29 @@ mod tests {
         let variants = r.variants(&cfg, "ivan", false);
         assert_eq!(words(&variants), ["ivna", "iwan", "van", "ivan"]);
         assert_eq!(variants[3].1, 1.0);
+    }
+
+    #[test]
+    fn remembered_variants_are_the_variants_every_time() {
+        let cfg = cfg();
+        let (_, r) = index(&cfg);
+        for word in ["ivan", "petrv", "smith", "zzzz", "iwan", "v"] {
+            for lenient in [false, true] {
+                let want = r.variants(&cfg, word, lenient);
+                assert_eq!(*r.remembered_variants(&cfg, word, lenient), *want);
+                assert_eq!(*r.remembered_variants(&cfg, word, lenient), *want); // from the memo
+            }
+        }
+        // a free-text word: a listed word's variants, an unlisted one's only when fuzzy
+        assert_eq!(
+            *r.scan_variants(&cfg, "ivan", false),
+            *r.variants(&cfg, "ivan", false)
+        );
+        assert_eq!(
+            *r.scan_variants(&cfg, "petrv", true),
+            *r.typo_neighbours(&cfg, "petrv")
+        );
+        assert!(r.scan_variants(&cfg, "petrv", false).is_empty());
     }
 
     #[test]
