@@ -23,6 +23,8 @@ test_transliteration.py` holds it to that on generated names, texts and edge cas
 from __future__ import annotations
 
 import re
+import unicodedata
+from itertools import pairwise
 
 from normality import ascii_text as icu_ascii
 from rigour.text.translit import maybe_ascii, should_ascii
@@ -50,8 +52,8 @@ _ICU_SYMBOL = re.compile("[$+<=>^`|~]")
 
 def _icu_by_runs(text: str) -> str:
     """What rigour's fallback (ICU, `normality.ascii_text`) makes of `text`, asked only of its
-    runs of non-ASCII words: ICU sees each run whole, its punctuation among its own words, and
-    the ASCII words between runs lose only the symbols ICU removes."""
+    runs of non-ASCII words (`_icu_run`); the ASCII words between runs lose only the symbols ICU
+    removes."""
     pieces: list[str] = []
     run: list[str] = []
     for word in text.split(" "):
@@ -59,9 +61,31 @@ def _icu_by_runs(text: str) -> str:
             run.append(word)
             continue
         if run:
-            pieces.append(icu_ascii(" ".join(run)))
+            pieces.append(_icu_run(run))
             run = []
         pieces.append(_ICU_SYMBOL.sub("", word))
     if run:
-        pieces.append(icu_ascii(" ".join(run)))
+        pieces.append(_icu_run(run))
     return " ".join(pieces)
+
+
+def _icu_run(words: list[str]) -> str:
+    """ICU's reading of a run of words, a word at a time where that reads the same: between two
+    words of letters alone (`محمد رضایی`), each read by itself and remembered by normality; a
+    word holding punctuation or a digit (`،`, an Arabic comma, reads `?` alone) is read together
+    with its neighbours."""
+    out: list[str] = []
+    group = [words[0]]
+    for before, word in pairwise(words):
+        if _letters_only(before) and _letters_only(word):
+            out.append(icu_ascii(" ".join(group)))
+            group = [word]
+        else:
+            group.append(word)
+    out.append(icu_ascii(" ".join(group)))
+    return " ".join(out)
+
+
+def _letters_only(word: str) -> bool:
+    """A word of letters and their marks only (no punctuation, digit or symbol), not empty."""
+    return bool(word) and all(unicodedata.category(char)[0] in "LM" for char in word)
