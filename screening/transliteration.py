@@ -10,9 +10,10 @@ invoice words come back in text after text. So:
 
 - a text of admitted scripts is transliterated word by word, each word answered from rigour's
   own memo after its first time;
-- any other text has only its runs of non-ASCII words transliterated by ICU (each run whole,
-  since ICU reads some punctuation by its neighbours: an Arabic comma alone is `?`), the ASCII
-  words between them kept as ICU keeps them (it removes only the symbols `$+<=>^`|~`).
+- any other text has only its non-ASCII words transliterated by ICU, each word of letters
+  alone by itself (remembered by normality), a word holding punctuation or digits together with
+  its neighbours (ICU reads some punctuation by them: an Arabic comma alone is `?`); the ASCII
+  words between them are kept as ICU keeps them (it removes only the symbols `$+<=>^`|~`).
 
 Both transliterators work within those bounds: on 55,000 distinct non-ASCII names and texts
 (the OFAC, UN and consolidated lists, 50,000 generated names in 25 locales, a day of generated
