@@ -338,6 +338,8 @@ pub struct Retrieval {
 /// words) far more than names do, and an unlisted word's typo neighbourhood costs a pass over
 /// its deletes. Per strictness (plain, lenient); emptied when full rather than managed as an
 /// LRU. Shared by the threads that look up at once (the GIL is released), hence the lock.
+/// Its answers hold for the tables it was made with: any code that changes the tables of a
+/// `Retrieval` in place must start it afresh (`VariantMemo::default()`).
 #[derive(Default)]
 struct VariantMemo {
     by_word: Mutex<RememberedVariants>,
