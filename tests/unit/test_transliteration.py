@@ -28,6 +28,14 @@ EDGES = [
     "김 민준 Ким Мин Джун",
     "Ⅻ ½ ² ﬁnance ﬂ",
     "Invoice 4711 for Σοφία Γεωργίου, rent March",
+    # other scripts read by ICU a word of letters at a time, punctuation with its neighbours
+    "สมชาย ใจดี จำกัด",
+    "राम कुमार शर्मा",  # vowel signs are marks, still letters of the word
+    "בן-דוד משה",
+    "محمد ٣ علي",
+    "عبد الله (شركة)",
+    "王伟 李娜",
+    "Ahmed محمد Müller Шевченко",
     "",
     "plain ascii text",
 ]
