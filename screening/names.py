@@ -17,10 +17,10 @@ from typing import Final, Literal
 from rigour._core import extract_org_types as _extract_org_types
 from rigour._core import obj_name_prefixes_list, org_name_prefixes_list, person_name_prefixes_list
 from rigour._core import remove_org_types as _remove_org_types
-from rigour.text import ascii_text
 from rigour.text.normalize import Cleanup, Normalize
 
 from screening.readings import read_cjk, translate_pinyin_business_words
+from screening.transliteration import ascii_text
 
 __all__ = [
     "COMPOUND_ENDINGS",

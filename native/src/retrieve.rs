@@ -9,6 +9,8 @@
 //! arrays with offsets, and the SymSpell deletes are one sorted array of `(hash, token, index)`
 //! (the delete key is the token without the letter at `index`, checked on look-up) behind a
 //! radix directory on the hash's top bits.
+use std::sync::{Arc, Mutex};
+
 use rustc_hash::FxHashMap;
 
 use crate::common::{is_digits, levenshtein_similarity, osa_similarity, Config, Name};
@@ -340,7 +342,34 @@ pub struct Retrieval {
     tie: Vec<f64>,                            // by position: `TIE_BREAK * bound.total`
     by_joined: FxHashMap<Box<str>, Vec<u32>>, // `_by_joined`: joined tokens -> positions, ascending
     by_unstripped: FxHashMap<Box<str>, Vec<u32>>, // `_by_unstripped`: every letter -> positions
+    variant_memo: VariantMemo,                // query side: `variants` per word looked up
 }
+
+/// The variants of the words looked up so far (`Retrieval::variants`, a pure function of the
+/// word and the tables): query words repeat across names (given names, surnames, company
+/// words) far more than names do, and an unlisted word's typo neighbourhood costs a pass over
+/// its deletes. Per strictness (plain, lenient); emptied when full rather than managed as an
+/// LRU. Shared by the threads that look up at once (the GIL is released), hence the lock.
+/// Its answers hold for the tables it was made with: any code that changes the tables of a
+/// `Retrieval` in place must start it afresh (`VariantMemo::default()`).
+#[derive(Default)]
+struct VariantMemo {
+    by_word: Mutex<RememberedVariants>,
+}
+
+#[derive(Default)]
+struct RememberedVariants {
+    by_strictness: [FxHashMap<Box<str>, Variants>; 2],
+    /// Words and variants held, over both strictnesses (what bounds the memo's memory).
+    held: usize,
+}
+
+/// Listed tokens a word may stand for, with their similarities (`Retrieval::variants`).
+pub(crate) type Variants = Arc<[(u32, f64)]>;
+
+/// Words plus variants one index remembers: at most about 20 MB (a word of up to 64 letters,
+/// a variant of 16 bytes), whatever the queries.
+const VARIANT_MEMO_ITEMS: usize = 1 << 20;
 
 const ACC: usize = 0;
 const LOCAL: usize = 1;
@@ -514,6 +543,7 @@ impl Retrieval {
             tie: Vec::new(),
             by_joined: FxHashMap::default(),
             by_unstripped: FxHashMap::default(),
+            variant_memo: VariantMemo::default(),
         };
         for (pos, name) in names.iter().enumerate() {
             let pos = pos as u32;
@@ -569,14 +599,42 @@ impl Retrieval {
 
     /// The listed words a free-text word may stand for (`scan.rs`): a listed word's typo
     /// neighbours then itself; an unlisted word's typo neighbours when `fuzzy`, else none.
-    pub(crate) fn scan_variants(&self, cfg: &Config, word: &str, fuzzy: bool) -> Vec<(u32, f64)> {
-        if self.vocab_id(word.as_bytes()).is_some() {
-            self.variants(cfg, word, false)
-        } else if fuzzy {
-            self.typo_neighbours(cfg, word)
+    pub(crate) fn scan_variants(&self, cfg: &Config, word: &str, fuzzy: bool) -> Variants {
+        // (an unlisted word's variants are its typo neighbours)
+        if fuzzy || self.vocab_id(word.as_bytes()).is_some() {
+            self.remembered_variants(cfg, word, false)
         } else {
-            Vec::new()
+            Arc::from([])
         }
+    }
+
+    /// `variants(cfg, token, lenient)`, from the memo when the word was looked up before.
+    fn remembered_variants(&self, cfg: &Config, token: &str, lenient: bool) -> Variants {
+        let side = usize::from(lenient);
+        if let Some(found) = self.lock_variants().by_strictness[side].get(token) {
+            return Arc::clone(found);
+        }
+        let found: Variants = Arc::from(self.variants(cfg, token, lenient));
+        let mut memo = self.lock_variants();
+        let adds = 1 + found.len();
+        if memo.held + adds > VARIANT_MEMO_ITEMS {
+            *memo = RememberedVariants::default();
+        }
+        if memo.by_strictness[side]
+            .insert(Box::from(token), Arc::clone(&found))
+            .is_none()
+        {
+            memo.held += adds;
+        }
+        found
+    }
+
+    /// The variant memo (a thread that panicked holding it left only whole entries behind).
+    fn lock_variants(&self) -> std::sync::MutexGuard<'_, RememberedVariants> {
+        self.variant_memo
+            .by_word
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The positions of the names holding listed word `id`, ascending.
@@ -732,7 +790,7 @@ impl Retrieval {
 
     /// `ListIndex._make_word`.
     fn make_word(&self, cfg: &Config, names_len: usize, token: &str, lenient: bool) -> Option<Word<'_>> {
-        let variants = self.variants(cfg, token, lenient);
+        let variants = self.remembered_variants(cfg, token, lenient);
         let mut lists: Vec<Hit<'_>> = variants
             .iter()
             .map(|&(id, sim)| Hit {
@@ -1149,6 +1207,29 @@ mod tests {
         let variants = r.variants(&cfg, "ivan", false);
         assert_eq!(words(&variants), ["ivna", "iwan", "van", "ivan"]);
         assert_eq!(variants[3].1, 1.0);
+    }
+
+    #[test]
+    fn remembered_variants_are_the_variants_every_time() {
+        let cfg = cfg();
+        let (_, r) = index(&cfg);
+        for word in ["ivan", "petrv", "smith", "zzzz", "iwan", "v"] {
+            for lenient in [false, true] {
+                let want = r.variants(&cfg, word, lenient);
+                assert_eq!(*r.remembered_variants(&cfg, word, lenient), *want);
+                assert_eq!(*r.remembered_variants(&cfg, word, lenient), *want); // from the memo
+            }
+        }
+        // a free-text word: a listed word's variants, an unlisted one's only when fuzzy
+        assert_eq!(
+            *r.scan_variants(&cfg, "ivan", false),
+            *r.variants(&cfg, "ivan", false)
+        );
+        assert_eq!(
+            *r.scan_variants(&cfg, "petrv", true),
+            *r.typo_neighbours(&cfg, "petrv")
+        );
+        assert!(r.scan_variants(&cfg, "petrv", false).is_empty());
     }
 
     #[test]

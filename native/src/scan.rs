@@ -57,7 +57,7 @@ pub fn anchored(
             continue;
         }
         let fuzzy = word.len() >= cfg.scan_min_fuzzy_anchor_length;
-        for (id, sim) in retrieval.scan_variants(cfg, word, fuzzy) {
+        for &(id, sim) in retrieval.scan_variants(cfg, word, fuzzy).iter() {
             let plist = retrieval.postings_of(id);
             if plist.len() > cfg.scan_max_postings || (sim < 1.0 && !fuzzy) {
                 continue; // a common word (`ocean`, `star`) anchors nothing in free text
@@ -233,11 +233,11 @@ fn closest_prefix<'a>(
     row.into_iter().min().unwrap_or(0)
 }
 
-/// A text word with the forms the pair rules read, computed once per word.
+/// A text word with the forms the pair rules read.
 struct Word<'w> {
     text: &'w str,
-    collapsed: String,
-    skeleton: String,
+    collapsed: &'w str,
+    skeleton: &'w str,
 }
 
 /// Bits j set for every token j of `listed` that `word` may be aligned with when it is a token
@@ -250,7 +250,7 @@ fn partner_mask(
     person: bool,
     memo: &mut PairMemo,
 ) -> u64 {
-    let (collapsed, skeleton, text) = (&word.collapsed, &word.skeleton, word.text);
+    let (collapsed, skeleton, text) = (word.collapsed, word.skeleton, word.text);
     let (name, ids) = (listed.name, &listed.ids);
     let tb = &name.tokens;
     let all = if tb.len() >= 64 {
@@ -338,10 +338,18 @@ impl<'n> Listed<'n> {
     }
 }
 
-/// The pair memos of one text, by text word.
+/// What one text word's partner masks read, computed once per text (the same word meets every
+/// name the text anchors): its pair-rule forms and its pair memo.
+struct WordMemo {
+    collapsed: String,
+    skeleton: String,
+    pairs: PairMemo,
+}
+
+/// The word memos of one text, by text word.
 #[derive(Default)]
 pub struct Memo {
-    by_word: FxHashMap<String, PairMemo>,
+    by_word: FxHashMap<String, WordMemo>,
 }
 
 /// The two names are equal once spaces are removed (the score is `joined_similarity`).
@@ -538,7 +546,8 @@ pub fn best_window<P: FnMut(usize, usize) -> Option<Name>>(
         .collect();
     // Partner masks once per distinct word of any window; the listed side's coverage is bounded
     // once for all windows (by every word any window holds).
-    let mut masks_of: FxHashMap<&str, u64> = FxHashMap::default();
+    let mut masks_of: FxHashMap<&str, u64> =
+        FxHashMap::with_capacity_and_hasher(listed.tokens.len() * 2 + 8, Default::default());
     let mut window_masks: Vec<Vec<u64>> = Vec::with_capacity(spans.len());
     for span in &spans {
         let window = windows.prepared[span]
@@ -549,14 +558,24 @@ pub fn best_window<P: FnMut(usize, usize) -> Option<Name>>(
             .iter()
             .map(|t| {
                 *masks_of.entry(t.as_str()).or_insert_with(|| {
+                    let known = match memo.by_word.get_mut(t.as_str()) {
+                        Some(known) => known,
+                        None => memo.by_word.entry(t.clone()).or_insert_with(|| WordMemo {
+                            collapsed: single_letters(t),
+                            skeleton: cfg.skeleton_map.skeleton(t),
+                            // (room for the tokens of a few names: most texts anchor several)
+                            pairs: PairMemo::with_capacity_and_hasher(32, Default::default()),
+                        }),
+                    };
+                    let WordMemo {
+                        collapsed,
+                        skeleton,
+                        pairs,
+                    } = known;
                     let word = Word {
                         text: t,
-                        collapsed: single_letters(t),
-                        skeleton: cfg.skeleton_map.skeleton(t),
-                    };
-                    let pairs = match memo.by_word.get_mut(t.as_str()) {
-                        Some(pairs) => pairs,
-                        None => memo.by_word.entry(t.clone()).or_default(),
+                        collapsed,
+                        skeleton,
                     };
                     partner_mask(cfg, &word, listed_name, person, pairs)
                 })
