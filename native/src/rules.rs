@@ -134,6 +134,7 @@ pub enum Rule {
 /// Every rule, in the order they apply to the score.
 pub const RULES: &[Rule] = &[
     Rule::OnComparison(unmatched_on_both_sides),
+    Rule::OnComparison(syllable_unpaired),
     Rule::OnNames(single_distinctive_token),
     Rule::OnComparison(generic_words_only),
     Rule::OnNames(numbers_differ),
@@ -181,21 +182,52 @@ pub fn name_factors(cfg: &Config, names: &NameFacts, mut score: f64) -> f64 {
 /// A distinctive word on each side without a partner: two different names (`Frederik Richter`
 /// vs `Frank Richter`).
 fn unmatched_on_both_sides(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
-    let lone = |name: &Name, used: &[bool]| {
-        (0..name.tokens.len()).any(|i| !used[i] && name.weights[i] > cfg.generic_weight)
-    };
-    (lone(c.qa, c.used_a) && lone(c.qb, c.used_b)).then(|| {
-        conflict(cfg).with_detail(|c| {
-            let left = |name: &Name, used: &[bool]| {
-                let words: Vec<&str> = (0..name.tokens.len())
-                    .filter(|&i| !used[i])
-                    .map(|i| name.tokens[i].as_str())
-                    .collect();
-                words.join(" ")
-            };
-            format!(": {} / {}", left(c.qa, c.used_a), left(c.qb, c.used_b))
+    (lone_word(cfg, c.qa, c.used_a) && lone_word(cfg, c.qb, c.used_b))
+        .then(|| conflict(cfg).with_detail(|c| format!(": {}", unpaired_words(c))))
+}
+
+/// One name read from Han or Hangul (each word a syllable, often a whole name part) and a
+/// distinctive word of either name left unpaired: `张建华` is not `ZHANG Jian`, `李宇` not `LI Cheng
+/// Yu`.
+fn syllable_unpaired(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
+    if c.qa.syllables.is_empty() == c.qb.syllables.is_empty() {
+        return None;
+    }
+    (lone_word(cfg, c.qa, c.used_a) || lone_word(cfg, c.qb, c.used_b)).then(|| {
+        Effect::factor(
+            "syllable_unpaired",
+            cfg.syllable_unpaired_factor,
+            "a syllable of the name unpaired",
+        )
+        .with_detail(|c| {
+            let sides = [unpaired(c.qa, c.used_a), unpaired(c.qb, c.used_b)];
+            let words: Vec<&str> = sides
+                .iter()
+                .map(String::as_str)
+                .filter(|w| !w.is_empty())
+                .collect();
+            format!(": {}", words.join(" / "))
         })
     })
+}
+
+/// `name` has a distinctive word that no pair took.
+fn lone_word(cfg: &Config, name: &Name, used: &[bool]) -> bool {
+    (0..name.tokens.len()).any(|i| !used[i] && name.weights[i] > cfg.generic_weight)
+}
+
+/// The words of `name` that no pair took, joined by spaces.
+fn unpaired(name: &Name, used: &[bool]) -> String {
+    let words: Vec<&str> = (0..name.tokens.len())
+        .filter(|&i| !used[i])
+        .map(|i| name.tokens[i].as_str())
+        .collect();
+    words.join(" ")
+}
+
+/// The unpaired words of both names, `left / right` (either may be empty).
+fn unpaired_words(c: &Aligned<'_>) -> String {
+    format!("{} / {}", unpaired(c.qa, c.used_a), unpaired(c.qb, c.used_b))
 }
 
 /// The effect of `unmatched_on_both_sides` (without its details): what a bound applies when it
