@@ -209,6 +209,9 @@ GENERIC_WORDS: frozenset[str] = frozenset(
         "ojsc",
         "cjsc",
         "ooo",
+        # non-bank credit organisation (Russian `НКО`): a kind of body, like `bank`
+        "nco",
+        "nko",
         "oao",
         "zao",
         "pao",

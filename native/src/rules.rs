@@ -182,8 +182,13 @@ pub fn name_factors(cfg: &Config, names: &NameFacts, mut score: f64) -> f64 {
 /// A distinctive word on each side without a partner: two different names (`Frederik Richter`
 /// vs `Frank Richter`).
 fn unmatched_on_both_sides(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
-    (lone_word(cfg, c.qa, c.used_a) && lone_word(cfg, c.qb, c.used_b))
-        .then(|| conflict(cfg).with_detail(|c| format!(": {}", unpaired_words(c))))
+    let (word_a, word_b) = (lone_word(cfg, c.qa, c.used_a), lone_word(cfg, c.qb, c.used_b));
+    // a generic word left against a distinctive one names another kind of body: `Central Bank
+    // of Belarus` is not the `Central Election Commission` of Belarus
+    let differ = (word_a && word_b)
+        || (word_a && lone_generic_word(cfg, c.qb, c.used_b))
+        || (word_b && lone_generic_word(cfg, c.qa, c.used_a));
+    differ.then(|| conflict(cfg).with_detail(|c| format!(": {}", unpaired_words(c))))
 }
 
 /// One name read from Han or Hangul (each word a syllable, often a whole name part) and a
@@ -214,6 +219,11 @@ fn syllable_unpaired(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
 /// `name` has a distinctive word that no pair took.
 fn lone_word(cfg: &Config, name: &Name, used: &[bool]) -> bool {
     (0..name.tokens.len()).any(|i| !used[i] && name.weights[i] > cfg.generic_weight)
+}
+
+/// `name` has a generic word (`bank`, `trading`) that no pair took.
+fn lone_generic_word(cfg: &Config, name: &Name, used: &[bool]) -> bool {
+    (0..name.tokens.len()).any(|i| !used[i] && cfg.generic_words.contains(name.tokens[i].as_str()))
 }
 
 /// The words of `name` that no pair took, joined by spaces.

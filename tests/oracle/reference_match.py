@@ -418,7 +418,11 @@ def _outcome(qa: PreparedName, qb: PreparedName, kind: PartyKind) -> _Outcome:
     # A distinctive word on each side without a partner: two different names.
     lone_a = any(wa[i] > P.generic_weight for i in left_a)
     lone_b = any(wb[j] > P.generic_weight for j in left_b)
-    if lone_a and lone_b:
+    # a generic word left against a distinctive one: another kind of body (`Central Bank` vs
+    # `Central Election Commission`)
+    generic_a = any(qa.tokens[i] in GENERIC_WORDS for i in left_a)
+    generic_b = any(qb.tokens[j] in GENERIC_WORDS for j in left_b)
+    if (lone_a and lone_b) or (lone_a and generic_b) or (lone_b and generic_a):
         out.conflict = True
         out.score *= P.conflict_factor
     # One name read from Han or Hangul: every syllable counts.
