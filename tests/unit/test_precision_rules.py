@@ -45,7 +45,12 @@ def _features(query: str, listed: str, kind: PartyKind) -> dict[str, float]:
             "organisation",
             "conflict",
         ),
-        ("Central Bank of Belarus", "CENTRAL ELECTION COMMISSION OF THE REPUBLIC OF BELARUS", "any", "conflict"),
+        (
+            "Central Bank of Belarus",
+            "CENTRAL ELECTION COMMISSION OF THE REPUBLIC OF BELARUS",
+            "any",
+            "conflict",
+        ),
     ],
 )
 def test_named_false_alerts_stay_under_the_threshold_and_say_why(
