@@ -132,6 +132,8 @@ parameters! {
     patronymic_swap_factor: f64 = item,
     patronymic_words: FxHashSet<String> = words,
     single_token_factor: f64 = item,
+    /// A name of one distinctive word, not a person's, paired by sound alone.
+    single_word_by_sound_factor: f64 = item,
     /// A name with at most this distinctive weight has a single distinctive token ...
     single_token_max_weight: f64 = item,
     /// ... against a name with at least this much.

@@ -9,7 +9,7 @@
 //! A new rule: write its function (its condition, its parameter from `Config`, its note) and
 //! add one line to `RULES`.
 
-use crate::common::{Config, Name};
+use crate::common::{Config, Kind, Name};
 use crate::score::{Candidate, How};
 
 /// How an effect changes the score.
@@ -122,6 +122,8 @@ pub struct Aligned<'a> {
     pub used_b: &'a [bool],
     /// Some chosen pair holds a distinctive token (on either side).
     pub distinct: bool,
+    /// What the names are compared as.
+    pub kind: Kind,
 }
 
 /// One rule: a function of the names alone (which the bounds apply too) or of the comparison.
@@ -136,6 +138,7 @@ pub const RULES: &[Rule] = &[
     Rule::OnComparison(unmatched_on_both_sides),
     Rule::OnComparison(syllable_unpaired),
     Rule::OnNames(single_distinctive_token),
+    Rule::OnComparison(single_word_by_sound),
     Rule::OnComparison(generic_words_only),
     Rule::OnNames(numbers_differ),
     Rule::OnComparison(patronymic_swapped),
@@ -274,6 +277,30 @@ fn single_distinctive_token(cfg: &Config, n: &NameFacts) -> Option<Effect> {
             "single_token",
             cfg.single_token_factor,
             "only one distinctive token",
+        )
+    })
+}
+
+/// A name of one distinctive word, not a person's, that pairs only by sound across scripts
+/// (`मिस्त्री Ltd` ~ `MAESTRO`, `Рудик` ~ `RUDIK`-like brands): a word of a few consonants sounds
+/// like many others, and a company's name is a word of its own in each script rather than a
+/// romanisation, so the sound alone is weak evidence.
+fn single_word_by_sound(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
+    if c.kind == Kind::Person {
+        return None;
+    }
+    let short = c.qa.distinctive_weight.min(c.qb.distinctive_weight);
+    let distinctive: Vec<&Candidate> = c
+        .chosen
+        .iter()
+        .filter(|p| p.larger_side_weight(c.qa, c.qb) > cfg.generic_weight)
+        .collect();
+    let by_sound = !distinctive.is_empty() && distinctive.iter().all(|p| p.how == How::Transliteration);
+    (short <= cfg.single_token_max_weight && by_sound).then(|| {
+        Effect::factor(
+            "single_word_by_sound",
+            cfg.single_word_by_sound_factor,
+            "one word paired by sound alone",
         )
     })
 }

@@ -662,6 +662,7 @@ fn evaluate(
         used_a: &s.is_free_a,
         used_b: &s.is_free_b,
         distinct,
+        kind,
     };
     let score = apply_rules(cfg, &NameFacts::of(qa, qb), &aligned, score, |effect| {
         fired(effect, &aligned)

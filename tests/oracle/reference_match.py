@@ -348,6 +348,7 @@ class _Outcome:
     joined_equal: bool = False
     conflict: bool = False
     syllable_unpaired: bool = False
+    single_word_by_sound: bool = False
     single_token: bool = False
     generic_only: bool = False
     number_mismatch: bool = False
@@ -432,6 +433,12 @@ def _outcome(qa: PreparedName, qb: PreparedName, kind: PartyKind) -> _Outcome:
     if single_token(qa.distinctive_weight, qb.distinctive_weight):
         out.single_token = True
         out.score *= P.single_token_factor
+    # A company's one distinctive word paired by sound alone across scripts.
+    if kind != "person" and min(qa.distinctive_weight, qb.distinctive_weight) <= P.single_token_max_weight:
+        distinctive_pairs = [p for p in chosen if _pair_weight(qa, qb, p) > P.generic_weight]
+        if distinctive_pairs and all(p.how == "transliteration" for p in distinctive_pairs):
+            out.single_word_by_sound = True
+            out.score *= P.single_word_by_sound_factor
     if chosen and all(
         p.how in ("acronym", "initial") for p in chosen if _pair_weight(qa, qb, p) > P.generic_weight
     ):
@@ -568,6 +575,9 @@ def _explain(qa: PreparedName, qb: PreparedName, out: _Outcome) -> Comparison:
     if out.single_token:
         features.append(("single_token", round(P.single_token_factor - 1, 4)))
         notes.append(f"only one distinctive token x{_fmt(P.single_token_factor)}")
+    if out.single_word_by_sound:
+        features.append(("single_word_by_sound", round(P.single_word_by_sound_factor - 1, 4)))
+        notes.append(f"one word paired by sound alone x{_fmt(P.single_word_by_sound_factor)}")
     if out.generic_only:
         features.append(("generic_only", P.generic_only_cap))
         notes.append(f"only generic words match, capped at {_fmt(P.generic_only_cap)}")
