@@ -11,6 +11,8 @@ import pytest
 from screening.index import ListIndex
 from screening.match import DEFAULT_THRESHOLD, PartyKind, compare_names
 from screening.model import EntryType, ListEntry, Name
+from screening.names import name_readings
+from screening.readings import read_hanja_as_korean
 
 
 def _features(query: str, listed: str, kind: PartyKind) -> dict[str, float]:
@@ -109,3 +111,45 @@ def test_an_llc_query_finds_the_alias_with_the_legal_form_first() -> None:
     hits = index.match_name("LLC Russian Financial Society", threshold=DEFAULT_THRESHOLD, kind="organisation")
     assert [h.entry.entry_id for h in hits][:1] == ["ofac:26744"]
     assert hits[0].matched_name == "LLC NCO RUSSIAN FINANCIAL SOCIETY"
+
+
+@pytest.mark.parametrize(
+    ("han", "hangul"),
+    [
+        ("金正恩", "김정은"),
+        ("崔龍海", "최룡해"),
+        ("金日成", "김일성"),
+        ("李明", "리명"),  # as the DPRK writes it, RI (LEE is a spelling of it)
+        ("张伟", None),  # `张` is written `張` in hanja
+        ("山田太郎", None),  # four characters
+        ("金志強", None),  # `志` known, `強` not: no guess
+        ("金 Jong", None),
+    ],
+)
+def test_a_han_name_is_read_as_korean_only_when_it_can_be_one(han: str, hangul: str | None) -> None:
+    assert read_hanja_as_korean(han) == hangul
+
+
+def test_a_han_name_that_can_be_korean_is_read_both_ways() -> None:
+    as_chinese, as_korean = name_readings("金正恩", "person")
+    assert as_chinese.tokens == ("jin", "zheng", "en")
+    assert as_korean.tokens == ("kim", "jong", "un")
+    assert as_korean.original == "金正恩"  # still a name written in syllables
+    assert len(name_readings("金正恩", "organisation")) == 1
+    # 0.00 before: read as Mandarin only (the one cross-script pair of bench.accuracy missed)
+    assert compare_names("金正恩", "Kim Jong Un", kind="person").score == 1.0
+
+
+def test_a_look_up_keeps_each_entrys_best_reading() -> None:
+    index = ListIndex.build(
+        [
+            ListEntry("un:KPi.033", "un", EntryType.PERSON, "KIM JONG UN"),
+            ListEntry("t:jin", "test", EntryType.PERSON, "JIN, Zheng En"),
+            ListEntry("t:other", "test", EntryType.PERSON, "KIM, Song Chol"),
+        ]
+    )
+    hits = index.match_name("金正恩", threshold=DEFAULT_THRESHOLD, kind="person")
+    assert sorted(h.entry.entry_id for h in hits) == ["t:jin", "un:KPi.033"]
+    assert all(h.score == 1.0 for h in hits)
+    # a Chinese name no Korean name is written as stays one reading, with its own hits only
+    assert index.match_name("赵磊", threshold=DEFAULT_THRESHOLD, kind="person") == []
