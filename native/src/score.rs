@@ -314,12 +314,15 @@ fn transliteration_credit(cfg: &Config, a: &str, b: &str, ska: &str, skb: &str, 
 }
 
 /// The words have their vowels in the same places: their vowel keys (`SkeletonMap::vowel_key`)
-/// are at least `transliteration_min_vowel_similarity` alike, or they hold as many runs of vowels
-/// (`serej` ~ `sergei`; `rudik` is not `rdc`).
+/// are at least `transliteration_min_vowel_similarity` alike, or, for words of at least
+/// `transliteration_near_min_skeleton_length` consonants, they hold as many runs of vowels
+/// (`serej` ~ `sergei`; `rudik` is not `rdc`, nor `priya` `pour`).
 fn vowels_placed_alike(cfg: &Config, a: &str, b: &str) -> bool {
     let (ka, kb) = (cfg.skeleton_map.vowel_key(a), cfg.skeleton_map.vowel_key(b));
     let runs = |key: &str| key.bytes().filter(|&c| c == b'a').count();
-    runs(&ka) == runs(&kb)
+    let consonants = |key: &str| key.len() - runs(key);
+    let long_enough = consonants(&ka).min(consonants(&kb)) >= cfg.transliteration_near_min_skeleton_length;
+    (long_enough && runs(&ka) == runs(&kb))
         || normalized(
             levenshtein_bytes(ka.as_bytes(), kb.as_bytes()),
             ka.len(),

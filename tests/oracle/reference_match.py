@@ -173,12 +173,13 @@ def _vowel_key(token: str) -> str:
 
 
 def _vowels_placed_alike(a: str, b: str) -> bool:
-    """The vowel keys are `P.transliteration_min_vowel_similarity` alike or hold as many runs."""
+    """The vowel keys are `P.transliteration_min_vowel_similarity` alike or, with enough
+    consonants (`P.transliteration_near_min_skeleton_length`), hold as many runs."""
     ka, kb = _vowel_key(a), _vowel_key(b)
+    consonants = min(len(ka) - ka.count("a"), len(kb) - kb.count("a"))
     return (
-        ka.count("a") == kb.count("a")
-        or Levenshtein.normalized_similarity(ka, kb) >= P.transliteration_min_vowel_similarity
-    )
+        consonants >= P.transliteration_near_min_skeleton_length and ka.count("a") == kb.count("a")
+    ) or Levenshtein.normalized_similarity(ka, kb) >= P.transliteration_min_vowel_similarity
 
 
 def _written_vowels_fit(a: str, b: str) -> bool:
