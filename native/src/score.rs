@@ -1046,6 +1046,91 @@ mod tests {
         );
     }
 
+    /// A name prepared from `original` (its script decides how its words pair), with `tokens`.
+    fn written(cfg: &Config, original: &str, tokens: &str, transliterated: bool) -> Name {
+        let n = name(cfg, tokens);
+        Name::new(cfg, n.tokens, n.weights, transliterated, n.unstripped, original)
+    }
+
+    #[test]
+    fn han_syllables_pair_only_as_known_spellings_and_each_counts() {
+        let cfg = Config::for_tests();
+        let latin = |tokens: &str| written(&cfg, tokens, tokens, false);
+        let zhao_lei = written(&cfg, "赵磊", "zhao lei", true);
+        assert_eq!(Across::of(&zhao_lei, &latin("wei zhao")), Across::Syllables);
+        // `lei` / `wei` look alike (a typo elsewhere) but are two syllables
+        let out = explain(&cfg, &zhao_lei, &latin("wei zhao"), Kind::Person);
+        assert_eq!(hows(&out), vec![(vec![0], vec![1], "exact")]);
+        let line = line(&out, "syllable_unpaired");
+        assert_eq!(line.2, "a syllable of the name unpaired: lei / wei x0.80");
+        assert_eq!(out.score, 0.5 * 0.8 * 0.8); // coverage, conflict, syllable unpaired
+                                                // a known spelling of the syllable (`syllable_variants`) pairs
+        let park = written(&cfg, "박", "pak", false);
+        let out = explain(&cfg, &park, &latin("park"), Kind::Person);
+        assert_eq!(hows(&out), vec![(vec![0], vec![0], "syllable variant")]);
+        assert_eq!(out.score, 0.9);
+        // two syllables written as one word, with the same letters
+        let xi = written(&cfg, "习近平", "xi jin ping", true);
+        let out = explain(&cfg, &xi, &latin("jinping xi"), Kind::Person);
+        assert_eq!(out.score, 1.0);
+        assert_eq!(hows(&out)[1], (vec![1, 2], vec![0], "joined"));
+        assert!(explain(&cfg, &xi, &latin("jinpeng xi"), Kind::Person).score < 0.5);
+    }
+
+    #[test]
+    fn a_sound_pair_from_a_script_with_vowels_places_its_vowels_alike() {
+        let cfg = Config::for_tests();
+        let latin = |tokens: &str| written(&cfg, tokens, tokens, false);
+        // Cyrillic writes vowels: `rudik` has two where `rdc` has none
+        let rudik = written(&cfg, "Рудик", "rudik", true);
+        assert_eq!(Across::of(&rudik, &latin("rdc")), Across::Alphabet);
+        assert_eq!(explain(&cfg, &rudik, &latin("rdc"), Kind::Person).score, 0.0);
+        let dmitrij = written(&cfg, "Дмитрий", "dmitrij", true);
+        let out = explain(&cfg, &dmitrij, &latin("dmitry"), Kind::Person);
+        assert_eq!(hows(&out), vec![(vec![0], vec![0], "transliteration")]);
+        // an abjad writes only long vowels, where the other spelling has vowels too
+        let mohammad = written(&cfg, "محمد", "mhmd", true);
+        assert_eq!(Across::of(&mohammad, &latin("mohamad")), Across::Abjad);
+        assert_eq!(
+            explain(&cfg, &mohammad, &latin("mohamad"), Kind::Person).score,
+            0.9
+        );
+        let rezaei = written(&cfg, "رضایی", "rdayi", true);
+        assert_eq!(explain(&cfg, &rezaei, &latin("raed"), Kind::Person).score, 0.0);
+    }
+
+    #[test]
+    fn a_companys_one_word_paired_by_sound_alone_is_weak() {
+        let cfg = Config::for_tests();
+        let latin = |tokens: &str| written(&cfg, tokens, tokens, false);
+        let mistri = written(&cfg, "मिस्त्री", "mistri", true);
+        let out = explain(&cfg, &mistri, &latin("maestro"), Kind::Organisation);
+        assert_eq!(out.score, 0.9 * 0.75);
+        assert_eq!(
+            line(&out, "single_word_by_sound").2,
+            "one word paired by sound alone x0.75"
+        );
+        // a person's single name keeps its score (`משה` ~ `Moshe`)
+        let moshe = written(&cfg, "משה", "msh", true);
+        assert_eq!(explain(&cfg, &moshe, &latin("moshe"), Kind::Person).score, 0.9);
+    }
+
+    #[test]
+    fn a_generic_word_left_against_a_distinctive_one_is_another_body() {
+        let out = compare(
+            "central bank of iran",
+            "central election of iran",
+            Kind::Organisation,
+        );
+        assert_eq!(
+            line(&out, "conflict").2,
+            "unmatched on both sides: bank / election x0.80"
+        );
+        // a generic word left alone (nothing distinctive on the other side) conflicts with nothing
+        let out = compare("acme trading", "acme", Kind::Organisation);
+        assert!(features(&out).iter().all(|f| *f != "conflict"));
+    }
+
     #[test]
     fn initial_and_short_form_for_people_only() {
         let out = compare("j smith", "john smith", Kind::Person);
