@@ -38,6 +38,7 @@ def _features(query: str, listed: str, kind: PartyKind) -> dict[str, float]:
         # from an abjad, the long vowels written must stand where the listed spelling has vowels:
         # Rezaei (`rdayi`) is not Raed (0.90)
         ("محمد رضایی", "RAED, Mohamad", "any", "conflict"),
+        ("أحمد محمود", "BEN HAMMEDI, Mohammed", "any", "conflict"),  # 0.86 before the same-sound rule
         # from Cyrillic, which writes its vowels, consonants alone pair nothing (0.90)
         ("Рудик Ltd", "JSC RDC", "organisation", "conflict"),
         # a generic word against a distinctive one: another kind of body (0.77)
