@@ -183,11 +183,10 @@ pub fn name_factors(cfg: &Config, names: &NameFacts, mut score: f64) -> f64 {
 }
 
 /// A distinctive word on each side without a partner: two different names (`Frederik Richter`
-/// vs `Frank Richter`).
+/// vs `Frank Richter`); or a generic word left on one side against a distinctive one on the
+/// other: two kinds of body (`Central Bank` vs `Central Election Commission`).
 fn unmatched_on_both_sides(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
     let (word_a, word_b) = (lone_word(cfg, c.qa, c.used_a), lone_word(cfg, c.qb, c.used_b));
-    // a generic word left against a distinctive one names another kind of body: `Central Bank
-    // of Belarus` is not the `Central Election Commission` of Belarus
     let differ = (word_a && (word_b || lone_generic_word(cfg, c.qb, c.used_b)))
         || (word_b && lone_generic_word(cfg, c.qa, c.used_a));
     differ.then(|| conflict(cfg).with_detail(|c| format!(": {}", unpaired_words(c))))
