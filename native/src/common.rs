@@ -408,6 +408,7 @@ impl Config {
             patronymic_words: set(&["ben", "bin", "bint", "ibn"]),
             single_token_factor: 0.85,
             single_word_by_sound_factor: 0.75,
+            single_word_by_sound_max_consonants: 3,
             single_token_max_weight: 1.0,
             several_tokens_min_weight: 2.0,
             syllable_unpaired_factor: 0.8,

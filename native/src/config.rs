@@ -134,6 +134,8 @@ parameters! {
     single_token_factor: f64 = item,
     /// A name of one distinctive word, not a person's, paired by sound alone.
     single_word_by_sound_factor: f64 = item,
+    /// ... on a skeleton of at most this many consonants.
+    single_word_by_sound_max_consonants: usize = item,
     /// A name with at most this distinctive weight has a single distinctive token ...
     single_token_max_weight: f64 = item,
     /// ... against a name with at least this much.

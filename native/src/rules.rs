@@ -279,10 +279,12 @@ fn single_distinctive_token(cfg: &Config, n: &NameFacts) -> Option<Effect> {
     })
 }
 
-/// A name of one distinctive word, not a person's, that pairs only by sound across scripts
-/// (`मिस्त्री Ltd` ~ `MAESTRO`, `Рудик` ~ `RUDIK`-like brands): a word of a few consonants sounds
-/// like many others, and a company's name is a word of its own in each script rather than a
-/// romanisation, so the sound alone is weak evidence.
+/// A name of one distinctive word, not a person's, that pairs only by sound across scripts, on
+/// a skeleton of at most `single_word_by_sound_max_consonants` consonants (`मिस्त्री Ltd` ~
+/// `MISTRA`, `حمامي` ~ `HOMA`): a word of so few consonants sounds like many others, and a
+/// company's name is a word of its own in each script rather than a romanisation, so the sound
+/// alone is weak evidence. Longer skeletons stay evidence (`بانک پارسیان` is `PARSIAN BANK`), and
+/// so does a sound pair beside any other pair.
 fn single_word_by_sound(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
     if c.kind == Kind::Person {
         return None;
@@ -293,12 +295,19 @@ fn single_word_by_sound(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
         .iter()
         .filter(|p| p.larger_side_weight(c.qa, c.qb) > cfg.generic_weight)
         .collect();
-    let by_sound = !distinctive.is_empty() && distinctive.iter().all(|p| p.how == How::Transliteration);
+    let few_consonants = |p: &Candidate| {
+        let consonants = c.qa.skeletons[p.a_start]
+            .len()
+            .min(c.qb.skeletons[p.b_start].len());
+        p.how == How::Transliteration && consonants <= cfg.single_word_by_sound_max_consonants
+    };
+    // (any other pair, even of a generic word, corroborates: `پست بانک` is `POST BANK`)
+    let by_sound = !distinctive.is_empty() && c.chosen.iter().all(few_consonants);
     (short <= cfg.single_token_max_weight && by_sound).then(|| {
         Effect::factor(
             "single_word_by_sound",
             cfg.single_word_by_sound_factor,
-            "one word paired by sound alone",
+            "one short word paired by sound alone",
         )
     })
 }

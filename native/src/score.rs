@@ -1103,12 +1103,24 @@ mod tests {
     fn a_companys_one_word_paired_by_sound_alone_is_weak() {
         let cfg = Config::for_tests();
         let latin = |tokens: &str| written(&cfg, tokens, tokens, false);
-        let mistri = written(&cfg, "मिस्त्री", "mistri", true);
-        let out = explain(&cfg, &mistri, &latin("maestro"), Kind::Organisation);
+        let hamami = written(&cfg, "حمامي", "hmami", true);
+        let out = explain(&cfg, &hamami, &latin("homa"), Kind::Organisation);
         assert_eq!(out.score, 0.9 * 0.75);
         assert_eq!(
             line(&out, "single_word_by_sound").2,
-            "one word paired by sound alone x0.75"
+            "one short word paired by sound alone x0.75"
+        );
+        // another pair corroborates (`post bank`), a longer skeleton is evidence of its own
+        let post = written(&cfg, "پست بانک", "bst bank", true);
+        assert!(
+            features(&explain(&cfg, &post, &latin("post bank"), Kind::Organisation))
+                .iter()
+                .all(|f| *f != "single_word_by_sound")
+        );
+        let parsian = written(&cfg, "پارسیان", "parsyan", true);
+        assert_eq!(
+            explain(&cfg, &parsian, &latin("parsian"), Kind::Organisation).score,
+            0.9
         );
         // a person's single name keeps its score (`משה` ~ `Moshe`)
         let moshe = written(&cfg, "משה", "msh", true);

@@ -434,10 +434,11 @@ def _outcome(qa: PreparedName, qb: PreparedName, kind: PartyKind) -> _Outcome:
     if single_token(qa.distinctive_weight, qb.distinctive_weight):
         out.single_token = True
         out.score *= P.single_token_factor
-    # A company's one distinctive word paired by sound alone across scripts.
+    # A company's one distinctive word paired by sound alone across scripts, on few consonants,
+    # and nothing else paired.
     if kind != "person" and min(qa.distinctive_weight, qb.distinctive_weight) <= P.single_token_max_weight:
         distinctive_pairs = [p for p in chosen if _pair_weight(qa, qb, p) > P.generic_weight]
-        if distinctive_pairs and all(p.how == "transliteration" for p in distinctive_pairs):
+        if distinctive_pairs and all(_short_by_sound(qa, qb, p) for p in chosen):
             out.single_word_by_sound = True
             out.score *= P.single_word_by_sound_factor
     if chosen and all(
@@ -462,6 +463,14 @@ def _outcome(qa: PreparedName, qb: PreparedName, kind: PartyKind) -> _Outcome:
         out.syllable_cap = cap
         out.score = cap
     return out
+
+
+def _short_by_sound(qa: PreparedName, qb: PreparedName, pair: _Pair) -> bool:
+    """A transliteration pair on a skeleton of at most `P.single_word_by_sound_max_consonants`."""
+    consonants = min(
+        len(consonant_skeleton(qa.tokens[pair.a[0]])), len(consonant_skeleton(qb.tokens[pair.b[0]]))
+    )
+    return pair.how == "transliteration" and consonants <= P.single_word_by_sound_max_consonants
 
 
 def _own_name_index(tokens: tuple[str, ...]) -> int | None:
@@ -578,7 +587,7 @@ def _explain(qa: PreparedName, qb: PreparedName, out: _Outcome) -> Comparison:
         notes.append(f"only one distinctive token x{_fmt(P.single_token_factor)}")
     if out.single_word_by_sound:
         features.append(("single_word_by_sound", round(P.single_word_by_sound_factor - 1, 4)))
-        notes.append(f"one word paired by sound alone x{_fmt(P.single_word_by_sound_factor)}")
+        notes.append(f"one short word paired by sound alone x{_fmt(P.single_word_by_sound_factor)}")
     if out.generic_only:
         features.append(("generic_only", P.generic_only_cap))
         notes.append(f"only generic words match, capped at {_fmt(P.generic_only_cap)}")

@@ -39,6 +39,9 @@ def _features(query: str, listed: str, kind: PartyKind) -> dict[str, float]:
         # Rezaei (`rdayi`) is not Raed (0.90)
         ("محمد رضایی", "RAED, Mohamad", "any", "conflict"),
         ("أحمد محمود", "BEN HAMMEDI, Mohammed", "any", "conflict"),  # 0.86 before the same-sound rule
+        # a company's one short word paired by sound alone (0.90)
+        ("حمامي Ltd", "HOMA", "organisation", "single_word_by_sound"),
+        ("آل رفيع LLC", "OJSC JSCB RFA", "organisation", "single_word_by_sound"),
         # from Cyrillic, which writes its vowels, consonants alone pair nothing (0.90)
         ("Рудик Ltd", "JSC RDC", "organisation", "conflict"),
         # a generic word against a distinctive one: another kind of body (0.77)
@@ -86,6 +89,19 @@ def test_named_false_alerts_stay_under_the_threshold_and_say_why(
 )
 def test_cross_script_matches_are_kept(query: str, listed: str, minimum: float) -> None:
     assert compare_names(query, listed, kind="person").score >= minimum
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        # listed Iranian banks written in Persian: a longer skeleton, or another word beside it
+        ("بانک پارسیان", "PARSIAN BANK"),
+        ("بانک کارآفرین", "KARAFARIN BANK"),
+        ("پست بانک", "JOINT STOCK COMPANY POST BANK"),
+    ],
+)
+def test_companies_paired_by_sound_with_more_evidence_are_kept(query: str, listed: str) -> None:
+    assert compare_names(query, listed, kind="organisation").score >= 0.9
 
 
 def test_a_known_spelling_of_a_syllable_is_explained() -> None:
