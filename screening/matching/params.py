@@ -154,7 +154,8 @@ class ScreeningParams:
     # a person's single name (`משה` ~ `Moshe`) keeps its score, and so do a longer skeleton
     # (`بانک پارسیان` ~ `PARSIAN BANK`, `کارآفرین` ~ `KARAFARIN`: real listed banks) and a sound
     # pair beside any other (`پست بانک` ~ `POST BANK`). `bench.false_alerts`, false alerts /
-    # homonyms: no bound 530 / 61 (the banks lost), at most 2 consonants 633 / 86, 3: 552 / 66.
+    # homonyms: no bound 530 / 61 (the banks lost), at most 2 consonants 633 / 86, at most 3 and
+    # nothing else paired 552 / 67.
     # (A word of 3 consonants alone, `بدر` ~ `BADR`, is weak evidence.)
     single_word_by_sound_factor: float = 0.75
     single_word_by_sound_max_consonants: int = 3
