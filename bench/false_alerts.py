@@ -46,7 +46,8 @@ from bench.screen_file import default_lists, generate_payments
 from bench.speed import LIST_PATHS, LISTS_DIR, SEED, found_with_typo, one_typo_queries, perturb
 from paymon_cli.offline import load_state, screen_lines
 from screening.match import DEFAULT_THRESHOLD, NameMatch, PartyKind
-from screening.names import consonant_skeleton, normalise_name
+from screening.names import consonant_skeleton, name_readings, normalise_name
+from screening.readings import SYLLABLE_VARIANTS
 
 if TYPE_CHECKING:
     from screening.index import ListIndex
@@ -96,25 +97,40 @@ def screen_innocent(state: ScreeningState, names: Sequence[InnocentName], thresh
 ABJADS = frozenset({"Arabic", "Hebrew"})
 
 
-def _keys(text: str, kind: PartyKind, abjad: bool) -> tuple[str, ...]:
-    tokens = normalise_name(text, kind).tokens
+# One spelling for each spelling group of a name syllable (`ri`/`lee`/`yi` -> `ri`): Korean and
+# Chinese names spelt differently are one name (`이병철` ~ `RI, Pyong Chol`).
+_SYLLABLE_SPELLING = {
+    word: group.split()[0] for group in reversed(SYLLABLE_VARIANTS) for word in group.split()
+}
+
+
+def _keys(tokens: tuple[str, ...], abjad: bool) -> tuple[str, ...]:
     return tuple(consonant_skeleton(t) or t for t in tokens) if abjad else tokens
+
+
+def _spelt_alike(tokens: tuple[str, ...]) -> Counter[str]:
+    return Counter(_SYLLABLE_SPELLING.get(t, t) for t in tokens)
+
+
+def _same_name(ours: tuple[str, ...], listed: tuple[str, ...]) -> bool:
+    if not ours or not listed:
+        return False
+    if _spelt_alike(ours) == _spelt_alike(listed):
+        return True
+    joined = "".join(listed)
+    return joined in ("".join(ours), "".join(ours[1:] + ours[:1]), "".join(ours[-1:] + ours[:-1]))
 
 
 def is_homonym(name: InnocentName, match: NameMatch) -> bool:
     """True when the innocent name is the listed name itself after transliteration: the same
     tokens in any order (`杨帆` ~ `FAN, Yang`; in an abjad the same consonants, `علی کریمی` ~
-    `KARIMI, Ali`), or the same letters once joined (`习近平` ~ `XI Jinping`, family name first
-    or last)."""
+    `KARIMI, Ali`; a name syllable in any of its spellings, `이병철` ~ `RI, Pyong Chol`), or the
+    same letters once joined (`习近平` ~ `XI Jinping`, family name first or last), in any reading
+    of the name (`姜明哲` read as Korean is `KANG, Myong Chol`)."""
     abjad = name.script in ABJADS
-    ours = _keys(name.text, name.kind, abjad)
-    listed = _keys(match.matched_name, name.kind, abjad)
-    if not ours or not listed:
-        return False
-    if Counter(ours) == Counter(listed):
-        return True
-    joined = "".join(listed)
-    return joined in ("".join(ours), "".join(ours[1:] + ours[:1]), "".join(ours[-1:] + ours[:-1]))
+    listed = _keys(normalise_name(match.matched_name, name.kind).tokens, abjad)
+    readings = name_readings(name.text, name.kind)
+    return any(_same_name(_keys(reading.tokens, abjad), listed) for reading in readings)
 
 
 @dataclass(slots=True)

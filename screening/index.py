@@ -22,11 +22,11 @@ from screening.matching.engine import MatchEngine
 from screening.matching.listed import ListedName, kind_slots, prepare_entries
 from screening.matching.params import DEFAULT_PARAMS, ScreeningParams
 from screening.matching.prepare import prepare_normalised
-from screening.matching.rank import ranked_hits
+from screening.matching.rank import best_hits, ranked_hits
 from screening.matching.results import NameMatch, PartyKind
 from screening.matching.scan import TextScanner
 from screening.model import IdentifierScheme, ListEntry
-from screening.names import normalise_name
+from screening.names import NormalisedName, name_readings
 
 __all__ = ["ListIndex"]
 
@@ -145,8 +145,22 @@ class ListIndex:
 
         `country` (ISO alpha-2) and `birth_date` (ISO date or prefix) lower the score when the
         entry lists different ones. A weak alias only counts at `weak_alias_min_score` or above.
+        A query that may be read two ways (`names.name_readings`: `金正恩` as Chinese and as
+        Korean) is looked up in each, and each entry keeps its best hit.
         """
-        name = normalise_name(query, kind)
+        readings = name_readings(query, kind)
+        found = [self._match_reading(name, kind, country, birth_date, threshold, limit) for name in readings]
+        return found[0] if len(found) == 1 else best_hits(found, limit)
+
+    def _match_reading(
+        self,
+        name: NormalisedName,
+        kind: PartyKind,
+        country: str | None,
+        birth_date: str | None,
+        threshold: float,
+        limit: int,
+    ) -> list[NameMatch]:
         if not name.tokens:
             return []
         prepared = prepare_normalised(name)

@@ -25,8 +25,9 @@ from __future__ import annotations
 
 from screening.matching.engine import standalone_engine
 from screening.matching.params import DEFAULT_PARAMS, DEFAULT_THRESHOLD, ScreeningParams
-from screening.matching.prepare import PreparedName, prepare
+from screening.matching.prepare import PreparedName, prepare, prepare_normalised
 from screening.matching.results import Comparison, NameMatch, PartyKind
+from screening.names import name_readings
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -54,6 +55,11 @@ def compare_names(
 
     Guarantees: score in [0, 1]; never raises on any `str`; identical names score 1.0; the
     explanation names every rule that changed the score. Symmetric except for rounding of ties in
-    the token alignment.
+    the token alignment. A first name that may be read two ways (`names.name_readings`: `金正恩`
+    as Chinese and as Korean) gives the better comparison (the first reading's on a tie).
     """
-    return compare_prepared(prepare(a, kind), prepare(b, kind), kind, params)
+    listed = prepare(b, kind)
+    comparisons = [
+        compare_prepared(prepare_normalised(name), listed, kind, params) for name in name_readings(a, kind)
+    ]
+    return max(comparisons, key=lambda c: c.score)

@@ -19,7 +19,7 @@ from rigour._core import obj_name_prefixes_list, org_name_prefixes_list, person_
 from rigour._core import remove_org_types as _remove_org_types
 from rigour.text.normalize import Cleanup, Normalize
 
-from screening.readings import read_cjk, translate_pinyin_business_words
+from screening.readings import read_cjk, read_hanja_as_korean, translate_pinyin_business_words
 from screening.transliteration import ascii_text
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "has_non_latin",
     "is_syllabic",
     "lookalike_form",
+    "name_readings",
     "normalise_name",
     "normalise_text",
     "script_of",
@@ -209,6 +210,9 @@ GENERIC_WORDS: frozenset[str] = frozenset(
         "ojsc",
         "cjsc",
         "ooo",
+        # non-bank credit organisation (Russian `НКО`): a kind of body, like `bank`
+        "nco",
+        "nko",
         "oao",
         "zao",
         "pao",
@@ -832,6 +836,25 @@ def normalise_name(text: str, form: NameForm = "any") -> NormalisedName:
         transliterated,
         unstripped.replace(" ", ""),
     )
+
+
+def name_readings(text: str, form: NameForm = "any") -> tuple[NormalisedName, ...]:
+    """Every way `text` may be read: `normalise_name(text, form)` first and, for a person's name
+    (or `any`) that can be a Korean name written in Han characters (`金正恩`, see
+    `screening.readings.read_hanja_as_korean`), the name read as Korean (`kim jong un`), keeping
+    the Han original. A look-up screens each reading and keeps each entry's best hit.
+
+    Guarantees: never raises on any `str`; at least one reading, the first `normalise_name`'s."""
+    name = normalise_name(text, form)
+    korean = read_hanja_as_korean(text) if form in ("person", "any") else None
+    if korean is None:
+        return (name,)
+    read = normalise_name(korean, form)
+    # (the Han original kept: the name is still compared as one read from syllables)
+    as_korean = NormalisedName(
+        text, read.tokens, read.legal_forms, read.removed_prefix, False, read.unstripped
+    )
+    return (name, as_korean)
 
 
 def token_weight(token: str) -> float:

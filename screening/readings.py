@@ -15,7 +15,15 @@ import functools
 import re
 from typing import Any
 
-__all__ = ["is_japanese", "read_cjk", "read_hangul", "read_japanese", "translate_pinyin_business_words"]
+__all__ = [
+    "SYLLABLE_VARIANTS",
+    "is_japanese",
+    "read_cjk",
+    "read_hangul",
+    "read_hanja_as_korean",
+    "read_japanese",
+    "translate_pinyin_business_words",
+]
 
 # Kana (hiragana, katakana, their extensions and half-width forms): only Japanese writes them.
 _KANA_RANGES = "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
@@ -96,6 +104,165 @@ _PINYIN_BUSINESS_WORDS: dict[tuple[str, ...], tuple[str, ...]] = {
 }
 _LONGEST_PINYIN = max(map(len, _PINYIN_BUSINESS_WORDS))
 
+# Spellings of one name syllable in the romanisations lists and payments use, one group a line:
+# a syllable read from Han or Hangul pairs with a listed word across scripts only when they are
+# equal or in one group here (`pak` ~ `PARK`, `ri` ~ `LEE`, `zhang` ~ `CHANG`), never because they
+# merely look alike (`yang`/`wang`, `zhi`/`zhao`, `sang`/`song` are different syllables: the
+# look-alike credit carried most Han and Hangul false alerts in `bench.false_alerts`). Korean:
+# the McCune-Reischauer reading of `read_hangul` (the DPRK's and the lists' spelling) with the
+# Revised Romanisation and the usual passport spellings of surnames and name syllables. Chinese:
+# pinyin (ICU's reading of Han) with Wade-Giles and the usual Taiwanese spellings. A spelling may
+# stand in several groups (`jun`: `joon`, and Wade-Giles `chun`).
+SYLLABLE_VARIANTS: tuple[str, ...] = (
+    # Korean surnames
+    "kim gim",
+    "pak park bak",
+    "ri lee yi rhee i",
+    "choe choi chwe",
+    "chong jong jeong chung",
+    "kang gang",
+    "cho jo",
+    "chang jang",
+    "yun yoon",
+    "rim lim im",
+    "sin shin",
+    "o oh",
+    "so seo suh",
+    "kwon gwon",
+    "ko go koh",
+    "mun moon",
+    "ryang yang",
+    "son sohn",
+    "pae bae",
+    "paek baek paik",
+    "ho heo hur",
+    "ryu yu yoo you",
+    "ro no roh",
+    "sim shim",
+    "chon jeon jun chun",
+    "kwak gwak",
+    "ku gu koo",
+    "u woo",
+    "chu ju joo",
+    "ra na",
+    "chin jin",
+    "om eom um",
+    "won weon",
+    "chae chai",
+    "hyon hyun hyeon",
+    "ham hahm",
+    "pyon byun byeon",
+    "ryom yom yeom",
+    "ryo yo yeo",
+    "chu choo",
+    "to do doh",
+    "yon yeon yun",
+    # Korean given-name syllables
+    "un eun",
+    "song sung seong",
+    "chi ji",
+    "yong young yeong",
+    "chol chul cheol",
+    "hui hee",
+    "jun joon",
+    "sok seok suk",
+    "myong myung myeong",
+    "tong dong",
+    "kwang gwang",
+    "kyong kyung gyeong",
+    "kuk guk gook",
+    "son sun seon",
+    "chun choon",
+    "hyok hyuk hyeok",
+    "pyong pyung byung byeong",
+    "thae tae",
+    "il ihl",
+    "su soo",
+    "jin chin",
+    "kyu gyu",
+    "ki gi",
+    "tu du doo",
+    "pong bong",
+    "kil gil",
+    "tok deok duk",
+    "kun geun keun",
+    "sik shik",
+    "hun hoon",
+    # pinyin and Wade-Giles
+    "zhang chang",
+    "zhou chou chow",
+    "zhao chao",
+    "xu hsu",
+    "xie hsieh",
+    "qiu chiu",
+    "zheng cheng",
+    "jiang chiang",
+    "zhu chu",
+    "guo kuo",
+    "cai tsai",
+    "cao tsao",
+    "xiao hsiao",
+    "jian chien",
+    "zhi chih",
+    "shi shih",
+    "xi hsi",
+    "qi chi",
+    "ji chi",
+    "ren jen",
+    "rong jung",
+    "deng teng",
+    "du tu",
+    "dong tung",
+    "ding ting",
+    "gao kao",
+    "gu ku",
+    "guan kuan",
+    "gong kung",
+    "bai pai",
+    "bao pao",
+    "zeng tseng",
+    "zou tsou",
+    "cui tsui",
+    "li lee",
+    "huang hwang",
+    "xin hsin",
+    "xing hsing",
+    "xiong hsiung",
+    "xue hsueh",
+    "quan chuan",
+    "qian chien",
+    "qing ching",
+    "jun chun",
+    "jia chia",
+    "jie chieh",
+    "kong kung",
+    "dai tai",
+    "zi tzu tsu",
+    "si ssu szu",
+    "zhong chung",
+    "zhen chen",
+    "zhuo cho",
+    "zhan chan",
+    "jing ching",
+    "ju chu",
+    "jue chueh",
+    "bin pin",
+    "bo po",
+    "de te",
+    "da ta",
+    "ge ko",
+    "ke ko",
+    "ze tse",
+    "zhe che",
+    "qiang chiang",
+    "xiang hsiang",
+    "xian hsien",
+    "xiu hsiu",
+    "xuan hsuan",
+    "ran jan",
+    "rui jui",
+)
+
 # Chinese two-character family names: a four-character Han person name starting with one is
 # Chinese (`欧阳娜娜`), any other is read as Japanese (family name of two characters and given
 # name of two: `山田太郎`, `田中花子`), as Chinese names are two or three characters long.
@@ -138,6 +305,56 @@ def read_hangul(text: str) -> str:
         if native in text:
             text = text.replace(native, f" {latin} ")
     return _HANGUL.sub(lambda m: f" {read_hangul_syllable(m.group(0))} ", text)
+
+
+# Korean names are also written in Han characters (hanja): `金正恩` is KIM Jong Un, which ICU
+# reads as Mandarin `jin zheng en`. Which language a Han name is read in cannot be told from the
+# characters (a Chinese `金志强` is Jin Zhiqiang), so a name that can be Korean is screened both
+# ways (`screening.names.name_readings`). A small table, not a library: PyPI's `hanja` (0.15.1)
+# pins PyYAML 6.0.1 against ours and pulls pydantic, typer and coveralls, and reads `金` as the
+# word `geum` (gold) rather than the family name `gim`; `hanjadict` ships no data. The readings
+# are Hangul, as North Korea writes them (no initial-sound rule: `李` is `리`, RI, which
+# `SYLLABLE_VARIANTS` pairs with LEE), so `read_hangul` then spells them as the lists do.
+# Family names: the first character of a Korean name (traditional forms, as hanja are written).
+_KOREAN_FAMILY_NAMES = dict(
+    zip(
+        "金李朴崔鄭姜趙尹張林韓申吳徐權黃安宋洪全柳高文梁孫裵白許劉南沈盧河丁成車具禹朱任羅辛閔陳池嚴元蔡"
+        "千方康玄咸卞廉楊邊呂秋魯都蘇石宣薛馬吉周延表明奇潘王琴玉陸印孟諸卓秦魚殷片龍余太奉桂",
+        "김리박최정강조윤장림한신오서권황안송홍전류고문량손배백허류남심로하정성차구우주임라신민진지엄원채"
+        "천방강현함변렴양변려추로도소석선설마길주연표명기반왕금옥륙인맹제탁진어은편룡여태봉계",
+        strict=True,
+    )
+)
+# ... and the characters of given names, common in Korean names (with the family names' own
+# readings where a character is both: `成` 성, `明` 명).
+_KOREAN_GIVEN_NAME_CHARACTERS = dict(
+    zip(
+        "正恩日成哲男浩永英勇龍海光國秀淑順賢敏民俊植鎬鎭鉉炫玄泰在載宰圭奎東洙弘烈赫革虎雄春仁一根石"
+        "錫碩善先宣旭昊鎔容泳榮映熙喜姬希元源媛昌彰景京慶敬相尙祥吉基起奇大德道斗萬明武文範柄炳秉福富山"
+        "三聖世壽守淳承勝時信實心安良洋陽彦然玉完宇雨友佑雲偉有裕潤允銀義益寅子長才貞廷庭鍾宗周柱重中"
+        "智志知振辰眞珍天喆淸忠致泰澤平弼夏學漢翰憲顯亨炯衡好和花華煥興輝勳孝會",
+        "정은일성철남호영영용룡해광국수숙순현민민준식호진현현현태재재재규규동수홍렬혁혁호웅춘인일근석"
+        "석석선선선욱호용용영영영희희희희원원원창창경경경경상상상길기기기대덕도두만명무문범병병병복부산"
+        "삼성세수수순승승시신실심안량양양언연옥완우우우우운위유유윤윤은의익인자장재정정정종종주주중중"
+        "지지지진진진진천철청충치태택평필하학한한헌현형형형호화화화환흥휘훈효회",
+        strict=True,
+    )
+)
+# A Korean name in hanja: a one-character family name and a given name of one or two.
+_KOREAN_NAME_LENGTHS = (2, 3)
+
+
+def read_hanja_as_korean(text: str) -> str | None:
+    """`text` in Hangul when it can be a Korean name written in hanja: two or three Han
+    characters (spaces aside), a Korean family name's first, each with a known Korean reading
+    (`金正恩` -> `김정은`); else None."""
+    chars = text.replace(" ", "")
+    if len(chars) not in _KOREAN_NAME_LENGTHS or chars[0] not in _KOREAN_FAMILY_NAMES:
+        return None
+    given = [_KOREAN_GIVEN_NAME_CHARACTERS.get(c) for c in chars[1:]]
+    if any(reading is None for reading in given):
+        return None
+    return _KOREAN_FAMILY_NAMES[chars[0]] + "".join(r for r in given if r is not None)
 
 
 def is_japanese(text: str, person: bool) -> bool:

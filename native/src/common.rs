@@ -4,6 +4,7 @@
 //! Python).
 
 use rapidfuzz::distance::{levenshtein, osa};
+use rustc_hash::FxHashMap;
 #[cfg(test)]
 use rustc_hash::FxHashSet;
 
@@ -75,6 +76,21 @@ impl SkeletonMap {
 }
 
 impl SkeletonMap {
+    /// The vowel key of `token`: its letters rewritten as in the skeleton, but each run of
+    /// vowels one `a` instead of nothing (`rudik` -> `radak`, `rdc` -> `rdk`): where the vowels
+    /// stand, which the consonant skeleton forgets.
+    pub fn vowel_key(&self, token: &str) -> String {
+        let mut mapped = String::with_capacity(token.len() + 2);
+        for b in token.as_bytes() {
+            match self.replacement(b) {
+                Some("") => mapped.push('a'),
+                Some(to) => mapped.push_str(to),
+                None => mapped.push(char::from(*b)),
+            }
+        }
+        single_letters(&mapped)
+    }
+
     /// The first sound of `token` as the transliteration credit compares it: its first letter
     /// rewritten, or `""` for any vowel (romanisations disagree on vowels: `usama`/`osama`).
     pub fn first_sound<'a>(&'a self, token: &'a str) -> &'a str {
@@ -140,6 +156,40 @@ impl Scripts {
     }
 }
 
+/// The spellings of one name syllable (`syllable_variants`): each word with the groups it
+/// stands in (a word may stand in several: `jun` ~ `joon`, and `jun` ~ `chun`).
+#[derive(Clone, Debug)]
+pub struct Variants {
+    groups: FxHashMap<String, Vec<u32>>,
+}
+
+impl Variants {
+    /// From groups of spellings; every group has two words or more, each a token.
+    pub fn new(groups: Vec<Vec<String>>) -> Result<Variants, String> {
+        let mut by_word: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        for (id, group) in groups.into_iter().enumerate() {
+            if group.len() < 2 {
+                return Err(format!("group {group:?} must have two spellings or more"));
+            }
+            for word in group {
+                if !is_token(&word) {
+                    return Err(format!("{word:?} is not a lower-case ASCII word"));
+                }
+                by_word.entry(word).or_default().push(id as u32);
+            }
+        }
+        Ok(Variants { groups: by_word })
+    }
+
+    /// True when `a` and `b` are spellings of one syllable (they share a group).
+    pub fn same(&self, a: &str, b: &str) -> bool {
+        match (self.groups.get(a), self.groups.get(b)) {
+            (Some(ga), Some(gb)) => ga.iter().any(|g| gb.contains(g)),
+            _ => false,
+        }
+    }
+}
+
 /// A prepared name: `match.PreparedName` plus what its `NormalisedName` holds that the
 /// comparison reads. Tokens are lower-case ASCII `[a-z0-9]+` (checked when a name comes from
 /// Python), so byte-wise string work equals Python's character-wise work on them.
@@ -156,6 +206,7 @@ pub struct Name {
     pub numbers: Vec<String>,    // the digit-only tokens, sorted and deduplicated (a set)
     pub transliterated: bool,
     pub syllables: Vec<char>, // `match._syllables(original)`: the Han/Hangul characters in order
+    pub abjad: bool,          // the original holds Arabic or Hebrew letters
 }
 
 impl Name {
@@ -195,6 +246,7 @@ impl Name {
             numbers,
             transliterated,
             syllables: cfg.syllabic_ranges.syllables(original),
+            abjad: original.chars().any(|c| cfg.abjad_ranges.script_of(c).is_some()),
         }
     }
 }
@@ -310,6 +362,16 @@ impl Config {
                 (0x3400, 0x4DBF, "han".to_string()),
             ])
             .expect("valid ranges"),
+            abjad_ranges: Scripts::new(vec![
+                (0x0590, 0x05FF, "hebrew".to_string()),
+                (0x0600, 0x06FF, "arabic".to_string()),
+            ])
+            .expect("valid ranges"),
+            syllable_variants: Variants::new(vec![
+                vec!["pak".to_string(), "park".to_string()],
+                vec!["ri".to_string(), "lee".to_string()],
+            ])
+            .expect("valid groups"),
             min_pair_similarity: 0.65,
             initial_similarity: 0.8,
             prefix_similarity: 0.75,
@@ -329,6 +391,8 @@ impl Config {
             transliteration_near_min_skeleton_length: 3,
             transliteration_near_max_edits: 1,
             transliteration_near_similarity: 0.8,
+            transliteration_min_vowel_similarity: 0.75,
+            syllable_variant_similarity: 0.9,
             joined_similarity: 0.97,
             joined_min_similarity: 0.8,
             joined_max_extra_letters: 2,
@@ -343,8 +407,11 @@ impl Config {
             patronymic_swap_factor: 0.6,
             patronymic_words: set(&["ben", "bin", "bint", "ibn"]),
             single_token_factor: 0.85,
+            single_word_by_sound_factor: 0.75,
+            single_word_by_sound_max_consonants: 3,
             single_token_max_weight: 1.0,
             several_tokens_min_weight: 2.0,
+            syllable_unpaired_factor: 0.8,
             number_conflict_factor: 0.9,
             generic_only_cap: 0.5,
             min_fuzzy_length: 3,

@@ -8,7 +8,7 @@ use pyo3::types::{PyDict, PyString};
 use rustc_hash::FxHashSet;
 use std::collections::HashMap;
 
-use crate::common::{Scripts, SkeletonMap};
+use crate::common::{Scripts, SkeletonMap, Variants};
 
 /// The value of `key`.
 fn value<'py>(d: &Bound<'py, PyDict>, key: &str) -> PyResult<Bound<'py, PyAny>> {
@@ -56,6 +56,11 @@ fn scripts(d: &Bound<'_, PyDict>, key: &str) -> PyResult<Scripts> {
     checked(key, Scripts::new(item(d, key)?))
 }
 
+/// The spelling groups of `key` (a list of groups, each a list of words).
+fn variants(d: &Bound<'_, PyDict>, key: &str) -> PyResult<Variants> {
+    checked(key, Variants::new(item::<Vec<Vec<String>>>(d, key)?))
+}
+
 /// `Config` with one field per parameter and `config_from`, which reads each field from the
 /// key of its name with the reader given beside it: a new parameter is one line here.
 macro_rules! parameters {
@@ -86,6 +91,10 @@ parameters! {
     skeleton_map: SkeletonMap = skeleton_map,
     /// The Han and Hangul code point ranges.
     syllabic_ranges: Scripts = scripts,
+    /// The Arabic and Hebrew code point ranges (scripts that leave short vowels unwritten).
+    abjad_ranges: Scripts = scripts,
+    /// The spellings of one Han or Hangul name syllable, in groups.
+    syllable_variants: Variants = variants,
     // token pairs
     min_pair_similarity: f64 = item,
     initial_similarity: f64 = item,
@@ -108,6 +117,10 @@ parameters! {
     transliteration_near_min_skeleton_length: usize = item,
     transliteration_near_max_edits: usize = item,
     transliteration_near_similarity: f64 = item,
+    /// From a script that writes its vowels, the vowel keys must be at least this similar.
+    transliteration_min_vowel_similarity: f64 = item,
+    /// A Han/Hangul syllable and another spelling of it in `syllable_variants`.
+    syllable_variant_similarity: f64 = item,
     joined_similarity: f64 = item,
     joined_min_similarity: f64 = item,
     /// Two joined words may be this many letters longer than the word they pair with.
@@ -119,10 +132,16 @@ parameters! {
     patronymic_swap_factor: f64 = item,
     patronymic_words: FxHashSet<String> = words,
     single_token_factor: f64 = item,
+    /// A name of one distinctive word, not a person's, paired by sound alone.
+    single_word_by_sound_factor: f64 = item,
+    /// ... on a skeleton of at most this many consonants.
+    single_word_by_sound_max_consonants: usize = item,
     /// A name with at most this distinctive weight has a single distinctive token ...
     single_token_max_weight: f64 = item,
     /// ... against a name with at least this much.
     several_tokens_min_weight: f64 = item,
+    /// A distinctive word left unpaired when one name is read from Han or Hangul.
+    syllable_unpaired_factor: f64 = item,
     number_conflict_factor: f64 = item,
     generic_only_cap: f64 = item,
     // retrieval

@@ -327,7 +327,7 @@ impl NativeIndex {
 
     /// The similarity credit of two different normalised words and the rule that gave it
     /// (`""` when none): `person` allows initials and short forms, `lenient` (names from
-    /// different scripts) consonant skeletons.
+    /// different scripts) consonant skeletons, as for a name from an abjad (the most lenient).
     fn pair_similarity(
         &self,
         a: &str,
@@ -336,7 +336,12 @@ impl NativeIndex {
         lenient: bool,
     ) -> PyResult<(f64, &'static str)> {
         tokens_checked("words", [&a.to_string(), &b.to_string()])?;
-        let (sim, how) = score::word_similarity(&self.cfg, a, b, person, lenient);
+        let across = if lenient {
+            score::Across::Abjad
+        } else {
+            score::Across::SameScript
+        };
+        let (sim, how) = score::word_similarity(&self.cfg, a, b, person, across);
         Ok((sim, how.as_str()))
     }
 

@@ -9,7 +9,7 @@
 //! A new rule: write its function (its condition, its parameter from `Config`, its note) and
 //! add one line to `RULES`.
 
-use crate::common::{Config, Name};
+use crate::common::{Config, Kind, Name};
 use crate::score::{Candidate, How};
 
 /// How an effect changes the score.
@@ -122,6 +122,8 @@ pub struct Aligned<'a> {
     pub used_b: &'a [bool],
     /// Some chosen pair holds a distinctive token (on either side).
     pub distinct: bool,
+    /// What the names are compared as.
+    pub kind: Kind,
 }
 
 /// One rule: a function of the names alone (which the bounds apply too) or of the comparison.
@@ -134,7 +136,9 @@ pub enum Rule {
 /// Every rule, in the order they apply to the score.
 pub const RULES: &[Rule] = &[
     Rule::OnComparison(unmatched_on_both_sides),
+    Rule::OnComparison(syllable_unpaired),
     Rule::OnNames(single_distinctive_token),
+    Rule::OnComparison(single_word_by_sound),
     Rule::OnComparison(generic_words_only),
     Rule::OnNames(numbers_differ),
     Rule::OnComparison(patronymic_swapped),
@@ -179,23 +183,62 @@ pub fn name_factors(cfg: &Config, names: &NameFacts, mut score: f64) -> f64 {
 }
 
 /// A distinctive word on each side without a partner: two different names (`Frederik Richter`
-/// vs `Frank Richter`).
+/// vs `Frank Richter`); or a generic word left on one side against a distinctive one on the
+/// other: two kinds of body (`Central Bank` vs `Central Election Commission`).
 fn unmatched_on_both_sides(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
-    let lone = |name: &Name, used: &[bool]| {
-        (0..name.tokens.len()).any(|i| !used[i] && name.weights[i] > cfg.generic_weight)
-    };
-    (lone(c.qa, c.used_a) && lone(c.qb, c.used_b)).then(|| {
-        conflict(cfg).with_detail(|c| {
-            let left = |name: &Name, used: &[bool]| {
-                let words: Vec<&str> = (0..name.tokens.len())
-                    .filter(|&i| !used[i])
-                    .map(|i| name.tokens[i].as_str())
-                    .collect();
-                words.join(" ")
-            };
-            format!(": {} / {}", left(c.qa, c.used_a), left(c.qb, c.used_b))
+    let (word_a, word_b) = (lone_word(cfg, c.qa, c.used_a), lone_word(cfg, c.qb, c.used_b));
+    let differ = (word_a && (word_b || lone_generic_word(cfg, c.qb, c.used_b)))
+        || (word_b && lone_generic_word(cfg, c.qa, c.used_a));
+    differ.then(|| conflict(cfg).with_detail(|c| format!(": {}", unpaired_words(c))))
+}
+
+/// One name read from Han or Hangul (each word a syllable, often a whole name part) and a
+/// distinctive word of either name left unpaired: `张建华` is not `ZHANG Jian`, `李宇` not `LI Cheng
+/// Yu`.
+fn syllable_unpaired(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
+    if c.qa.syllables.is_empty() == c.qb.syllables.is_empty() {
+        return None;
+    }
+    (lone_word(cfg, c.qa, c.used_a) || lone_word(cfg, c.qb, c.used_b)).then(|| {
+        Effect::factor(
+            "syllable_unpaired",
+            cfg.syllable_unpaired_factor,
+            "a syllable of the name unpaired",
+        )
+        .with_detail(|c| {
+            let sides = [unpaired(c.qa, c.used_a), unpaired(c.qb, c.used_b)];
+            let words: Vec<&str> = sides
+                .iter()
+                .map(String::as_str)
+                .filter(|w| !w.is_empty())
+                .collect();
+            format!(": {}", words.join(" / "))
         })
     })
+}
+
+/// `name` has a distinctive word that no pair took.
+fn lone_word(cfg: &Config, name: &Name, used: &[bool]) -> bool {
+    (0..name.tokens.len()).any(|i| !used[i] && name.weights[i] > cfg.generic_weight)
+}
+
+/// `name` has a generic word (`bank`, `trading`) that no pair took.
+fn lone_generic_word(cfg: &Config, name: &Name, used: &[bool]) -> bool {
+    (0..name.tokens.len()).any(|i| !used[i] && cfg.generic_words.contains(name.tokens[i].as_str()))
+}
+
+/// The words of `name` that no pair took, joined by spaces.
+fn unpaired(name: &Name, used: &[bool]) -> String {
+    let words: Vec<&str> = (0..name.tokens.len())
+        .filter(|&i| !used[i])
+        .map(|i| name.tokens[i].as_str())
+        .collect();
+    words.join(" ")
+}
+
+/// The unpaired words of both names, `left / right` (either may be empty).
+fn unpaired_words(c: &Aligned<'_>) -> String {
+    format!("{} / {}", unpaired(c.qa, c.used_a), unpaired(c.qb, c.used_b))
 }
 
 /// The effect of `unmatched_on_both_sides` (without its details): what a bound applies when it
@@ -232,6 +275,39 @@ fn single_distinctive_token(cfg: &Config, n: &NameFacts) -> Option<Effect> {
             "single_token",
             cfg.single_token_factor,
             "only one distinctive token",
+        )
+    })
+}
+
+/// A name of one distinctive word, not a person's, that pairs only by sound across scripts, on
+/// a skeleton of at most `single_word_by_sound_max_consonants` consonants (`मिस्त्री Ltd` ~
+/// `MISTRA`, `حمامي` ~ `HOMA`): a word of so few consonants sounds like many others, and a
+/// company's name is a word of its own in each script rather than a romanisation, so the sound
+/// alone is weak evidence. Longer skeletons stay evidence (`بانک پارسیان` is `PARSIAN BANK`), and
+/// so does a sound pair beside any other pair.
+fn single_word_by_sound(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
+    if c.kind == Kind::Person {
+        return None;
+    }
+    let short = c.qa.distinctive_weight.min(c.qb.distinctive_weight);
+    let distinctive: Vec<&Candidate> = c
+        .chosen
+        .iter()
+        .filter(|p| p.larger_side_weight(c.qa, c.qb) > cfg.generic_weight)
+        .collect();
+    let few_consonants = |p: &Candidate| {
+        let consonants = c.qa.skeletons[p.a_start]
+            .len()
+            .min(c.qb.skeletons[p.b_start].len());
+        p.how == How::Transliteration && consonants <= cfg.single_word_by_sound_max_consonants
+    };
+    // (any other pair, even of a generic word, corroborates: `پست بانک` is `POST BANK`)
+    let by_sound = !distinctive.is_empty() && c.chosen.iter().all(few_consonants);
+    (short <= cfg.single_token_max_weight && by_sound).then(|| {
+        Effect::factor(
+            "single_word_by_sound",
+            cfg.single_word_by_sound_factor,
+            "one short word paired by sound alone",
         )
     })
 }

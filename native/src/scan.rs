@@ -17,7 +17,7 @@ use rustc_hash::FxHashMap;
 use crate::common::{is_alpha, is_digits, levenshtein_similarity, single_letters, Config, Kind, Name};
 use crate::retrieve::{idf_unknown, Retrieval};
 use crate::rules::{bound_score, syllables_cap, NameFacts};
-use crate::score::{acronym_spans, pair_similarity, score_with, Scratch};
+use crate::score::{acronym_spans, pair_similarity, score_with, Across, Scratch};
 
 /// Float comparisons of the over-approximations are made this much more generous (numeric
 /// hygiene of the bounds, not a matching parameter).
@@ -281,9 +281,10 @@ fn partner_mask(
                         skeleton,
                         &name.skeletons[j],
                         person,
-                        false,
+                        Across::SameScript,
                     )
-                    .0 > 0.0)
+                    .0 > 0.0
+                    || cfg.syllable_variants.same(text, y))
                 || ((!number || missing_letters(text, y) as f64 <= joined_budget(cfg, y))
                     && may_join_into(cfg, text, y))
         });

@@ -24,6 +24,7 @@ pub enum How {
     SpellingVariant,
     Joined,
     Acronym,
+    SyllableVariant,
 }
 
 impl How {
@@ -41,7 +42,44 @@ impl How {
             How::SpellingVariant => "spelling variant",
             How::Joined => "joined",
             How::Acronym => "acronym",
+            How::SyllableVariant => "syllable variant",
         }
+    }
+}
+
+/// What the scripts of two names allow their words to pair by (`across`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Across {
+    /// Both names in one script, or read whole the way the lists write them: spelling rules.
+    SameScript,
+    /// One name transliterated from an abjad (Arabic, Hebrew), which leaves vowels unwritten:
+    /// words pair on their consonants (`mhmd` ~ `mohamed`).
+    Abjad,
+    /// One name transliterated from a script that writes its vowels (Cyrillic, Greek, Indic,
+    /// Thai): words pair on their consonants where they also place their vowels alike.
+    Alphabet,
+    /// One name read from Han or Hangul, whose every word is a syllable: words pair only when
+    /// equal or known spellings of one syllable (`syllable_variants`).
+    Syllables,
+}
+
+impl Across {
+    /// How the words of `qa` and `qb` may pair.
+    pub fn of(qa: &Name, qb: &Name) -> Across {
+        if qa.syllables.is_empty() != qb.syllables.is_empty() {
+            Across::Syllables
+        } else if qa.transliterated == qb.transliterated {
+            Across::SameScript
+        } else if qa.abjad || qb.abjad {
+            Across::Abjad
+        } else {
+            Across::Alphabet
+        }
+    }
+
+    /// Romanisations may disagree on vowels and voicing: words pair by their sound.
+    pub fn by_sound(self) -> bool {
+        matches!(self, Across::Abjad | Across::Alphabet)
     }
 }
 
@@ -124,7 +162,7 @@ fn token_similarity(
     qb: &Name,
     j: usize,
     person: bool,
-    lenient: bool,
+    across: Across,
 ) -> (f64, How) {
     let (a, b) = (&qa.tokens[i], &qb.tokens[j]);
     if a == b {
@@ -139,11 +177,11 @@ fn token_similarity(
         &qa.skeletons[i],
         &qb.skeletons[j],
         person,
-        lenient,
+        across,
     )
 }
 
-/// `match._pair_similarity(a, b, person, lenient)` of two different words, given their
+/// `match._pair_similarity(a, b, person, across)` of two different words, given their
 /// doubled-letter forms (`_single_letters`) and consonant skeletons.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn pair_similarity(
@@ -155,7 +193,7 @@ pub(crate) fn pair_similarity(
     ska: &str,
     skb: &str,
     person: bool,
-    lenient: bool,
+    across: Across,
 ) -> (f64, How) {
     if is_digits(a) || is_digits(b) {
         return (0.0, How::None); // numbers are equal or different, never 'close'
@@ -165,6 +203,9 @@ pub(crate) fn pair_similarity(
     } else {
         (b.as_bytes(), a.as_bytes())
     };
+    if across == Across::Syllables && cfg.syllable_variants.same(a, b) {
+        return (cfg.syllable_variant_similarity, How::SyllableVariant); // `ri` ~ `lee`
+    }
     if short.len() == 1 {
         // an initial stands for a person's name; in other names a letter is just a letter
         return if person && long_[0] == short[0] {
@@ -172,6 +213,10 @@ pub(crate) fn pair_similarity(
         } else {
             (0.0, How::None)
         };
+    }
+    if across == Across::Syllables {
+        // a syllable that looks like another is another (`yang`/`wang`): known spellings only
+        return (0.0, How::None);
     }
     if collapsed_a == collapsed_b {
         return (cfg.doubled_letter_similarity, How::DoubledLetter);
@@ -213,9 +258,9 @@ pub(crate) fn pair_similarity(
         how = How::Abbreviation;
     }
     if sim < cfg.skeleton_discount && !ska.is_empty() && !skb.is_empty() {
-        if lenient {
+        if across.by_sound() {
             // another script: romanisations disagree on vowels and voicing
-            let sk = transliteration_credit(cfg, a, b, ska, skb);
+            let sk = transliteration_credit(cfg, a, b, ska, skb, across == Across::Alphabet);
             if sk > sim {
                 sim = sk;
                 how = How::Transliteration;
@@ -241,12 +286,18 @@ pub(crate) fn pair_similarity(
 /// `transliteration_near_max_edits` earn `transliteration_near_similarity`; anything else earns
 /// nothing here (a partial credit for skeletons that merely resemble each other paired
 /// `hiroshi` with `takashi` and `kalita` with `goliat`, most of the cross-script false alerts).
-fn transliteration_credit(cfg: &Config, a: &str, b: &str, ska: &str, skb: &str) -> f64 {
+/// From a script that writes its vowels (`vowels_written`), the words must also place their
+/// vowels alike (`vowels_placed_alike`: `rudik` is not `RDC`).
+fn transliteration_credit(cfg: &Config, a: &str, b: &str, ska: &str, skb: &str, vowels_written: bool) -> f64 {
     if cfg.skeleton_map.first_sound(a) != cfg.skeleton_map.first_sound(b) {
         return 0.0;
     }
+    if vowels_written && !vowels_placed_alike(cfg, a, b) {
+        return 0.0;
+    }
     if ska == skb {
-        return if ska.len() >= cfg.transliteration_min_skeleton_length {
+        let fits = vowels_written || written_vowels_fit(cfg, a, b);
+        return if ska.len() >= cfg.transliteration_min_skeleton_length && fits {
             cfg.skeleton_discount
         } else {
             0.0
@@ -262,6 +313,36 @@ fn transliteration_credit(cfg: &Config, a: &str, b: &str, ska: &str, skb: &str) 
     0.0
 }
 
+/// The words have their vowels in the same places: their vowel keys (`SkeletonMap::vowel_key`)
+/// are at least `transliteration_min_vowel_similarity` alike, or, for words of at least
+/// `transliteration_near_min_skeleton_length` consonants, they hold as many runs of vowels
+/// (`serej` ~ `sergei`; `rudik` is not `rdc`, nor `priya` `pour`).
+fn vowels_placed_alike(cfg: &Config, a: &str, b: &str) -> bool {
+    let (ka, kb) = (cfg.skeleton_map.vowel_key(a), cfg.skeleton_map.vowel_key(b));
+    let runs = |key: &str| key.bytes().filter(|&c| c == b'a').count();
+    let consonants = |key: &str| key.len() - runs(key);
+    let long_enough = consonants(&ka).min(consonants(&kb)) >= cfg.transliteration_near_min_skeleton_length;
+    (long_enough && runs(&ka) == runs(&kb))
+        || normalized(
+            levenshtein_bytes(ka.as_bytes(), kb.as_bytes()),
+            ka.len(),
+            kb.len(),
+        ) >= cfg.transliteration_min_vowel_similarity
+}
+
+/// From an abjad, the vowels a transliteration writes (the long ones) stand where the other
+/// spelling has vowels too: one vowel key is a subsequence of the other (`mhmd` ~ `mahamad`;
+/// `rdaya` is not `rad`, Rezaei is not Raed).
+fn written_vowels_fit(cfg: &Config, a: &str, b: &str) -> bool {
+    let (ka, kb) = (cfg.skeleton_map.vowel_key(a), cfg.skeleton_map.vowel_key(b));
+    let (short, long_) = if ka.len() <= kb.len() {
+        (&ka, &kb)
+    } else {
+        (&kb, &ka)
+    };
+    is_subsequence(short.as_bytes(), long_.as_bytes())
+}
+
 /// `match._joined_pairs`: two adjacent free words of `ta` written as one word of `tb`. With
 /// `swap`, `ta` is the second name of the comparison and the pairs are stored the other way round.
 #[allow(clippy::too_many_arguments)]
@@ -274,7 +355,7 @@ fn joined_pairs(
     is_free_a: &[bool],
     out: &mut Vec<Candidate>,
     swap: bool,
-    lenient: bool,
+    across: Across,
     joined: &mut String,
 ) {
     for &i in free_a {
@@ -288,14 +369,19 @@ fn joined_pairs(
         for &j in free_b {
             let y = &tb.tokens[j];
             let mut sim = 0.0;
-            if y.len() + cfg.joined_max_extra_letters >= joined.len() {
+            if across == Across::Syllables {
+                // two syllables written as one word, spelt alike (`jin ping` ~ `jinping`)
+                if *joined == *y {
+                    sim = 1.0;
+                }
+            } else if y.len() + cfg.joined_max_extra_letters >= joined.len() {
                 sim = levenshtein_similarity(joined, y, cfg.joined_min_similarity);
             }
-            if sim == 0.0 && lenient {
+            if sim == 0.0 && across.by_sound() {
                 let sk_y = &tb.skeletons[j];
                 if sk_y.len() >= cfg.min_skeleton_length {
                     let sk = sk_joined.get_or_insert_with(|| cfg.skeleton_map.skeleton(joined));
-                    if *sk == *sk_y {
+                    if *sk == *sk_y && (across == Across::Abjad || vowels_placed_alike(cfg, joined, y)) {
                         sim = cfg.skeleton_discount;
                     }
                 }
@@ -403,7 +489,7 @@ pub struct Scratch {
 
 /// `match._align` into `s.chosen`: one-to-one token alignment, equal tokens first, then the best
 /// fuzzy pairs.
-fn align_into(cfg: &Config, qa: &Name, qb: &Name, person: bool, lenient: bool, s: &mut Scratch) {
+fn align_into(cfg: &Config, qa: &Name, qb: &Name, person: bool, across: Across, s: &mut Scratch) {
     let (na, nb) = (qa.tokens.len(), qb.tokens.len());
     s.chosen.clear();
     s.free_b.clear();
@@ -440,7 +526,7 @@ fn align_into(cfg: &Config, qa: &Name, qb: &Name, person: bool, lenient: bool, s
     pairs.clear();
     for &i in left_a.iter() {
         for &j in free_b.iter() {
-            let (sim, how) = token_similarity(cfg, qa, i, qb, j, person, lenient);
+            let (sim, how) = token_similarity(cfg, qa, i, qb, j, person, across);
             if sim > 0.0 {
                 pairs.push(Candidate {
                     a_start: i,
@@ -465,10 +551,10 @@ fn align_into(cfg: &Config, qa: &Name, qb: &Name, person: bool, lenient: bool, s
     }
     // Joined tokens: two adjacent tokens on one side written as one word on the other.
     joined_pairs(
-        cfg, qa, qb, left_a, free_b, is_free_a, pairs, false, lenient, joined,
+        cfg, qa, qb, left_a, free_b, is_free_a, pairs, false, across, joined,
     );
     joined_pairs(
-        cfg, qb, qa, free_b, left_a, is_free_b, pairs, true, lenient, joined,
+        cfg, qb, qa, free_b, left_a, is_free_b, pairs, true, across, joined,
     );
     acronym_pairs(
         cfg, &qa.tokens, &qb.tokens, left_a, free_b, is_free_b, pairs, false,
@@ -544,9 +630,9 @@ fn evaluate(
         };
     }
     // Romanisation variance only exists across scripts: two Cyrillic names transliterate alike.
-    let lenient = qa.transliterated != qb.transliterated;
+    let across = Across::of(qa, qb);
     let person = kind == Kind::Person;
-    align_into(cfg, qa, qb, person, lenient, s);
+    align_into(cfg, qa, qb, person, across, s);
     let (wa, wb) = (&qa.weights, &qb.weights);
     let mut got_a = 0.0;
     let mut got_b = 0.0;
@@ -579,6 +665,7 @@ fn evaluate(
         used_a: &s.is_free_a,
         used_b: &s.is_free_b,
         distinct,
+        kind,
     };
     let score = apply_rules(cfg, &NameFacts::of(qa, qb), &aligned, score, |effect| {
         fired(effect, &aligned)
@@ -707,9 +794,9 @@ pub fn acronym_spans(cfg: &Config, ta: &[String], tb: &[String]) -> Vec<(usize, 
         .collect()
 }
 
-/// `match._pair_similarity(a, b, person, lenient)`: the similarity credit of two different
+/// `match._pair_similarity(a, b, person, across)`: the similarity credit of two different
 /// words and the rule that gave it.
-pub fn word_similarity(cfg: &Config, a: &str, b: &str, person: bool, lenient: bool) -> (f64, How) {
+pub fn word_similarity(cfg: &Config, a: &str, b: &str, person: bool, across: Across) -> (f64, How) {
     pair_similarity(
         cfg,
         a,
@@ -719,7 +806,7 @@ pub fn word_similarity(cfg: &Config, a: &str, b: &str, person: bool, lenient: bo
         &cfg.skeleton_map.skeleton(a),
         &cfg.skeleton_map.skeleton(b),
         person,
-        lenient,
+        across,
     )
 }
 
@@ -959,6 +1046,103 @@ mod tests {
         );
     }
 
+    /// A name prepared from `original` (its script decides how its words pair), with `tokens`.
+    fn written(cfg: &Config, original: &str, tokens: &str, transliterated: bool) -> Name {
+        let n = name(cfg, tokens);
+        Name::new(cfg, n.tokens, n.weights, transliterated, n.unstripped, original)
+    }
+
+    #[test]
+    fn han_syllables_pair_only_as_known_spellings_and_each_counts() {
+        let cfg = Config::for_tests();
+        let latin = |tokens: &str| written(&cfg, tokens, tokens, false);
+        let zhao_lei = written(&cfg, "赵磊", "zhao lei", true);
+        assert_eq!(Across::of(&zhao_lei, &latin("wei zhao")), Across::Syllables);
+        // `lei` / `wei` look alike (a typo elsewhere) but are two syllables
+        let out = explain(&cfg, &zhao_lei, &latin("wei zhao"), Kind::Person);
+        assert_eq!(hows(&out), vec![(vec![0], vec![1], "exact")]);
+        let line = line(&out, "syllable_unpaired");
+        assert_eq!(line.2, "a syllable of the name unpaired: lei / wei x0.80");
+        assert_eq!(out.score, 0.5 * 0.8 * 0.8); // coverage, conflict, syllable unpaired
+                                                // a known spelling of the syllable (`syllable_variants`) pairs
+        let park = written(&cfg, "박", "pak", false);
+        let out = explain(&cfg, &park, &latin("park"), Kind::Person);
+        assert_eq!(hows(&out), vec![(vec![0], vec![0], "syllable variant")]);
+        assert_eq!(out.score, 0.9);
+        // two syllables written as one word, with the same letters
+        let xi = written(&cfg, "习近平", "xi jin ping", true);
+        let out = explain(&cfg, &xi, &latin("jinping xi"), Kind::Person);
+        assert_eq!(out.score, 1.0);
+        assert_eq!(hows(&out)[1], (vec![1, 2], vec![0], "joined"));
+        assert!(explain(&cfg, &xi, &latin("jinpeng xi"), Kind::Person).score < 0.5);
+    }
+
+    #[test]
+    fn a_sound_pair_from_a_script_with_vowels_places_its_vowels_alike() {
+        let cfg = Config::for_tests();
+        let latin = |tokens: &str| written(&cfg, tokens, tokens, false);
+        // Cyrillic writes vowels: `rudik` has two where `rdc` has none
+        let rudik = written(&cfg, "Рудик", "rudik", true);
+        assert_eq!(Across::of(&rudik, &latin("rdc")), Across::Alphabet);
+        assert_eq!(explain(&cfg, &rudik, &latin("rdc"), Kind::Person).score, 0.0);
+        let dmitrij = written(&cfg, "Дмитрий", "dmitrij", true);
+        let out = explain(&cfg, &dmitrij, &latin("dmitry"), Kind::Person);
+        assert_eq!(hows(&out), vec![(vec![0], vec![0], "transliteration")]);
+        // an abjad writes only long vowels, where the other spelling has vowels too
+        let mohammad = written(&cfg, "محمد", "mhmd", true);
+        assert_eq!(Across::of(&mohammad, &latin("mohamad")), Across::Abjad);
+        assert_eq!(
+            explain(&cfg, &mohammad, &latin("mohamad"), Kind::Person).score,
+            0.9
+        );
+        let rezaei = written(&cfg, "رضایی", "rdayi", true);
+        assert_eq!(explain(&cfg, &rezaei, &latin("raed"), Kind::Person).score, 0.0);
+    }
+
+    #[test]
+    fn a_companys_one_word_paired_by_sound_alone_is_weak() {
+        let cfg = Config::for_tests();
+        let latin = |tokens: &str| written(&cfg, tokens, tokens, false);
+        let hamami = written(&cfg, "حمامي", "hmami", true);
+        let out = explain(&cfg, &hamami, &latin("homa"), Kind::Organisation);
+        assert_eq!(out.score, 0.9 * 0.75);
+        assert_eq!(
+            line(&out, "single_word_by_sound").2,
+            "one short word paired by sound alone x0.75"
+        );
+        // another pair corroborates (`post bank`), a longer skeleton is evidence of its own
+        let post = written(&cfg, "پست بانک", "bst bank", true);
+        assert!(
+            features(&explain(&cfg, &post, &latin("post bank"), Kind::Organisation))
+                .iter()
+                .all(|f| *f != "single_word_by_sound")
+        );
+        let parsian = written(&cfg, "پارسیان", "parsyan", true);
+        assert_eq!(
+            explain(&cfg, &parsian, &latin("parsian"), Kind::Organisation).score,
+            0.9
+        );
+        // a person's single name keeps its score (`משה` ~ `Moshe`)
+        let moshe = written(&cfg, "משה", "msh", true);
+        assert_eq!(explain(&cfg, &moshe, &latin("moshe"), Kind::Person).score, 0.9);
+    }
+
+    #[test]
+    fn a_generic_word_left_against_a_distinctive_one_is_another_body() {
+        let out = compare(
+            "central bank of iran",
+            "central election of iran",
+            Kind::Organisation,
+        );
+        assert_eq!(
+            line(&out, "conflict").2,
+            "unmatched on both sides: bank / election x0.80"
+        );
+        // a generic word left alone (nothing distinctive on the other side) conflicts with nothing
+        let out = compare("acme trading", "acme", Kind::Organisation);
+        assert!(features(&out).iter().all(|f| *f != "conflict"));
+    }
+
     #[test]
     fn initial_and_short_form_for_people_only() {
         let out = compare("j smith", "john smith", Kind::Person);
@@ -974,15 +1158,15 @@ mod tests {
         assert_eq!(out.chosen.len(), 1);
         let cfg = Config::for_tests();
         assert_eq!(
-            word_similarity(&cfg, "j", "john", true, false),
+            word_similarity(&cfg, "j", "john", true, Across::SameScript),
             (0.8, How::Initial)
         );
         assert_eq!(
-            word_similarity(&cfg, "intl", "international", false, false),
+            word_similarity(&cfg, "intl", "international", false, Across::SameScript),
             (0.85, How::Abbreviation)
         );
         assert_eq!(
-            word_similarity(&cfg, "mhmd", "mohamed", false, true).1,
+            word_similarity(&cfg, "mhmd", "mohamed", false, Across::Abjad).1,
             How::Transliteration
         );
     }

@@ -23,6 +23,7 @@ from screening.names import (
     SKELETON_VOWELS,
     SYLLABIC_RANGES,
 )
+from screening.readings import SYLLABLE_VARIANTS
 
 __all__ = ["DEFAULT_PARAMS", "DEFAULT_THRESHOLD", "ScreeningParams"]
 
@@ -53,6 +54,18 @@ class ScreeningParams:
     )
     # (first code point, last code point, script) of the scripts whose characters are syllables
     syllabic_ranges: tuple[tuple[int, int, str], ...] = SYLLABIC_RANGES
+    # ... and of the abjads, which leave short vowels unwritten (Arabic, Hebrew): only their
+    # transliterations may differ from a listed spelling by whole vowels (`mhmd` ~ `mohamed`).
+    abjad_ranges: tuple[tuple[int, int, str], ...] = (
+        (0x0590, 0x05FF, "hebrew"),
+        (0xFB1D, 0xFB4F, "hebrew"),
+        (0x0600, 0x06FF, "arabic"),
+        (0x0750, 0x077F, "arabic"),
+        (0xFB50, 0xFDFF, "arabic"),
+        (0xFE70, 0xFEFF, "arabic"),
+    )
+    # Spellings of one Han or Hangul name syllable, a group per string (screening.readings).
+    syllable_variants: tuple[str, ...] = SYLLABLE_VARIANTS
 
     # ------------------------------------------------------------------ token pairs
     # Token-pair similarities (OSA similarity, 1 - edits / longer length, a swap of two letters
@@ -102,6 +115,15 @@ class ScreeningParams:
     transliteration_near_min_skeleton_length: int = 3
     transliteration_near_max_edits: int = 1
     transliteration_near_similarity: float = 0.8
+    # ... and, from a script that writes its vowels (Cyrillic, Greek, Indic, Thai), only when the
+    # words also place their vowels alike: the similarity of their vowel keys (consonants as in
+    # the skeleton, each run of vowels one `a`) at least this. `bench.false_alerts`: `rudik` ~
+    # `RDC`, `skhopia` ~ `SAHAB` paired on consonants alone; `aleksandros` ~ `alexander` (0.82)
+    # and `dmitrij` ~ `dmitry` (0.86) still pair.
+    transliteration_min_vowel_similarity: float = 0.75
+    # A syllable read from Han or Hangul pairs across scripts only with an equal word or one of
+    # its spellings in `syllable_variants`, credited this much (a spelling, not a typo) ...
+    syllable_variant_similarity: float = 0.9
     # Joined/split words: the two names equal once spaces are removed (`TSMR Bank` vs `TSMRBANK`).
     joined_similarity: float = 0.97
     # Two joined tokens vs one word: at most one edit in five (`tsmr bank` ~ `tsmrbank`) ...
@@ -126,9 +148,25 @@ class ScreeningParams:
     # Only one distinctive token on the short side while the long side has several: `WALIJAN`
     # alone says little about `WALIJAN ABDUL GHAFOOR HAQQANI`.
     single_token_factor: float = 0.85
+    # A name of one distinctive word, not a person's, paired across scripts by sound alone on a
+    # skeleton of at most `single_word_by_sound_max_consonants` consonants (`حمامي Ltd` ~ `HOMA`,
+    # `آل رفيع` ~ `RFA`: 0.90) is multiplied by this, which puts such a pair under the threshold;
+    # a person's single name (`משה` ~ `Moshe`) keeps its score, and so do a longer skeleton
+    # (`بانک پارسیان` ~ `PARSIAN BANK`, `کارآفرین` ~ `KARAFARIN`: real listed banks) and a sound
+    # pair beside any other (`پست بانک` ~ `POST BANK`). `bench.false_alerts`, false alerts /
+    # homonyms: no bound 530 / 61 (the banks lost), at most 2 consonants 633 / 86, at most 3 and
+    # nothing else paired 552 / 67.
+    # (A word of 3 consonants alone, `بدر` ~ `BADR`, is weak evidence.)
+    single_word_by_sound_factor: float = 0.75
+    single_word_by_sound_max_consonants: int = 3
     # (a single distinctive token: a distinctive weight of at most this, against at least that)
     single_token_max_weight: float = 1.0
     several_tokens_min_weight: float = 2.0
+    # ... and every syllable counts: a distinctive word of either name left unpaired when one
+    # name is read from Han or Hangul multiplies by this (`张建华` is not `ZHANG Jian`, `李宇` not
+    # `LI Cheng Yu`: in these scripts a missing syllable is another given name). Set so that one
+    # syllable of three missing (0.83) falls under the threshold.
+    syllable_unpaired_factor: float = 0.8
     # Numbers identify (`Fund 23` vs `Fund 24`); differing numbers multiply by this.
     number_conflict_factor: float = 0.9
     # Generic words never make a hit on their own: the score cannot exceed this.
@@ -204,6 +242,8 @@ class ScreeningParams:
             value = getattr(self, spec.name)
             if spec.name == "skeleton_map":
                 value = dict(value)
+            elif spec.name == "syllable_variants":
+                value = [group.split() for group in value]
             elif isinstance(value, frozenset):
                 value = sorted(value)
             elif isinstance(value, tuple):

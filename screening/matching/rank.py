@@ -15,7 +15,7 @@ from screening.model import ListEntry
 if TYPE_CHECKING:
     from screening._native import NativeName
 
-__all__ = ["ranked_hits"]
+__all__ = ["best_hits", "ranked_hits"]
 
 
 def ranked_hits(
@@ -73,4 +73,17 @@ def ranked_hits(
         if held is None or match.score > held[1].score or (match.score == held[1].score and order < held[0]):
             best[item.entry_id] = (order, match)
     ranked = sorted((m for _, m in best.values()), key=lambda m: (-m.score, m.entry.entry_id))
+    return ranked[: max(0, limit)]
+
+
+def best_hits(found: Sequence[Sequence[NameMatch]], limit: int) -> list[NameMatch]:
+    """The hits of several readings of one query (each best first): each entry's best hit (ties:
+    the earlier reading's), best first, then by entry id, at most `limit`."""
+    best: dict[str, NameMatch] = {}
+    for hits in found:
+        for match in hits:
+            held = best.get(match.entry.entry_id)
+            if held is None or match.score > held.score:
+                best[match.entry.entry_id] = match
+    ranked = sorted(best.values(), key=lambda m: (-m.score, m.entry.entry_id))
     return ranked[: max(0, limit)]

@@ -49,15 +49,48 @@ def _typo_credit(sim: float) -> float:
     return max(0.0, (sim - P.typo_floor) / (1.0 - P.typo_floor))
 
 
+# What the scripts of two names allow their words to pair by (the engine's `Across`).
+SAME_SCRIPT, ABJAD, ALPHABET, SYLLABLES = "same script", "abjad", "alphabet", "syllables"
+_BY_SOUND = (ABJAD, ALPHABET)
+
+
+def _is_abjad(text: str) -> bool:
+    return any(lo <= ord(c) <= hi for c in text for lo, hi, _ in P.abjad_ranges)
+
+
+def across(qa: PreparedName, qb: PreparedName) -> str:
+    """How the words of `qa` and `qb` may pair: by spelling (one script), by consonants (one
+    name from an abjad), by consonants and vowel places (another transliterated script), or as
+    known spellings of one syllable (one name read from Han or Hangul)."""
+    if bool(_syllables(qa.name.original)) != bool(_syllables(qb.name.original)):
+        return SYLLABLES
+    if qa.name.transliterated == qb.name.transliterated:
+        return SAME_SCRIPT
+    if _is_abjad(qa.name.original) or _is_abjad(qb.name.original):
+        return ABJAD
+    return ALPHABET
+
+
+_VARIANT_GROUPS: dict[str, frozenset[int]] = {}
+for _id, _group in enumerate(P.syllable_variants):
+    for _word in _group.split():
+        _VARIANT_GROUPS[_word] = _VARIANT_GROUPS.get(_word, frozenset()) | {_id}
+
+
+def _same_syllable(a: str, b: str) -> bool:
+    """`a` and `b` are spellings of one syllable (`P.syllable_variants`)."""
+    return not _VARIANT_GROUPS.get(a, frozenset()).isdisjoint(_VARIANT_GROUPS.get(b, frozenset()))
+
+
 def _token_similarity(
-    qa: PreparedName, i: int, qb: PreparedName, j: int, person: bool, lenient: bool
+    qa: PreparedName, i: int, qb: PreparedName, j: int, person: bool, how_across: str
 ) -> tuple[float, str]:
     """Similarity credit of token `i` of `qa` and `j` of `qb` in [0, 1] and which rule produced it
     ('' when none)."""
     a, b = qa.tokens[i], qb.tokens[j]
     if a == b:
         return 1.0, "exact"
-    return _pair_similarity(a, b, person, lenient)
+    return _pair_similarity(a, b, person, how_across)
 
 
 # Distinct (word, word) pairs remembered by `_pair_similarity`: overlapping free-text windows and
@@ -66,14 +99,18 @@ PAIR_CACHE_SIZE = 1 << 17
 
 
 @functools.lru_cache(maxsize=PAIR_CACHE_SIZE)
-def _pair_similarity(a: str, b: str, person: bool, lenient: bool) -> tuple[float, str]:
+def _pair_similarity(a: str, b: str, person: bool, how_across: str) -> tuple[float, str]:
     """`_token_similarity` of two different words; depends on the words alone, so memoised."""
     if a.isdigit() or b.isdigit():
         return 0.0, ""  # numbers are equal or different, never 'close'
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if how_across == SYLLABLES and _same_syllable(a, b):
+        return P.syllable_variant_similarity, "syllable variant"
     if len(short) == 1:
         # an initial stands for a person's name; in other names a letter is just a letter
         return (P.initial_similarity, "initial") if person and long_[0] == short else (0.0, "")
+    if how_across == SYLLABLES:
+        return 0.0, ""  # a syllable that looks like another is another: known spellings only
 
     if _single_letters(a) == _single_letters(b):
         return P.doubled_letter_similarity, "doubled letter"
@@ -103,9 +140,9 @@ def _pair_similarity(a: str, b: str, person: bool, lenient: bool) -> tuple[float
     if sim < P.skeleton_discount:
         ska, skb = consonant_skeleton(a), consonant_skeleton(b)
         if ska and skb:
-            if lenient:
+            if how_across in _BY_SOUND:
                 # another script: romanisations disagree on vowels and voicing
-                sk = _transliteration_credit(a, b, ska, skb)
+                sk = _transliteration_credit(a, b, ska, skb, how_across == ALPHABET)
                 if sk > sim:
                     sim, how = sk, "transliteration"
             elif (
@@ -129,13 +166,39 @@ def _first_sound(token: str) -> str:
     return _SKELETON.get(token[0], token[0])
 
 
-def _transliteration_credit(a: str, b: str, ska: str, skb: str) -> float:
+def _vowel_key(token: str) -> str:
+    """The token's letters rewritten as in the skeleton, each run of vowels one `a`."""
+    mapped = "".join("a" if _SKELETON.get(c) == "" else _SKELETON.get(c, c) for c in token)
+    return _single_letters(mapped)
+
+
+def _vowels_placed_alike(a: str, b: str) -> bool:
+    """The vowel keys are `P.transliteration_min_vowel_similarity` alike or, with enough
+    consonants (`P.transliteration_near_min_skeleton_length`), hold as many runs."""
+    ka, kb = _vowel_key(a), _vowel_key(b)
+    consonants = min(len(ka) - ka.count("a"), len(kb) - kb.count("a"))
+    return (
+        consonants >= P.transliteration_near_min_skeleton_length and ka.count("a") == kb.count("a")
+    ) or Levenshtein.normalized_similarity(ka, kb) >= P.transliteration_min_vowel_similarity
+
+
+def _written_vowels_fit(a: str, b: str) -> bool:
+    """One vowel key is a subsequence of the other (an abjad writes only long vowels)."""
+    ka, kb = _vowel_key(a), _vowel_key(b)
+    short, long_ = (ka, kb) if len(ka) <= len(kb) else (kb, ka)
+    return _is_subsequence(short, long_)
+
+
+def _transliteration_credit(a: str, b: str, ska: str, skb: str, vowels_written: bool) -> float:
     """Credit of two words from different scripts that sound alike (see the engine's
     `transliteration_credit`)."""
     if _first_sound(a) != _first_sound(b):
         return 0.0
+    if vowels_written and not _vowels_placed_alike(a, b):
+        return 0.0
     if ska == skb:
-        return P.skeleton_discount if len(ska) >= P.transliteration_min_skeleton_length else 0.0
+        fits = vowels_written or _written_vowels_fit(a, b)
+        return P.skeleton_discount if len(ska) >= P.transliteration_min_skeleton_length and fits else 0.0
     near = P.transliteration_near_min_skeleton_length
     if (
         len(ska) >= near
@@ -154,7 +217,7 @@ class _Pair:
     how: str
 
 
-def _align(qa: PreparedName, qb: PreparedName, person: bool, lenient: bool) -> list[_Pair]:
+def _align(qa: PreparedName, qb: PreparedName, person: bool, how_across: str) -> list[_Pair]:
     """One-to-one token alignment: equal tokens first, then the best fuzzy pairs among the rest."""
     ta, tb = qa.tokens, qb.tokens
     chosen: list[_Pair] = []
@@ -173,13 +236,13 @@ def _align(qa: PreparedName, qb: PreparedName, person: bool, lenient: bool) -> l
     pairs: list[_Pair] = []
     for i in left_a:
         for j in free_b:
-            sim, how = _token_similarity(qa, i, qb, j, person, lenient)
+            sim, how = _token_similarity(qa, i, qb, j, person, how_across)
 
             if sim > 0.0:
                 pairs.append(_Pair((i,), (j,), sim, how))
     # Joined tokens: two adjacent tokens on one side written as one word on the other.
-    _joined_pairs(ta, tb, left_a, free_b, pairs, swap=False, lenient=lenient)
-    _joined_pairs(tb, ta, free_b, left_a, pairs, swap=True, lenient=lenient)
+    _joined_pairs(ta, tb, left_a, free_b, pairs, swap=False, how_across=how_across)
+    _joined_pairs(tb, ta, free_b, left_a, pairs, swap=True, how_across=how_across)
     _acronym_pairs(ta, tb, left_a, free_b, pairs, swap=False)
     _acronym_pairs(tb, ta, free_b, left_a, pairs, swap=True)
     if not pairs:
@@ -238,10 +301,10 @@ def _joined_pairs(
     free_b: list[int],
     out: list[_Pair],
     swap: bool,
-    lenient: bool,
+    how_across: str,
 ) -> None:
     """Two adjacent free words of `ta` written as one word of `tb` (`abd allah` ~ `abdullah`
-    across scripts, by consonant skeleton)."""
+    across scripts, by consonant skeleton; two syllables only as the same letters)."""
     free = set(free_a)
     for i in free_a:
         if i + 1 not in free:
@@ -250,11 +313,17 @@ def _joined_pairs(
         for j in free_b:
             y = tb[j]
             sim = 0.0
-            if len(y) >= len(joined) - P.joined_max_extra_letters:
+            if how_across == SYLLABLES:
+                sim = 1.0 if joined == y else 0.0
+            elif len(y) >= len(joined) - P.joined_max_extra_letters:
                 sim = Levenshtein.normalized_similarity(joined, y, score_cutoff=P.joined_min_similarity)
-            if not sim and lenient:
+            if not sim and how_across in _BY_SOUND:
                 sk_joined, sk_y = consonant_skeleton(joined), consonant_skeleton(y)
-                if len(sk_y) >= P.min_skeleton_length and sk_joined == sk_y:
+                if (
+                    len(sk_y) >= P.min_skeleton_length
+                    and sk_joined == sk_y
+                    and (how_across == ABJAD or _vowels_placed_alike(joined, y))
+                ):
                     sim = P.skeleton_discount
             if sim:
                 pair = (
@@ -279,6 +348,8 @@ class _Outcome:
     left_b: tuple[int, ...] = ()
     joined_equal: bool = False
     conflict: bool = False
+    syllable_unpaired: bool = False
+    single_word_by_sound: bool = False
     single_token: bool = False
     generic_only: bool = False
     number_mismatch: bool = False
@@ -324,8 +395,8 @@ def _outcome(qa: PreparedName, qb: PreparedName, kind: PartyKind) -> _Outcome:
     if qa.tokens != qb.tokens and (qa.joined == qb.joined or qa.name.unstripped == qb.name.unstripped):
         return _Outcome(P.joined_similarity, [], joined_equal=True)
     # Romanisation variance only exists across scripts: two Cyrillic names transliterate alike.
-    lenient = qa.name.transliterated != qb.name.transliterated
-    chosen = _align(qa, qb, kind == "person", lenient)
+    how_across = across(qa, qb)
+    chosen = _align(qa, qb, kind == "person", how_across)
     wa, wb = qa.weights, qb.weights
     got_a = got_b = 0.0
     distinct = False
@@ -347,12 +418,29 @@ def _outcome(qa: PreparedName, qb: PreparedName, kind: PartyKind) -> _Outcome:
     score = combined_coverage(qa.total_weight, qb.total_weight, cov_a, cov_b)
     out = _Outcome(score, chosen, cov_a, cov_b, left_a, left_b)
     # A distinctive word on each side without a partner: two different names.
-    if any(wa[i] > P.generic_weight for i in left_a) and any(wb[j] > P.generic_weight for j in left_b):
+    lone_a = any(wa[i] > P.generic_weight for i in left_a)
+    lone_b = any(wb[j] > P.generic_weight for j in left_b)
+    # a generic word left against a distinctive one: another kind of body (`Central Bank` vs
+    # `Central Election Commission`)
+    generic_a = any(qa.tokens[i] in GENERIC_WORDS for i in left_a)
+    generic_b = any(qb.tokens[j] in GENERIC_WORDS for j in left_b)
+    if (lone_a and lone_b) or (lone_a and generic_b) or (lone_b and generic_a):
         out.conflict = True
         out.score *= P.conflict_factor
+    # One name read from Han or Hangul: every syllable counts.
+    if how_across == SYLLABLES and (lone_a or lone_b):
+        out.syllable_unpaired = True
+        out.score *= P.syllable_unpaired_factor
     if single_token(qa.distinctive_weight, qb.distinctive_weight):
         out.single_token = True
         out.score *= P.single_token_factor
+    # A company's one distinctive word paired by sound alone across scripts, on few consonants,
+    # and nothing else paired.
+    if kind != "person" and min(qa.distinctive_weight, qb.distinctive_weight) <= P.single_token_max_weight:
+        distinctive_pairs = [p for p in chosen if _pair_weight(qa, qb, p) > P.generic_weight]
+        if distinctive_pairs and all(_short_by_sound(qa, qb, p) for p in chosen):
+            out.single_word_by_sound = True
+            out.score *= P.single_word_by_sound_factor
     if chosen and all(
         p.how in ("acronym", "initial") for p in chosen if _pair_weight(qa, qb, p) > P.generic_weight
     ):
@@ -375,6 +463,14 @@ def _outcome(qa: PreparedName, qb: PreparedName, kind: PartyKind) -> _Outcome:
         out.syllable_cap = cap
         out.score = cap
     return out
+
+
+def _short_by_sound(qa: PreparedName, qb: PreparedName, pair: _Pair) -> bool:
+    """A transliteration pair on a skeleton of at most `P.single_word_by_sound_max_consonants`."""
+    consonants = min(
+        len(consonant_skeleton(qa.tokens[pair.a[0]])), len(consonant_skeleton(qb.tokens[pair.b[0]]))
+    )
+    return pair.how == "transliteration" and consonants <= P.single_word_by_sound_max_consonants
 
 
 def _own_name_index(tokens: tuple[str, ...]) -> int | None:
@@ -479,9 +575,19 @@ def _explain(qa: PreparedName, qb: PreparedName, out: _Outcome) -> Comparison:
             f"unmatched on both sides: {' '.join(qa.tokens[i] for i in out.left_a)} / "
             f"{' '.join(qb.tokens[j] for j in out.left_b)} x{_fmt(P.conflict_factor)}"
         )
+    if out.syllable_unpaired:
+        features.append(("syllable_unpaired", round(P.syllable_unpaired_factor - 1, 4)))
+        sides = ((qa, out.left_a), (qb, out.left_b))
+        unpaired = [" ".join(name.tokens[i] for i in left) for name, left in sides if left]
+        notes.append(
+            f"a syllable of the name unpaired: {' / '.join(unpaired)} x{_fmt(P.syllable_unpaired_factor)}"
+        )
     if out.single_token:
         features.append(("single_token", round(P.single_token_factor - 1, 4)))
         notes.append(f"only one distinctive token x{_fmt(P.single_token_factor)}")
+    if out.single_word_by_sound:
+        features.append(("single_word_by_sound", round(P.single_word_by_sound_factor - 1, 4)))
+        notes.append(f"one short word paired by sound alone x{_fmt(P.single_word_by_sound_factor)}")
     if out.generic_only:
         features.append(("generic_only", P.generic_only_cap))
         notes.append(f"only generic words match, capped at {_fmt(P.generic_only_cap)}")

@@ -28,6 +28,9 @@ def _match(listed: str) -> NameMatch:
         ("علی کریمی", "KARIMI, Ali"),
         ("习近平", "XI Jinping"),  # the same letters once the syllables are joined
         ("Jun Chang", "CHANG, Jun"),
+        ("이병철", "RI, Pyong Chol"),  # a syllable in another of its spellings (`pyong`/`byeong`)
+        ("이영수", "RI SU YONG"),  # `i` (South) ~ `ri` (North): one family name
+        ("姜明哲", "KANG, Myong Chol"),  # a Han name read as Korean
     ],
 )
 def test_exact_homonyms_are_set_apart(innocent: str, listed: str) -> None:
@@ -41,6 +44,7 @@ def test_exact_homonyms_are_set_apart(innocent: str, listed: str) -> None:
         ("赵磊", "WEI, Zhao"),
         ("최유진", "KUCHI, Ahmed Jan"),
         ("Yang Fan Li", "FAN, Yang"),  # a token more is another person
+        ("이영호", "HO, Yong Il"),  # `i` is not `il`
     ],
 )
 def test_other_names_are_false_alerts(innocent: str, listed: str) -> None:
