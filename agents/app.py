@@ -113,8 +113,14 @@ def build_app(settings: Settings, *, metrics: PaymonMetrics | None = None, follo
         threshold=threshold,
         limits=settings.limits,
         log_payloads=settings.log_payloads,
+        pass_through=settings.pass_through,
         metrics=metrics,
     )
+    if settings.pass_through:
+        log.warning(
+            "PAYMON_SCREENING=pass-through: payments are NOT screened; every decision says "
+            "'unscreened' (a benchmark ceiling, never for real traffic)"
+        )
     if metrics is not None:
         _report_lag(app, metrics, settings)
     if follow:

@@ -43,11 +43,15 @@ DEFAULT_GROUP_ID = "paymon-screening"
 DEFAULT_METRICS_HOST = "127.0.0.1"
 # 9464 is the port OpenTelemetry's Prometheus exporter made conventional; free of Kafka's 9092/9093.
 DEFAULT_METRICS_PORT = 9464
-# Payments screened per `stream.take` batch and the longest wait to fill one (seconds): big enough
-# to amortise per-batch overhead (index lookups, one produce flush), small enough that one batch
-# of screening keeps the event loop busy for well under the consumer's heartbeat interval.
-DEFAULT_BATCH_SIZE = 256
-DEFAULT_BATCH_TIMEOUT = 0.05
+# Payments screened per `stream.take` batch and the longest wait to fill one (seconds). The wait
+# is what a payment arriving at a quiet moment waits before screening starts, so it is short: at
+# low rates batches stay small and latency low; at high rates payments queue during a batch's
+# screening, so batches fill up by themselves. 64 payments screen in ~40 ms, which bounds the
+# wait a backlog adds to each payment; 256 cost no less CPU per payment within the bench's noise.
+# (bench.stream, one worker at 500 payments/s, one run: p99 24 ms with 64 / 2 ms / linger 1 ms,
+# 510 ms with the former 256 / 50 ms / linger 5 ms.)
+DEFAULT_BATCH_SIZE = 64
+DEFAULT_BATCH_TIMEOUT = 0.002
 DEFAULT_DATA_DIR = "var/paymon"
 # A worker that stops heartbeating is dropped from the group after the session timeout, and only
 # then does another worker take its partitions (faust's default, 60 s, left them unscreened for a
@@ -58,8 +62,11 @@ DEFAULT_SESSION_TIMEOUT = 10.0
 DEFAULT_HEARTBEAT_INTERVAL = 2.0
 # The producer waits this long (ms) to fill a request before sending. Without it aiokafka sent one
 # produce request per one or two decisions (profiled: ~9,000 requests for 20,000 decisions, the
-# worker's top cost); 5 ms is small next to a batch's screening time and fills requests.
-DEFAULT_PRODUCER_LINGER_MS = 5
+# worker's top cost). Every millisecond of it is added to every decision's latency; since the
+# agent screens the next batch while the previous one is acknowledged, the records of a busy
+# worker gather behind the request in flight anyway, so 1 ms is enough (bench.stream at 500/s:
+# p50 11 ms with 1 ms, 23 ms with 5 ms; CPU per payment the same within the run's noise).
+DEFAULT_PRODUCER_LINGER_MS = 1
 # Bytes per producer batch (per partition): a decision is ~0.3-2 KB, so 256 KiB holds a whole
 # stream.take batch for one partition (aiokafka's default 16 KiB holds a few dozen).
 DEFAULT_PRODUCER_BATCH_BYTES = 256 * 1024
@@ -68,6 +75,11 @@ PRODUCER_COMPRESSIONS = ("NONE", "GZIP")
 # Bytes one fetch may bring per partition: faust's default, 1 MiB, about 1,500 payments of
 # ~0.7 KB, several batches (a larger record still comes, alone: Kafka's KIP-74).
 DEFAULT_CONSUMER_FETCH_BYTES = 1024 * 1024
+
+# What a worker does with each payment: `SCREEN` (the only mode for real traffic) or
+# `PASS-THROUGH`, the benchmark-only ceiling of `agents.pass_through` (decode, encode, produce a
+# decision marked "unscreened"); it runs only when PAYMON_SCREENING says so.
+SCREENING_MODES = ("SCREEN", "PASS-THROUGH")
 
 _T = TypeVar("_T")
 
@@ -129,7 +141,8 @@ class Settings:
     seconds) bound how long a dead worker's partitions wait before another worker takes them.
     `threshold` None means the matcher's own `screening.match.DEFAULT_THRESHOLD`. Stream tuning:
     `producer_linger_ms`, `producer_batch_bytes`, `producer_compression` (PAYMON_PRODUCER_*) and
-    `consumer_fetch_bytes` (PAYMON_CONSUMER_FETCH_BYTES, per partition).
+    `consumer_fetch_bytes` (PAYMON_CONSUMER_FETCH_BYTES, per partition). `screening`
+    (PAYMON_SCREENING): `SCREEN`, or the benchmark-only `PASS-THROUGH` (`pass_through`).
     """
 
     bootstrap_servers: tuple[str, ...] = (DEFAULT_BOOTSTRAP_SERVERS,)
@@ -159,6 +172,7 @@ class Settings:
     producer_batch_bytes: int = DEFAULT_PRODUCER_BATCH_BYTES
     producer_compression: str = "NONE"
     consumer_fetch_bytes: int = DEFAULT_CONSUMER_FETCH_BYTES
+    screening: str = "SCREEN"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -229,6 +243,7 @@ class Settings:
             consumer_fetch_bytes=read.integer(
                 "CONSUMER_FETCH_BYTES", DEFAULT_CONSUMER_FETCH_BYTES, minimum=1024
             ),
+            screening=read.choice("SCREENING", "SCREEN", SCREENING_MODES),
         )
         settings._check_security()
         return settings
@@ -279,6 +294,11 @@ class Settings:
                 f"PAYMON_HEARTBEAT_INTERVAL={self.heartbeat_interval:g} must be at most a third of "
                 f"PAYMON_SESSION_TIMEOUT={self.session_timeout:g} (Kafka's rule for group members)"
             )
+
+    @property
+    def pass_through(self) -> bool:
+        """True when payments are passed on unscreened (PAYMON_SCREENING=pass-through, benchmarks only)."""
+        return self.screening == "PASS-THROUGH"
 
     @property
     def uses_tls(self) -> bool:

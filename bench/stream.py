@@ -15,11 +15,13 @@ the same payments:
 - sustained throughput: the workers are paused (SIGSTOP) while a backlog is produced, resumed,
   and the rate at which outputs arrive is the highest produce rate at which lag stops growing.
 
-The ceiling in the same run: the offline screening loop (decode + screen + encode in one
-process) on the same payments, as payments/s and CPU ms per payment; the ratio of the worker's
-CPU per payment to the offline loop's is the stream's own cost. Every ratio is printed. (A
-pass-through ceiling, the worker with screening replaced by decode-encode-produce, needs a
-setting in agents/payments.py, not here yet.)
+The ceilings in the same run: the pass-through worker (`PAYMON_SCREENING=pass-through`: the same
+`paymon worker` with screening replaced by decode, encode and produce, its decisions marked
+"unscreened"), through the same steps and backlog: what the stream alone carries on this machine;
+and the offline screening loop (decode + screen + encode in one process) on the same payments,
+as payments/s and CPU ms per payment; the ratio of the worker's CPU per payment to the offline
+loop's is the stream's own cost. Every ratio is printed (stream / pass-through, stream /
+offline, two workers / one).
 The broker, the bench's producer/consumer and the workers share this machine's cores: figures are
 noisy; compare only against the ceilings measured in the same run. The worker CPU time per payment
 (printed with the sustained throughput) holds better than payments/s when other processes take
@@ -60,6 +62,7 @@ DEFAULT_STEP_SECONDS = 10.0
 DEFAULT_BACKLOG = 8_000
 DEFAULT_OFFLINE_PAYMENTS = 2_000
 DEFAULT_PARTITIONS = 4
+PASS_THROUGH = "pass-through x1"
 # After a step's last payment is produced, outputs still arriving within this many seconds count
 # (a worker that keeps up answers within its batch time); later ones mean the lag grew.
 STEP_GRACE_S = 5.0
@@ -447,6 +450,8 @@ def _env(bootstrap: str, tag: str, reference: str, partitions: int, extra: dict[
             "PAYMON_TOPIC_DLQ": f"{tag}-dlq",
             "PAYMON_TOPIC_LISTS": f"{reference}-lists",
             "PAYMON_TOPIC_OWNERSHIP": f"{reference}-ownership",
+            # screening unless a configuration asks for the pass-through ceiling
+            "PAYMON_SCREENING": "screen",
             "PYTHONUNBUFFERED": "1",
             **extra,
         }
@@ -668,6 +673,8 @@ def main() -> int:
     )
 
     configs: list[tuple[str, int, dict[str, str]]] = [(f"screen x{n}", n, {}) for n in args.workers]
+    # The pass-through ceiling right after the one-worker screening run it is compared with.
+    configs.insert(1 if 1 in args.workers else 0, (PASS_THROUGH, 1, {"PAYMON_SCREENING": "pass-through"}))
     for variant in args.variant:
         configs.append((f"screen x1 {','.join(f'{k}={v}' for k, v in variant.items())}", 1, variant))
     if args.variant:
@@ -737,8 +744,14 @@ def print_report(results: list[ConfigResult], offline: Offline, offline_count: i
     by_label = {r.label: r for r in results}
     one = by_label.get("screen x1")
     two = by_label.get("screen x2")
+    ceiling = by_label.get(PASS_THROUGH)
     print("ratios:")
     if one is not None:
+        if ceiling is not None:
+            print(
+                f"  stream x1 / pass-through x1:    {one.sustained / ceiling.sustained:6.2f}  "
+                f"(target >= 0.5; CPU per payment {one.cost_ms / ceiling.cost_ms:.2f})"
+            )
         print(f"  stream x1 / offline loop:       {one.sustained / offline.rate:6.2f}")
         print(f"  CPU per payment, stream x1 / offline loop: {one.cost_ms / offline.cost_ms:6.2f}")
         if two is not None:
