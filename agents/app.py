@@ -30,9 +30,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# faust commits acknowledged offsets every this many seconds (its default is 2.8); one second
-# bounds the redelivery after a crash to about a second of payments.
-COMMIT_INTERVAL_S = 1.0
 # How often the consumer lag of the payments partitions is reported (Prometheus scrapes ~15 s).
 LAG_REPORT_INTERVAL_S = 5.0
 # Messages faust buffers per partition ahead of the agent. Four batches of the default size keep
@@ -77,7 +74,7 @@ def build_app(settings: Settings, *, metrics: PaymonMetrics | None = None, follo
         key_serializer="raw",
         value_serializer="raw",
         processing_guarantee="at_least_once",
-        broker_commit_interval=COMMIT_INTERVAL_S,
+        broker_commit_interval=settings.commit_interval,
         broker_session_timeout=settings.session_timeout,
         broker_heartbeat_interval=settings.heartbeat_interval,
         consumer_auto_offset_reset="earliest",
@@ -189,7 +186,11 @@ def _report_lag(app: faust.App, metrics: PaymonMetrics, settings: Settings) -> N
                 await client.start()
                 admin.append(client)
             committed = await admin[0].list_consumer_group_offsets(settings.group_id, partitions=owned)
-            earliest = await consumer.earliest_offsets(*owned) if owned else {}
+            # Only a partition with no committed offset needs its earliest one, asked of the
+            # consumer: every call to it queues with the fetches (faust runs it in the consumer's
+            # thread, two calls at a time), so a slow answer would hold payments back.
+            uncommitted = [tp for tp in owned if _committed_offset(committed, tp) is None]
+            earliest = await consumer.earliest_offsets(*uncommitted) if uncommitted else {}
         except Exception as exc:  # broker unreachable: keep the last figures, say why once a while
             errors.error("cannot read committed offsets for the lag (%s: %s)", type(exc).__name__, exc)
             return
@@ -198,9 +199,16 @@ def _report_lag(app: faust.App, metrics: PaymonMetrics, settings: Settings) -> N
             end: int | None = consumer.highwater(tp)  # aiokafka: None before the first fetch
             if end is None:
                 continue
-            found = committed.get(tp)
-            done = found.offset if found is not None and found.offset >= 0 else earliest.get(tp, 0)
+            done = _committed_offset(committed, tp)
+            if done is None:
+                done = earliest.get(tp, 0)
             lags[tp.partition] = end - done
         metrics.set_topic_lag(topic, lags)
 
     app.timer(LAG_REPORT_INTERVAL_S)(report_lag)
+
+
+def _committed_offset(committed: Any, tp: Any) -> int | None:
+    """The group's committed offset of `tp` from an admin answer, None when it has none."""
+    found = committed.get(tp)
+    return int(found.offset) if found is not None and found.offset >= 0 else None

@@ -60,6 +60,10 @@ DEFAULT_DATA_DIR = "var/paymon"
 # heartbeats every 2 s let the coordinator miss four before giving up.
 DEFAULT_SESSION_TIMEOUT = 10.0
 DEFAULT_HEARTBEAT_INTERVAL = 2.0
+# faust commits acknowledged offsets every this many seconds (its default is 2.8); one second
+# bounds the redelivery after a crash to about a second of payments. Each commit is a broker
+# round trip made in the consumer's thread, where it queues with the fetches.
+DEFAULT_COMMIT_INTERVAL = 1.0
 # The producer waits this long (ms) to fill a request before sending. Without it aiokafka sent one
 # produce request per one or two decisions (profiled: ~9,000 requests for 20,000 decisions, the
 # worker's top cost). Every millisecond of it is added to every decision's latency; since the
@@ -138,7 +142,9 @@ class Settings:
     PAYMON_MAX_TEXT_CHARS, PAYMON_MAX_JSON_DEPTH); a payment over one is dead-lettered.
     `log_payloads` (PAYMON_LOG_PAYLOADS=1, for debugging only) lets log lines quote payment content.
     `session_timeout`/`heartbeat_interval` (PAYMON_SESSION_TIMEOUT, PAYMON_HEARTBEAT_INTERVAL,
-    seconds) bound how long a dead worker's partitions wait before another worker takes them.
+    seconds) bound how long a dead worker's partitions wait before another worker takes them;
+    `commit_interval` (PAYMON_COMMIT_INTERVAL, seconds) how many seconds of payments a crash can
+    make the next owner screen again.
     `threshold` None means the matcher's own `screening.match.DEFAULT_THRESHOLD`. Stream tuning:
     `producer_linger_ms`, `producer_batch_bytes`, `producer_compression` (PAYMON_PRODUCER_*) and
     `consumer_fetch_bytes` (PAYMON_CONSUMER_FETCH_BYTES, per partition). `screening`
@@ -168,6 +174,7 @@ class Settings:
     log_payloads: bool = False
     session_timeout: float = DEFAULT_SESSION_TIMEOUT
     heartbeat_interval: float = DEFAULT_HEARTBEAT_INTERVAL
+    commit_interval: float = DEFAULT_COMMIT_INTERVAL
     producer_linger_ms: int = DEFAULT_PRODUCER_LINGER_MS
     producer_batch_bytes: int = DEFAULT_PRODUCER_BATCH_BYTES
     producer_compression: str = "NONE"
@@ -232,6 +239,9 @@ class Settings:
             ),
             heartbeat_interval=read.parsed(
                 "HEARTBEAT_INTERVAL", str(DEFAULT_HEARTBEAT_INTERVAL), _parse_positive_seconds
+            ),
+            commit_interval=read.parsed(
+                "COMMIT_INTERVAL", str(DEFAULT_COMMIT_INTERVAL), _parse_positive_seconds
             ),
             producer_linger_ms=read.integer(
                 "PRODUCER_LINGER_MS", DEFAULT_PRODUCER_LINGER_MS, minimum=0, maximum=10_000

@@ -25,7 +25,9 @@ offline, two workers / one).
 The broker, the bench's producer/consumer and the workers share this machine's cores: figures are
 noisy; compare only against the ceilings measured in the same run. The worker CPU time per payment
 (printed with the sustained throughput) holds better than payments/s when other processes take
-the cores; the load average is printed at the start and the end.
+the cores; the load average is printed at the start and the end, and beside each step how busy
+the whole machine was (every core, every process) and how much of it this bench's own producer
+and collector took: a worker short of CPU on a machine 100% busy is the machine's limit.
 
 Options: `--variant PAYMON_X=V[,PAYMON_Y=W]` (repeatable) adds a one-worker configuration with
 those settings, a tuning change measured against the defaults in the same run; `--profile`
@@ -105,6 +107,8 @@ class StepResult:
     latencies_ms: list[float]
     cpu: list[float]  # share of one core, per worker
     rss_mb: list[float]
+    machine_busy: float  # share of all the machine's cores busy (every process)
+    bench_cpu: float  # cores' worth used by this bench's producer and collector
 
     def latency(self, q: float) -> float:
         """The q-quantile of the latencies (ms), nan when none."""
@@ -122,6 +126,8 @@ class Saturation:
     rate: float
     cpu: list[float]
     cost_ms: float
+    machine_busy: float
+    bench_cpu: float
 
 
 @dataclass
@@ -135,6 +141,8 @@ class ConfigResult:
     sustained_cpu: list[float] = field(default_factory=list)
     cost_ms: float = float("nan")
     peak_rss_mb: list[float] = field(default_factory=list)
+    sustained_machine_busy: float = float("nan")
+    sustained_bench_cpu: float = float("nan")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -155,6 +163,31 @@ def _sample(pid: int) -> WorkerSample:
         line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line
     )
     return WorkerSample(cpu, int(status["VmRSS"].split()[0]) / 1024, int(status["VmHWM"].split()[0]) / 1024)
+
+
+@dataclass
+class MachineSample:
+    """Busy and total CPU time of the whole machine (every core, every process: the broker, this
+    bench's producer and collector, other users) and this bench process's own CPU time."""
+
+    busy_s: float
+    total_s: float
+    bench_s: float
+
+    def shares(self, earlier: MachineSample) -> tuple[float, float]:
+        """(share of the machine's cores busy, cores' worth used by this bench) since `earlier`."""
+        total = self.total_s - earlier.total_s
+        if total <= 0:
+            return float("nan"), float("nan")
+        cores = os.cpu_count() or 1
+        return (self.busy_s - earlier.busy_s) / total, cores * (self.bench_s - earlier.bench_s) / total
+
+
+def _machine() -> MachineSample:
+    """The `cpu` line of /proc/stat (idle and iowait are the idle time) and this process's CPU."""
+    ticks = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = ticks[3] + ticks[4]
+    return MachineSample((sum(ticks) - idle) / CLOCK_TICKS, sum(ticks) / CLOCK_TICKS, time.process_time())
 
 
 class Workers:
@@ -330,7 +363,7 @@ async def run_step(
     grace: float = STEP_GRACE_S,
 ) -> StepResult:
     """Produce `items` at `rate` payments/s, then wait up to `grace` seconds for their outputs."""
-    before = workers.samples()
+    before, machine_before = workers.samples(), _machine()
     started = time.monotonic()
     keys = [key for key, _ in items]
     per_tick = max(1, rate // TICKS_PER_SECOND)
@@ -352,6 +385,7 @@ async def run_step(
     while time.monotonic() - produced_end < grace and any(k not in collector.seen for k in keys):
         await asyncio.sleep(0.05)
     after = workers.samples()
+    machine_busy, bench_cpu = _machine().shares(machine_before)
     elapsed = time.monotonic() - started
     latencies = [
         (collector.seen[k] - producer.appended[k]) * 1000.0
@@ -369,6 +403,8 @@ async def run_step(
         latencies_ms=latencies,
         cpu=[(a.cpu_s - b.cpu_s) / elapsed for a, b in zip(after, before, strict=True)],
         rss_mb=[a.rss_mb for a in after],
+        machine_busy=machine_busy,
+        bench_cpu=bench_cpu,
     )
 
 
@@ -400,7 +436,7 @@ async def run_saturation(
         workers.resume()
     spies = [] if profile is None else workers.profile(profile, SATURATION_WINDOW_S / 2)
     answered_before = len(collector.seen)
-    before = workers.samples()
+    before, machine_before = workers.samples(), _machine()
     started = time.monotonic()
     target = answered_before + len(items)
     # Measure from the first output after the resume to the last one in the window.
@@ -413,6 +449,7 @@ async def run_saturation(
         if len(collector.seen) != last_count:
             last, last_count = time.monotonic(), len(collector.seen)
     after = workers.samples()
+    machine_busy, bench_cpu = _machine().shares(machine_before)
     elapsed = time.monotonic() - started
     for spy in spies:
         spy.wait(timeout=COMMAND_TIMEOUT_S)
@@ -420,7 +457,7 @@ async def run_saturation(
     cpu_s = [a.cpu_s - b.cpu_s for a, b in zip(after, before, strict=True)]
     answered = len(collector.seen) - answered_before
     cost_ms = 1000.0 * sum(cpu_s) / answered if answered else float("nan")
-    return Saturation(rate, [c / elapsed for c in cpu_s], cost_ms)
+    return Saturation(rate, [c / elapsed for c in cpu_s], cost_ms, machine_busy, bench_cpu)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -529,6 +566,7 @@ async def run_config(
             producer, collector, workers, payments[first : first + backlog], prefix
         )
         result.sustained, result.sustained_cpu, result.cost_ms = drained.rate, drained.cpu, drained.cost_ms
+        result.sustained_machine_busy, result.sustained_bench_cpu = drained.machine_busy, drained.bench_cpu
         result.peak_rss_mb = [s.peak_rss_mb for s in workers.samples()]
         print(
             f"  {label}: sustained {result.sustained:,.0f} payments/s, "
@@ -549,7 +587,8 @@ def _step_line(step: StepResult) -> str:
     return (
         f"{step.rate:>5}/s  p50 {step.latency(0.50):7.1f}  p95 {step.latency(0.95):7.1f}  "
         f"p99 {step.latency(0.99):7.1f}  max {max(step.latencies_ms, default=float('nan')):7.1f} ms  "
-        f"({step.answered}/{step.produced} answered)  cpu {cpu}  rss {rss} MB  {state}"
+        f"({step.answered}/{step.produced} answered)  cpu {cpu}  rss {rss} MB  "
+        f"machine {step.machine_busy:.0%} busy, bench {step.bench_cpu:.0%}  {state}"
     )
 
 
@@ -720,14 +759,18 @@ def print_report(results: list[ConfigResult], offline: Offline, offline_count: i
     """The table of every configuration and every ratio."""
     print("\nlatency: append time of the payment -> its decision readable, over the payments answered")
     print("within the step (a lower bound where the workers do not keep up)")
-    print("configuration     rate     p50     p95     p99     max (ms)  keeps up  cpu/worker  rss MB/worker")
+    print(
+        "configuration     rate     p50     p95     p99     max (ms)  keeps up  cpu/worker  rss MB/worker"
+        "  machine busy  bench cpu"
+    )
     for result in results:
         for step in result.steps:
             print(
                 f"{result.label:<16} {step.rate:>5} {step.latency(0.5):7.1f} {step.latency(0.95):7.1f} "
                 f"{step.latency(0.99):7.1f} {max(step.latencies_ms, default=float('nan')):9.1f}  "
                 f"{'yes' if step.keeps_up else 'NO':<8}  {'/'.join(f'{c:.0%}' for c in step.cpu):<10}  "
-                f"{'/'.join(f'{r:.0f}' for r in step.rss_mb)}"
+                f"{'/'.join(f'{r:.0f}' for r in step.rss_mb):<13}  {step.machine_busy:>12.0%}  "
+                f"{step.bench_cpu:>9.0%}"
             )
     print("\nsustained throughput (drain of a backlog; the highest rate at which lag stops growing):")
     for result in results:
@@ -735,7 +778,8 @@ def print_report(results: list[ConfigResult], offline: Offline, offline_count: i
         peak = "/".join(f"{r:.0f}" for r in result.peak_rss_mb)
         print(
             f"  {result.label:<16} {result.sustained:>8,.0f} payments/s  cpu {cpu}  "
-            f"{result.cost_ms:.2f} worker-CPU ms/payment  peak rss {peak} MB"
+            f"{result.cost_ms:.2f} worker-CPU ms/payment  peak rss {peak} MB  "
+            f"machine {result.sustained_machine_busy:.0%} busy, bench {result.sustained_bench_cpu:.0%}"
         )
     print(
         f"  offline loop     {offline.rate:>8,.0f} payments/s  {offline.cost_ms:.2f} CPU ms/payment  "

@@ -8,7 +8,6 @@ import logging
 from pathlib import Path
 from typing import Literal
 
-import faust
 import msgspec
 import orjson
 import pytest
@@ -17,20 +16,10 @@ from prometheus_client import CollectorRegistry
 from agents.app import build_app
 from agents.metrics import PaymonMetrics
 from agents.pass_through import PASS_THROUGH_ALGORITHM, unscreened_decision
-from agents.payments import Outputs, register_payments_agent
-from agents.reference import ReferenceState
 from agents.settings import Settings, SettingsError
 from schemas.decision import decode_decision, encode_decision
 from schemas.generate import published_schemas
-from schemas.payment import PaymentLimits
-from tests.agents.test_payments_agent import (
-    BATCH_TIMEOUT_S,
-    EVIL_BANK,
-    assert_empty,
-    load,
-    next_value,
-    payment,
-)
+from tests.agents.test_payments_agent import EVIL_BANK, assert_empty, build_rig, load, next_value, payment
 
 
 class OlderDecision(msgspec.Struct):
@@ -76,41 +65,19 @@ def test_an_unscreened_decision_is_neither_pass_nor_alert_and_fits_the_contract(
 
 
 async def test_the_pass_through_agent_marks_every_payment_unscreened_and_dead_letters_bad_ones() -> None:
-    app = faust.App(
-        "paymon-pass-through-test",
-        store="memory://",
-        key_serializer="raw",
-        value_serializer="raw",
-        autodiscover=False,
-    )
-    screened, alerts, dlq = app.channel(), app.channel(), app.channel()
-    reference = ReferenceState(threshold=0.7)
-    agent = register_payments_agent(
-        app,
-        app.channel(),
-        Outputs(screened=screened, alerts=alerts, dlq=dlq),
-        reference,
-        batch_size=8,
-        batch_timeout=BATCH_TIMEOUT_S,
-        threshold=0.7,
-        limits=PaymentLimits(),
-        pass_through=True,
-    )
-    app.finalize()
-    app.flow_control.resume()
-    screened_it, alerts_it, dlq_it = aiter(screened), aiter(alerts), aiter(dlq)
-    await load(reference, EVIL_BANK)
-    async with agent.test_context() as running:
+    rig = build_rig("paymon-pass-through-test", pass_through=True)
+    await load(rig.reference, EVIL_BANK)
+    async with rig.agent.test_context() as running:
         # A listed name: screening would alert; the pass-through must not pass it either.
         await running.put(payment("p-hit", "Zorblax Trading House"), key=b"p-hit", wait=False)
         await running.put(b'{"payment_id": "p-bad"}', key=b"p-bad", wait=False)
-        key, value = await next_value(screened_it)
+        key, value = await next_value(rig.screened)
         decision = decode_decision(value)
         assert key == b"p-hit" and decision.decision == "unscreened"
         assert decision.algorithm == PASS_THROUGH_ALGORITHM and decision.hits == []
-        letter = orjson.loads((await next_value(dlq_it))[1])
+        letter = orjson.loads((await next_value(rig.dlq))[1])
         assert letter["key"] == "p-bad" and "missing required field" in letter["error"]
-        await assert_empty(alerts_it)
+        await assert_empty(rig.alerts)
 
 
 def test_metrics_count_unscreened_payments_apart_from_passes() -> None:
@@ -125,4 +92,3 @@ def test_metrics_count_unscreened_payments_apart_from_passes() -> None:
         if sample.name.endswith("_total")
     }
     assert screened == {"alert": 0.0, "pass": 0.0, "unscreened": 1.0}
-
