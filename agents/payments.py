@@ -320,9 +320,9 @@ def record_metrics(metrics: PaymonMetrics, outcome: BatchOutcome, batch_size: in
         metrics.dead_letter(letter.reason)
 
 
-# Batches whose outputs may await the broker's acknowledgement while later batches are screened:
-# two keep the screening thread busy during a delivery round trip; more would only hold more
-# payments (and a longer redelivery after a crash) without screening any faster.
+# Batches whose outputs may await the broker's acknowledgement while a later batch is screened:
+# two let the next batch be screened during a delivery round trip; more would only hold more
+# payments unacknowledged (a longer redelivery after a crash).
 BATCHES_IN_FLIGHT = 2
 
 
@@ -370,9 +370,18 @@ class DeliveryPipeline:
         self._unsettled = 0
         self._task = asyncio.create_task(self._confirm_in_order())
 
+    def take(self, events: Sequence[Any]) -> None:
+        """Hold `events` back (`hold_back`) from the moment they are taken from the stream, and
+        count them as in flight until they are released or the pipeline is closed."""
+        hold_back(events)
+        self._unsettled += len(events)
+        if self._metrics is not None:
+            self._metrics.taken(len(events))
+
     async def put(self, events: Sequence[Any], outcome: BatchOutcome) -> None:
-        """Hand `outcome` (of the held-back `events`) to the producer and queue its confirmation;
-        re-raises a failure of the confirmer task (a bug, never a broker error: those are retried)."""
+        """Hand `outcome` (of the `events` given to `take`) to the producer and queue its
+        confirmation; re-raises a failure of the confirmer task (a bug, never a broker error:
+        those are retried)."""
         if self._task.done():
             self._task.result()
         try:
@@ -380,7 +389,6 @@ class DeliveryPipeline:
         except Exception as exc:  # the producer refused it now: the confirmer retries
             self._errors.error("handing a batch to the producer failed (%s: %s)", type(exc).__name__, exc)
             sent = None
-        self._unsettled += len(events)
         await self._queue.put(InFlight(events, outcome, sent))
 
     async def _confirm_in_order(self) -> None:
@@ -433,10 +441,8 @@ def register_payments_agent(
         pipeline = DeliveryPipeline(outputs, errors, metrics)
         try:
             async for events in stream.take_events(batch_size, within=batch_timeout):
-                hold_back(events)
+                pipeline.take(events)
                 batch = [raw_from_event(event) for event in events]
-                if metrics is not None:
-                    metrics.taken(len(batch))
                 # one state for the whole batch, even if a swap happens now
                 context = BatchContext(
                     reference.current, threshold, rfc3339_now(), limits, log_payloads, pass_through
