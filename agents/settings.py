@@ -47,9 +47,9 @@ DEFAULT_METRICS_PORT = 9464
 # is what a payment arriving at a quiet moment waits before screening starts, so it is short: at
 # low rates batches stay small and latency low; at high rates payments queue during a batch's
 # screening, so batches fill up by themselves. 64 payments screen in ~40 ms, which bounds the
-# wait a backlog adds to each payment; 256 cost no less CPU per payment within the bench's noise.
-# (bench.stream, one worker at 500 payments/s, one run: p99 24 ms with 64 / 2 ms / linger 1 ms,
-# 510 ms with the former 256 / 50 ms / linger 5 ms.)
+# wait a backlog adds to each payment. (bench.stream, one worker at 500 payments/s, same run:
+# p99 24 ms with 64 / 2 ms / linger 1 ms, 510 ms with the former 256 / 50 ms / linger 5 ms;
+# draining a backlog, 256 per batch cost the same CPU per payment as 64, 0.71 against 0.70 ms.)
 DEFAULT_BATCH_SIZE = 64
 DEFAULT_BATCH_TIMEOUT = 0.002
 DEFAULT_DATA_DIR = "var/paymon"
@@ -68,8 +68,9 @@ DEFAULT_COMMIT_INTERVAL = 1.0
 # produce request per one or two decisions (profiled: ~9,000 requests for 20,000 decisions, the
 # worker's top cost). Every millisecond of it is added to every decision's latency; since the
 # agent screens the next batch while the previous one is acknowledged, the records of a busy
-# worker gather behind the request in flight anyway, so 1 ms is enough (bench.stream at 500/s:
-# p50 11 ms with 1 ms, 23 ms with 5 ms; CPU per payment the same within the run's noise).
+# worker gather behind the request in flight anyway, so 1 ms is enough (bench.stream at 500/s,
+# same run: p99 27-41 ms with 1 ms, 68 ms with 5 ms, which saved ~4% CPU per payment, within
+# the run's noise).
 DEFAULT_PRODUCER_LINGER_MS = 1
 # Bytes per producer batch (per partition): a decision is ~0.3-2 KB, so 256 KiB holds a whole
 # stream.take batch for one partition (aiokafka's default 16 KiB holds a few dozen).
