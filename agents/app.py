@@ -32,9 +32,11 @@ log = logging.getLogger(__name__)
 
 # How often the consumer lag of the payments partitions is reported (Prometheus scrapes ~15 s).
 LAG_REPORT_INTERVAL_S = 5.0
-# Messages faust buffers per partition ahead of the agent. Four batches of the default size keep
-# the agent fed without holding much more than a batch in memory per partition.
+# Messages faust buffers per partition ahead of the agent: four batches, and at least 1,024 (about
+# a second of a busy worker's payments, 16 batches of the default 64), so the agent is kept fed
+# while the consumer waits for its next fetch.
 STREAM_BUFFER_BATCHES = 4
+STREAM_BUFFER_MIN = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +80,7 @@ def build_app(settings: Settings, *, metrics: PaymonMetrics | None = None, follo
         broker_session_timeout=settings.session_timeout,
         broker_heartbeat_interval=settings.heartbeat_interval,
         consumer_auto_offset_reset="earliest",
-        stream_buffer_maxsize=max(settings.batch_size * STREAM_BUFFER_BATCHES, 1024),
+        stream_buffer_maxsize=max(settings.batch_size * STREAM_BUFFER_BATCHES, STREAM_BUFFER_MIN),
         producer_linger=settings.producer_linger_ms / 1000.0,
         producer_max_batch_size=settings.producer_batch_bytes,
         producer_compression_type=_compression_type(settings.producer_compression),
