@@ -56,7 +56,8 @@ DEFAULT_DATA_DIR = "var/paymon"
 # A worker that stops heartbeating is dropped from the group after the session timeout, and only
 # then does another worker take its partitions (faust's default, 60 s, left them unscreened for a
 # minute after a kill -9). 10 s is above the broker's minimum (6 s) and far above the longest
-# pause of a healthy worker (screening runs off the event loop, which keeps heartbeating);
+# pause of a healthy worker (the consumer heartbeats from a thread of its own, whatever a batch's
+# screening does on the event loop);
 # heartbeats every 2 s let the coordinator miss four before giving up.
 DEFAULT_SESSION_TIMEOUT = 10.0
 DEFAULT_HEARTBEAT_INTERVAL = 2.0
