@@ -30,14 +30,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# faust commits acknowledged offsets every this many seconds (its default is 2.8); one second
-# bounds the redelivery after a crash to about a second of payments.
-COMMIT_INTERVAL_S = 1.0
 # How often the consumer lag of the payments partitions is reported (Prometheus scrapes ~15 s).
 LAG_REPORT_INTERVAL_S = 5.0
-# Messages faust buffers per partition ahead of the agent. Four batches of the default size keep
-# the agent fed without holding much more than a batch in memory per partition.
+# Messages faust buffers per partition ahead of the agent: four batches, and at least 1,024 (about
+# a second of a busy worker's payments, 16 batches of the default 64), so the agent is kept fed
+# while the consumer waits for its next fetch.
 STREAM_BUFFER_BATCHES = 4
+STREAM_BUFFER_MIN = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +76,11 @@ def build_app(settings: Settings, *, metrics: PaymonMetrics | None = None, follo
         key_serializer="raw",
         value_serializer="raw",
         processing_guarantee="at_least_once",
-        broker_commit_interval=COMMIT_INTERVAL_S,
+        broker_commit_interval=settings.commit_interval,
         broker_session_timeout=settings.session_timeout,
         broker_heartbeat_interval=settings.heartbeat_interval,
         consumer_auto_offset_reset="earliest",
-        stream_buffer_maxsize=max(settings.batch_size * STREAM_BUFFER_BATCHES, 1024),
+        stream_buffer_maxsize=max(settings.batch_size * STREAM_BUFFER_BATCHES, STREAM_BUFFER_MIN),
         producer_linger=settings.producer_linger_ms / 1000.0,
         producer_max_batch_size=settings.producer_batch_bytes,
         producer_compression_type=_compression_type(settings.producer_compression),
@@ -113,8 +112,14 @@ def build_app(settings: Settings, *, metrics: PaymonMetrics | None = None, follo
         threshold=threshold,
         limits=settings.limits,
         log_payloads=settings.log_payloads,
+        pass_through=settings.pass_through,
         metrics=metrics,
     )
+    if settings.pass_through:
+        log.warning(
+            "PAYMON_SCREENING=pass-through: payments are NOT screened; every decision says "
+            "'unscreened' (a benchmark ceiling, never for real traffic)"
+        )
     if metrics is not None:
         _report_lag(app, metrics, settings)
     if follow:
@@ -183,7 +188,11 @@ def _report_lag(app: faust.App, metrics: PaymonMetrics, settings: Settings) -> N
                 await client.start()
                 admin.append(client)
             committed = await admin[0].list_consumer_group_offsets(settings.group_id, partitions=owned)
-            earliest = await consumer.earliest_offsets(*owned) if owned else {}
+            # Only a partition with no committed offset needs its earliest one, asked of the
+            # consumer: every call to it queues with the fetches (faust runs it in the consumer's
+            # thread, two calls at a time), so a slow answer would hold payments back.
+            uncommitted = [tp for tp in owned if _committed_offset(committed, tp) is None]
+            earliest = await consumer.earliest_offsets(*uncommitted) if uncommitted else {}
         except Exception as exc:  # broker unreachable: keep the last figures, say why once a while
             errors.error("cannot read committed offsets for the lag (%s: %s)", type(exc).__name__, exc)
             return
@@ -192,9 +201,16 @@ def _report_lag(app: faust.App, metrics: PaymonMetrics, settings: Settings) -> N
             end: int | None = consumer.highwater(tp)  # aiokafka: None before the first fetch
             if end is None:
                 continue
-            found = committed.get(tp)
-            done = found.offset if found is not None and found.offset >= 0 else earliest.get(tp, 0)
+            done = _committed_offset(committed, tp)
+            if done is None:
+                done = earliest.get(tp, 0)
             lags[tp.partition] = end - done
         metrics.set_topic_lag(topic, lags)
 
     app.timer(LAG_REPORT_INTERVAL_S)(report_lag)
+
+
+def _committed_offset(committed: Any, tp: Any) -> int | None:
+    """The group's committed offset of `tp` from an admin answer, None when it has none."""
+    found = committed.get(tp)
+    return int(found.offset) if found is not None and found.offset >= 0 else None

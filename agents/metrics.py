@@ -204,7 +204,8 @@ class PaymonMetrics:
 
         self.payments_screened = Counter(
             "paymon_payments_screened_total",
-            "Payments screened, by decision (alert or pass).",
+            "Payments decided, by decision (alert or pass; unscreened in the benchmark-only "
+            "pass-through mode).",
             ["decision"],
             registry=registry,
         )
@@ -337,10 +338,10 @@ class PaymonMetrics:
         append time when the topic uses LogAppendTime, else the producer's send time.
         `now`: the time the decision was produced (epoch seconds); defaults to `time.time()`.
 
-        Guarantees: counts the payment by decision; for an alert, counts each distinct
-        (list, reason) among its hits once; observes the screening duration and both latencies
-        (a missing or unparseable timestamp skips that latency; clock skew putting a timestamp in
-        the future records 0 rather than a negative latency).
+        Guarantees: counts the payment by decision ("unscreened" apart from "pass"); for an
+        alert, counts each distinct (list, reason) among its hits once; observes the screening
+        duration and both latencies (a missing or unparseable timestamp skips that latency; clock
+        skew putting a timestamp in the future records 0 rather than a negative latency).
         """
         if decision.decision == "alert":
             self._screened_alert.inc()
@@ -348,8 +349,10 @@ class PaymonMetrics:
             listed = {(who, hit.reason) for hit in decision.hits for who in (hit.authorities or [hit.list])}
             for list_name, reason in listed:
                 self.alerts.labels(list_name, reason).inc()
-        else:
+        elif decision.decision == "pass":
             self._screened_pass.inc()
+        else:  # only a pass-through (benchmark) worker decides "unscreened": never counted as a pass
+            self.payments_screened.labels(decision.decision).inc()
         self.screening_duration.observe(max(duration_s, 0.0))
         produced = time.time() if now is None else now
         created = _event_timestamp(created_at)

@@ -43,23 +43,36 @@ DEFAULT_GROUP_ID = "paymon-screening"
 DEFAULT_METRICS_HOST = "127.0.0.1"
 # 9464 is the port OpenTelemetry's Prometheus exporter made conventional; free of Kafka's 9092/9093.
 DEFAULT_METRICS_PORT = 9464
-# Payments screened per `stream.take` batch and the longest wait to fill one (seconds): big enough
-# to amortise per-batch overhead (index lookups, one produce flush), small enough that one batch
-# of screening keeps the event loop busy for well under the consumer's heartbeat interval.
-DEFAULT_BATCH_SIZE = 256
-DEFAULT_BATCH_TIMEOUT = 0.05
+# Payments screened per `stream.take` batch and the longest wait to fill one (seconds). The wait
+# is what a payment arriving at a quiet moment waits before screening starts, so it is short: at
+# low rates batches stay small and latency low; at high rates payments queue during a batch's
+# screening, so batches fill up by themselves. 64 payments screen in ~40 ms, which bounds the
+# wait a backlog adds to each payment. (bench.stream, one worker at 500 payments/s, same run:
+# p99 24 ms with 64 / 2 ms / linger 1 ms, 510 ms with the former 256 / 50 ms / linger 5 ms;
+# draining a backlog, 256 per batch cost the same CPU per payment as 64, 0.71 against 0.70 ms.)
+DEFAULT_BATCH_SIZE = 64
+DEFAULT_BATCH_TIMEOUT = 0.002
 DEFAULT_DATA_DIR = "var/paymon"
 # A worker that stops heartbeating is dropped from the group after the session timeout, and only
 # then does another worker take its partitions (faust's default, 60 s, left them unscreened for a
 # minute after a kill -9). 10 s is above the broker's minimum (6 s) and far above the longest
-# pause of a healthy worker (screening runs off the event loop, which keeps heartbeating);
+# pause of a healthy worker (the consumer heartbeats from a thread of its own, whatever a batch's
+# screening does on the event loop);
 # heartbeats every 2 s let the coordinator miss four before giving up.
 DEFAULT_SESSION_TIMEOUT = 10.0
 DEFAULT_HEARTBEAT_INTERVAL = 2.0
+# faust commits acknowledged offsets every this many seconds (its default is 2.8); one second
+# bounds the redelivery after a crash to about a second of payments. Each commit is a broker
+# round trip made in the consumer's thread, where it queues with the fetches.
+DEFAULT_COMMIT_INTERVAL = 1.0
 # The producer waits this long (ms) to fill a request before sending. Without it aiokafka sent one
 # produce request per one or two decisions (profiled: ~9,000 requests for 20,000 decisions, the
-# worker's top cost); 5 ms is small next to a batch's screening time and fills requests.
-DEFAULT_PRODUCER_LINGER_MS = 5
+# worker's top cost). Every millisecond of it is added to every decision's latency; since the
+# agent screens the next batch while the previous one is acknowledged, the records of a busy
+# worker gather behind the request in flight anyway, so 1 ms is enough (bench.stream at 500/s,
+# same run: p99 27-41 ms with 1 ms, 68 ms with 5 ms, which saved ~4% CPU per payment, within
+# the run's noise).
+DEFAULT_PRODUCER_LINGER_MS = 1
 # Bytes per producer batch (per partition): a decision is ~0.3-2 KB, so 256 KiB holds a whole
 # stream.take batch for one partition (aiokafka's default 16 KiB holds a few dozen).
 DEFAULT_PRODUCER_BATCH_BYTES = 256 * 1024
@@ -68,6 +81,11 @@ PRODUCER_COMPRESSIONS = ("NONE", "GZIP")
 # Bytes one fetch may bring per partition: faust's default, 1 MiB, about 1,500 payments of
 # ~0.7 KB, several batches (a larger record still comes, alone: Kafka's KIP-74).
 DEFAULT_CONSUMER_FETCH_BYTES = 1024 * 1024
+
+# What a worker does with each payment: `SCREEN` (the only mode for real traffic) or
+# `PASS-THROUGH`, the benchmark-only ceiling of `agents.pass_through` (decode, encode, produce a
+# decision marked "unscreened"); it runs only when PAYMON_SCREENING says so.
+SCREENING_MODES = ("SCREEN", "PASS-THROUGH")
 
 _T = TypeVar("_T")
 
@@ -126,10 +144,13 @@ class Settings:
     PAYMON_MAX_TEXT_CHARS, PAYMON_MAX_JSON_DEPTH); a payment over one is dead-lettered.
     `log_payloads` (PAYMON_LOG_PAYLOADS=1, for debugging only) lets log lines quote payment content.
     `session_timeout`/`heartbeat_interval` (PAYMON_SESSION_TIMEOUT, PAYMON_HEARTBEAT_INTERVAL,
-    seconds) bound how long a dead worker's partitions wait before another worker takes them.
+    seconds) bound how long a dead worker's partitions wait before another worker takes them;
+    `commit_interval` (PAYMON_COMMIT_INTERVAL, seconds) how many seconds of payments a crash can
+    make the next owner screen again.
     `threshold` None means the matcher's own `screening.match.DEFAULT_THRESHOLD`. Stream tuning:
     `producer_linger_ms`, `producer_batch_bytes`, `producer_compression` (PAYMON_PRODUCER_*) and
-    `consumer_fetch_bytes` (PAYMON_CONSUMER_FETCH_BYTES, per partition).
+    `consumer_fetch_bytes` (PAYMON_CONSUMER_FETCH_BYTES, per partition). `screening`
+    (PAYMON_SCREENING): `SCREEN`, or the benchmark-only `PASS-THROUGH` (`pass_through`).
     """
 
     bootstrap_servers: tuple[str, ...] = (DEFAULT_BOOTSTRAP_SERVERS,)
@@ -155,10 +176,12 @@ class Settings:
     log_payloads: bool = False
     session_timeout: float = DEFAULT_SESSION_TIMEOUT
     heartbeat_interval: float = DEFAULT_HEARTBEAT_INTERVAL
+    commit_interval: float = DEFAULT_COMMIT_INTERVAL
     producer_linger_ms: int = DEFAULT_PRODUCER_LINGER_MS
     producer_batch_bytes: int = DEFAULT_PRODUCER_BATCH_BYTES
     producer_compression: str = "NONE"
     consumer_fetch_bytes: int = DEFAULT_CONSUMER_FETCH_BYTES
+    screening: str = "SCREEN"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -219,6 +242,9 @@ class Settings:
             heartbeat_interval=read.parsed(
                 "HEARTBEAT_INTERVAL", str(DEFAULT_HEARTBEAT_INTERVAL), _parse_positive_seconds
             ),
+            commit_interval=read.parsed(
+                "COMMIT_INTERVAL", str(DEFAULT_COMMIT_INTERVAL), _parse_positive_seconds
+            ),
             producer_linger_ms=read.integer(
                 "PRODUCER_LINGER_MS", DEFAULT_PRODUCER_LINGER_MS, minimum=0, maximum=10_000
             ),
@@ -229,6 +255,7 @@ class Settings:
             consumer_fetch_bytes=read.integer(
                 "CONSUMER_FETCH_BYTES", DEFAULT_CONSUMER_FETCH_BYTES, minimum=1024
             ),
+            screening=read.choice("SCREENING", "SCREEN", SCREENING_MODES),
         )
         settings._check_security()
         return settings
@@ -279,6 +306,11 @@ class Settings:
                 f"PAYMON_HEARTBEAT_INTERVAL={self.heartbeat_interval:g} must be at most a third of "
                 f"PAYMON_SESSION_TIMEOUT={self.session_timeout:g} (Kafka's rule for group members)"
             )
+
+    @property
+    def pass_through(self) -> bool:
+        """True when payments are passed on unscreened (PAYMON_SCREENING=pass-through, benchmarks only)."""
+        return self.screening == "PASS-THROUGH"
 
     @property
     def uses_tls(self) -> bool:

@@ -15,15 +15,19 @@ the same payments:
 - sustained throughput: the workers are paused (SIGSTOP) while a backlog is produced, resumed,
   and the rate at which outputs arrive is the highest produce rate at which lag stops growing.
 
-The ceiling in the same run: the offline screening loop (decode + screen + encode in one
-process) on the same payments, as payments/s and CPU ms per payment; the ratio of the worker's
-CPU per payment to the offline loop's is the stream's own cost. Every ratio is printed. (A
-pass-through ceiling, the worker with screening replaced by decode-encode-produce, needs a
-setting in agents/payments.py, not here yet.)
+The ceilings in the same run: the pass-through worker (`PAYMON_SCREENING=pass-through`: the same
+`paymon worker` with screening replaced by decode, encode and produce, its decisions marked
+"unscreened"), through the same steps and backlog: what the stream alone carries on this machine;
+and the offline screening loop (decode + screen + encode in one process) on the same payments,
+as payments/s and CPU ms per payment; the ratio of the worker's CPU per payment to the offline
+loop's is the stream's own cost. Every ratio is printed (stream / pass-through, stream /
+offline, two workers / one).
 The broker, the bench's producer/consumer and the workers share this machine's cores: figures are
 noisy; compare only against the ceilings measured in the same run. The worker CPU time per payment
 (printed with the sustained throughput) holds better than payments/s when other processes take
-the cores; the load average is printed at the start and the end.
+the cores; the load average is printed at the start and the end, and beside each step how busy
+the whole machine was (every core, every process) and how much of it this bench's own producer
+and collector took: a worker short of CPU on a machine 100% busy is the machine's limit.
 
 Options: `--variant PAYMON_X=V[,PAYMON_Y=W]` (repeatable) adds a one-worker configuration with
 those settings, a tuning change measured against the defaults in the same run; `--profile`
@@ -60,6 +64,7 @@ DEFAULT_STEP_SECONDS = 10.0
 DEFAULT_BACKLOG = 8_000
 DEFAULT_OFFLINE_PAYMENTS = 2_000
 DEFAULT_PARTITIONS = 4
+PASS_THROUGH = "pass-through x1"
 # After a step's last payment is produced, outputs still arriving within this many seconds count
 # (a worker that keeps up answers within its batch time); later ones mean the lag grew.
 STEP_GRACE_S = 5.0
@@ -102,6 +107,8 @@ class StepResult:
     latencies_ms: list[float]
     cpu: list[float]  # share of one core, per worker
     rss_mb: list[float]
+    machine_busy: float  # share of all the machine's cores busy (every process)
+    bench_cpu: float  # cores' worth used by this bench's producer and collector
 
     def latency(self, q: float) -> float:
         """The q-quantile of the latencies (ms), nan when none."""
@@ -119,6 +126,8 @@ class Saturation:
     rate: float
     cpu: list[float]
     cost_ms: float
+    machine_busy: float
+    bench_cpu: float
 
 
 @dataclass
@@ -132,6 +141,8 @@ class ConfigResult:
     sustained_cpu: list[float] = field(default_factory=list)
     cost_ms: float = float("nan")
     peak_rss_mb: list[float] = field(default_factory=list)
+    sustained_machine_busy: float = float("nan")
+    sustained_bench_cpu: float = float("nan")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -152,6 +163,31 @@ def _sample(pid: int) -> WorkerSample:
         line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line
     )
     return WorkerSample(cpu, int(status["VmRSS"].split()[0]) / 1024, int(status["VmHWM"].split()[0]) / 1024)
+
+
+@dataclass
+class MachineSample:
+    """Busy and total CPU time of the whole machine (every core, every process: the broker, this
+    bench's producer and collector, other users) and this bench process's own CPU time."""
+
+    busy_s: float
+    total_s: float
+    bench_s: float
+
+    def shares(self, earlier: MachineSample) -> tuple[float, float]:
+        """(share of the machine's cores busy, cores' worth used by this bench) since `earlier`."""
+        total = self.total_s - earlier.total_s
+        if total <= 0:
+            return float("nan"), float("nan")
+        cores = os.cpu_count() or 1
+        return (self.busy_s - earlier.busy_s) / total, cores * (self.bench_s - earlier.bench_s) / total
+
+
+def _machine() -> MachineSample:
+    """The `cpu` line of /proc/stat (idle and iowait are the idle time) and this process's CPU."""
+    ticks = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = ticks[3] + ticks[4]
+    return MachineSample((sum(ticks) - idle) / CLOCK_TICKS, sum(ticks) / CLOCK_TICKS, time.process_time())
 
 
 class Workers:
@@ -327,7 +363,7 @@ async def run_step(
     grace: float = STEP_GRACE_S,
 ) -> StepResult:
     """Produce `items` at `rate` payments/s, then wait up to `grace` seconds for their outputs."""
-    before = workers.samples()
+    before, machine_before = workers.samples(), _machine()
     started = time.monotonic()
     keys = [key for key, _ in items]
     per_tick = max(1, rate // TICKS_PER_SECOND)
@@ -349,6 +385,7 @@ async def run_step(
     while time.monotonic() - produced_end < grace and any(k not in collector.seen for k in keys):
         await asyncio.sleep(0.05)
     after = workers.samples()
+    machine_busy, bench_cpu = _machine().shares(machine_before)
     elapsed = time.monotonic() - started
     latencies = [
         (collector.seen[k] - producer.appended[k]) * 1000.0
@@ -366,6 +403,8 @@ async def run_step(
         latencies_ms=latencies,
         cpu=[(a.cpu_s - b.cpu_s) / elapsed for a, b in zip(after, before, strict=True)],
         rss_mb=[a.rss_mb for a in after],
+        machine_busy=machine_busy,
+        bench_cpu=bench_cpu,
     )
 
 
@@ -397,7 +436,7 @@ async def run_saturation(
         workers.resume()
     spies = [] if profile is None else workers.profile(profile, SATURATION_WINDOW_S / 2)
     answered_before = len(collector.seen)
-    before = workers.samples()
+    before, machine_before = workers.samples(), _machine()
     started = time.monotonic()
     target = answered_before + len(items)
     # Measure from the first output after the resume to the last one in the window.
@@ -410,6 +449,7 @@ async def run_saturation(
         if len(collector.seen) != last_count:
             last, last_count = time.monotonic(), len(collector.seen)
     after = workers.samples()
+    machine_busy, bench_cpu = _machine().shares(machine_before)
     elapsed = time.monotonic() - started
     for spy in spies:
         spy.wait(timeout=COMMAND_TIMEOUT_S)
@@ -417,7 +457,7 @@ async def run_saturation(
     cpu_s = [a.cpu_s - b.cpu_s for a, b in zip(after, before, strict=True)]
     answered = len(collector.seen) - answered_before
     cost_ms = 1000.0 * sum(cpu_s) / answered if answered else float("nan")
-    return Saturation(rate, [c / elapsed for c in cpu_s], cost_ms)
+    return Saturation(rate, [c / elapsed for c in cpu_s], cost_ms, machine_busy, bench_cpu)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -447,6 +487,8 @@ def _env(bootstrap: str, tag: str, reference: str, partitions: int, extra: dict[
             "PAYMON_TOPIC_DLQ": f"{tag}-dlq",
             "PAYMON_TOPIC_LISTS": f"{reference}-lists",
             "PAYMON_TOPIC_OWNERSHIP": f"{reference}-ownership",
+            # screening unless a configuration asks for the pass-through ceiling
+            "PAYMON_SCREENING": "screen",
             "PYTHONUNBUFFERED": "1",
             **extra,
         }
@@ -524,6 +566,7 @@ async def run_config(
             producer, collector, workers, payments[first : first + backlog], prefix
         )
         result.sustained, result.sustained_cpu, result.cost_ms = drained.rate, drained.cpu, drained.cost_ms
+        result.sustained_machine_busy, result.sustained_bench_cpu = drained.machine_busy, drained.bench_cpu
         result.peak_rss_mb = [s.peak_rss_mb for s in workers.samples()]
         print(
             f"  {label}: sustained {result.sustained:,.0f} payments/s, "
@@ -544,7 +587,8 @@ def _step_line(step: StepResult) -> str:
     return (
         f"{step.rate:>5}/s  p50 {step.latency(0.50):7.1f}  p95 {step.latency(0.95):7.1f}  "
         f"p99 {step.latency(0.99):7.1f}  max {max(step.latencies_ms, default=float('nan')):7.1f} ms  "
-        f"({step.answered}/{step.produced} answered)  cpu {cpu}  rss {rss} MB  {state}"
+        f"({step.answered}/{step.produced} answered)  cpu {cpu}  rss {rss} MB  "
+        f"machine {step.machine_busy:.0%} busy, bench {step.bench_cpu:.0%}  {state}"
     )
 
 
@@ -668,6 +712,8 @@ def main() -> int:
     )
 
     configs: list[tuple[str, int, dict[str, str]]] = [(f"screen x{n}", n, {}) for n in args.workers]
+    # The pass-through ceiling right after the one-worker screening run it is compared with.
+    configs.insert(1 if 1 in args.workers else 0, (PASS_THROUGH, 1, {"PAYMON_SCREENING": "pass-through"}))
     for variant in args.variant:
         configs.append((f"screen x1 {','.join(f'{k}={v}' for k, v in variant.items())}", 1, variant))
     if args.variant:
@@ -713,14 +759,18 @@ def print_report(results: list[ConfigResult], offline: Offline, offline_count: i
     """The table of every configuration and every ratio."""
     print("\nlatency: append time of the payment -> its decision readable, over the payments answered")
     print("within the step (a lower bound where the workers do not keep up)")
-    print("configuration     rate     p50     p95     p99     max (ms)  keeps up  cpu/worker  rss MB/worker")
+    print(
+        "configuration     rate     p50     p95     p99     max (ms)  keeps up  cpu/worker  rss MB/worker"
+        "  machine busy  bench cpu"
+    )
     for result in results:
         for step in result.steps:
             print(
                 f"{result.label:<16} {step.rate:>5} {step.latency(0.5):7.1f} {step.latency(0.95):7.1f} "
                 f"{step.latency(0.99):7.1f} {max(step.latencies_ms, default=float('nan')):9.1f}  "
                 f"{'yes' if step.keeps_up else 'NO':<8}  {'/'.join(f'{c:.0%}' for c in step.cpu):<10}  "
-                f"{'/'.join(f'{r:.0f}' for r in step.rss_mb)}"
+                f"{'/'.join(f'{r:.0f}' for r in step.rss_mb):<13}  {step.machine_busy:>12.0%}  "
+                f"{step.bench_cpu:>9.0%}"
             )
     print("\nsustained throughput (drain of a backlog; the highest rate at which lag stops growing):")
     for result in results:
@@ -728,7 +778,8 @@ def print_report(results: list[ConfigResult], offline: Offline, offline_count: i
         peak = "/".join(f"{r:.0f}" for r in result.peak_rss_mb)
         print(
             f"  {result.label:<16} {result.sustained:>8,.0f} payments/s  cpu {cpu}  "
-            f"{result.cost_ms:.2f} worker-CPU ms/payment  peak rss {peak} MB"
+            f"{result.cost_ms:.2f} worker-CPU ms/payment  peak rss {peak} MB  "
+            f"machine {result.sustained_machine_busy:.0%} busy, bench {result.sustained_bench_cpu:.0%}"
         )
     print(
         f"  offline loop     {offline.rate:>8,.0f} payments/s  {offline.cost_ms:.2f} CPU ms/payment  "
@@ -737,8 +788,14 @@ def print_report(results: list[ConfigResult], offline: Offline, offline_count: i
     by_label = {r.label: r for r in results}
     one = by_label.get("screen x1")
     two = by_label.get("screen x2")
+    ceiling = by_label.get(PASS_THROUGH)
     print("ratios:")
     if one is not None:
+        if ceiling is not None:
+            print(
+                f"  stream x1 / pass-through x1:    {one.sustained / ceiling.sustained:6.2f}  "
+                f"(target >= 0.5; CPU per payment {one.cost_ms / ceiling.cost_ms:.2f})"
+            )
         print(f"  stream x1 / offline loop:       {one.sustained / offline.rate:6.2f}")
         print(f"  CPU per payment, stream x1 / offline loop: {one.cost_ms / offline.cost_ms:6.2f}")
         if two is not None:

@@ -1,8 +1,9 @@
 """The decision / alert contract: what paymon decided about one payment and why.
 
 A `Decision` is written for every screened payment (audit topic) and, when `decision == "alert"`,
-to the alerts topic. `alert_id` is deterministic from the payment id and its hits so consumers
-can drop duplicates after a redelivery.
+to the alerts topic. `decision == "unscreened"` (algorithm `unscreened-pass-through`) marks a
+payment a benchmark worker passed on without screening it: never a clearance. `alert_id` is
+deterministic from the payment id and its hits so consumers can drop duplicates after a redelivery.
 """
 
 
@@ -24,7 +25,11 @@ Role = Literal[
     "purpose",
 ]
 Reason = Literal["name", "identifier", "remittance", "ownership"]
-Verdict = Literal["alert", "pass"]
+# "unscreened" is written only by a worker in the benchmark-only pass-through mode
+# (PAYMON_SCREENING=pass-through, `agents.pass_through`): the payment was decoded and passed on
+# without being screened. It is neither "pass" nor "alert", so a consumer that acts on "pass"
+# never clears an unscreened payment.
+Verdict = Literal["alert", "pass", "unscreened"]
 
 
 class Hit(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=True):

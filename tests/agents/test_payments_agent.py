@@ -71,10 +71,10 @@ class Rig:
     dlq: Any
 
 
-@pytest.fixture
-async def rig() -> AsyncIterator[Rig]:
+def build_rig(app_id: str, *, pass_through: bool = False) -> Rig:
+    """The payments agent on a faust app whose outputs are in-memory channels."""
     app = faust.App(
-        "paymon-agent-test",
+        app_id,
         store="memory://",
         key_serializer="raw",
         value_serializer="raw",
@@ -92,11 +92,17 @@ async def rig() -> AsyncIterator[Rig]:
         batch_timeout=BATCH_TIMEOUT_S,
         threshold=0.7,
         limits=PaymentLimits(),
+        pass_through=pass_through,
     )
     app.finalize()
     app.flow_control.resume()
     # A faust channel delivers only to iterators subscribed before the send.
-    yield Rig(agent, reference, outputs, aiter(screened), aiter(alerts), aiter(dlq))
+    return Rig(agent, reference, outputs, aiter(screened), aiter(alerts), aiter(dlq))
+
+
+@pytest.fixture
+async def rig() -> AsyncIterator[Rig]:
+    yield build_rig("paymon-agent-test")
 
 
 async def load(reference: ReferenceState, *entries: ListEntry) -> None:

@@ -1,5 +1,6 @@
-"""The stream tuning settings (PAYMON_PRODUCER_*, PAYMON_CONSUMER_FETCH_BYTES) reach the faust app
-that the worker runs: one road from the variable to the client (no broker needed)."""
+"""The stream tuning settings (PAYMON_PRODUCER_*, PAYMON_CONSUMER_FETCH_BYTES,
+PAYMON_COMMIT_INTERVAL) reach the faust app that the worker runs: one road from the variable to
+the client (no broker needed)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 from agents.app import build_app
 from agents.settings import (
+    DEFAULT_COMMIT_INTERVAL,
     DEFAULT_CONSUMER_FETCH_BYTES,
     DEFAULT_PRODUCER_BATCH_BYTES,
     DEFAULT_PRODUCER_LINGER_MS,
@@ -29,6 +31,7 @@ def test_defaults_reach_the_app(tmp_path: Path) -> None:
     assert conf.producer_max_batch_size == DEFAULT_PRODUCER_BATCH_BYTES
     assert conf.producer_compression_type is None
     assert conf.consumer_max_fetch_size == DEFAULT_CONSUMER_FETCH_BYTES
+    assert conf.broker_commit_interval == DEFAULT_COMMIT_INTERVAL
 
 
 def test_variables_reach_the_app(tmp_path: Path) -> None:
@@ -38,6 +41,7 @@ def test_variables_reach_the_app(tmp_path: Path) -> None:
             "PAYMON_PRODUCER_BATCH_BYTES": "65536",
             "PAYMON_PRODUCER_COMPRESSION": "GZIP",
             "PAYMON_CONSUMER_FETCH_BYTES": "1048576",
+            "PAYMON_COMMIT_INTERVAL": "2.5",
         },
         tmp_path,
     )
@@ -45,6 +49,7 @@ def test_variables_reach_the_app(tmp_path: Path) -> None:
     assert conf.producer_max_batch_size == 65536
     assert conf.producer_compression_type == "gzip"
     assert conf.consumer_max_fetch_size == 1048576
+    assert conf.broker_commit_interval == 2.5
 
 
 @pytest.mark.parametrize(
@@ -55,6 +60,7 @@ def test_variables_reach_the_app(tmp_path: Path) -> None:
         ("PAYMON_PRODUCER_BATCH_BYTES", "100", ">= 1024"),
         ("PAYMON_PRODUCER_COMPRESSION", "lz4", "one of NONE, GZIP"),
         ("PAYMON_CONSUMER_FETCH_BYTES", "big", "not an integer"),
+        ("PAYMON_COMMIT_INTERVAL", "0", "positive number of seconds"),
     ],
 )
 def test_bad_tuning_value_names_the_variable(variable: str, value: str, problem: str) -> None:
