@@ -53,7 +53,13 @@ from rapidfuzz.distance import OSA
 from screening.identifiers import normalise_identifier
 from screening.matching.params import ScreeningParams
 from screening.model import IdentifierScheme, ListEntry
-from screening.names import NameForm, consonant_skeleton, normalise_name, token_weight
+from screening.names import (
+    NameForm,
+    consonant_skeleton,
+    name_readings,
+    normalise_name,
+    token_weight,
+)
 from screening.ownership_io.graph import OwnershipGraph
 
 __all__ = ["OwnerReach", "changed_entries"]
@@ -119,22 +125,23 @@ class _Keys:
 def _owner_keys(name: str, params: ScreeningParams) -> _Keys:
     """What links an owner name to listed names in retrieval (see the module docstring)."""
     keys = _Keys()
-    normalised = normalise_name(name, "any")
-    tokens = normalised.tokens
-    if not tokens:
-        return keys
-    for token in tokens:
-        if _looked_up(token, params):
-            keys.words.add(hash(token))
-            skeleton = consonant_skeleton(token)
-            if normalised.transliterated and len(skeleton) >= params.min_retrieval_skeleton_length:
-                keys.skeletons.add(hash(skeleton))
-        elif token_weight(token) > params.generic_weight:
-            keys.words.add(hash(_SHARED_ONLY + token))
-    keys.words.update(hash(a + b) for a, b in itertools.pairwise(tokens))
-    keys.words.add(hash("".join(tokens)))
-    if normalised.unstripped:
-        keys.words.add(hash(normalised.unstripped))
+    # every reading the owner is screened under (a Han name may also be read as Korean)
+    for normalised in name_readings(name, "any"):
+        tokens = normalised.tokens
+        if not tokens:
+            continue
+        for token in tokens:
+            if _looked_up(token, params):
+                keys.words.add(hash(token))
+                skeleton = consonant_skeleton(token)
+                if normalised.transliterated and len(skeleton) >= params.min_retrieval_skeleton_length:
+                    keys.skeletons.add(hash(skeleton))
+            elif token_weight(token) > params.generic_weight:
+                keys.words.add(hash(_SHARED_ONLY + token))
+        keys.words.update(hash(a + b) for a, b in itertools.pairwise(tokens))
+        keys.words.add(hash("".join(tokens)))
+        if normalised.unstripped:
+            keys.words.add(hash(normalised.unstripped))
     return keys
 
 

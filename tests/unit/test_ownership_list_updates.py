@@ -262,3 +262,20 @@ def test_list_updates_equal_a_full_rebuild(seed: int, regime: Regime, threshold:
         full = OwnershipState.build(graph, new.index, regime, threshold=threshold)
         assert outcome(new) == outcome(full)
         state = new
+
+
+def test_an_owner_named_in_hanja_is_reached_by_its_korean_reading() -> None:
+    # 金正恩 is screened both as Chinese (jin zheng en) and as Korean (kim jong un); a listing
+    # under the Korean spelling must re-screen it, as a full rebuild would designate it.
+    edges = [stake("kj", "金正恩", "k1", 100)]
+    state = OwnershipState.build(
+        graph_from_edges(edges), ListIndex.build(BASE), Regime.OFAC, threshold=DEFAULT_THRESHOLD
+    )
+    added = entry("t:kju", "KIM JONG UN", kind=EntryType.PERSON)
+    reach = OwnerReach.of(state.graph, state.index.params)
+    assert {state.graph.node_id(n) for n in reach.reached(state.graph, [added])} == {"kj"}
+    new = state.with_index(state.index.updated([added], []))
+    rebuilt = OwnershipState.build(
+        graph_from_edges(edges), ListIndex.build([*BASE, added]), Regime.OFAC, threshold=DEFAULT_THRESHOLD
+    )
+    assert new.designated() == rebuilt.designated() == {"kj": "t:kju"}
