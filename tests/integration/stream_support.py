@@ -95,6 +95,14 @@ def create_topics(bootstrap: str, topics: TopicNames, partitions: int = 4) -> No
     asyncio.run(_create_topics(bootstrap, topics, partitions))
 
 
+def fresh_topics(bootstrap: str, prefix: str, partitions: int = 4) -> tuple[TopicNames, dict[str, str]]:
+    """Newly created topics unique to `prefix`, and the environment a paymon command needs to use
+    them on `bootstrap` as the consumer group `<payments topic>-group`."""
+    topics = unique_topics(prefix)
+    create_topics(bootstrap, topics, partitions)
+    return topics, topic_env(bootstrap, topics, f"{topics.payments}-group", partitions)
+
+
 async def _produce(bootstrap: str, topic: str, records: Iterable[tuple[bytes | None, bytes | None]]) -> None:
     from aiokafka import AIOKafkaProducer
 
@@ -309,15 +317,18 @@ def wait_for_group(
 RELIABILITY_LISTS = REPO_ROOT / "tests" / "fixtures" / "reliability" / "lists.jsonl"
 
 
-def payment_event(payment_id: str, creditor: str = "Weinhandlung Beispiel", **extra: Any) -> dict[str, Any]:
-    """A valid payment event paying `creditor`; `extra` adds or replaces fields."""
+def payment_event(
+    payment_id: str, creditor: str | Mapping[str, Any] = "Weinhandlung Beispiel", **extra: Any
+) -> dict[str, Any]:
+    """A valid payment event paying `creditor` (a name, or the whole party); `extra` adds or
+    replaces fields."""
     return {
         "payment_id": payment_id,
         "created_at": "2026-03-01T10:00:00Z",
         "amount": "10.00",
         "currency": "EUR",
         "debtor": {"name": "Hannelore Beispiel", "country": "DE"},
-        "creditor": {"name": creditor},
+        "creditor": {"name": creditor} if isinstance(creditor, str) else dict(creditor),
         **extra,
     }
 

@@ -16,13 +16,12 @@ from stream_support import (
     WorkerProcess,
     consume_all,
     consume_until,
-    create_topics,
+    fresh_topics,
+    payment_event,
     payment_records,
     produce,
     run_paymon,
     start_worker,
-    topic_env,
-    unique_topics,
 )
 
 from agents.settings import TopicNames
@@ -32,15 +31,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "stream"
 
 
 def event(payment_id: str, creditor: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return {
-        "payment_id": payment_id,
-        "created_at": "2026-03-01T10:00:00Z",
-        "amount": "2500.00",
-        "currency": "EUR",
-        "debtor": {"name": "Hannelore Beispiel", "country": "DE"},
-        "creditor": creditor,
-        **extra,
-    }
+    return payment_event(payment_id, creditor, amount="2500.00", **extra)
 
 
 CLEAN = [event(f"a-clean-{i}", {"name": f"Bäckerei Nummer {i} KG", "country": "DE"}) for i in range(20)]
@@ -61,9 +52,7 @@ MALFORMED: list[tuple[bytes | None, bytes | None]] = [
 def stream(
     kafka_broker: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, TopicNames, dict[str, str], WorkerProcess]]:
-    topics = unique_topics("e2e")
-    create_topics(kafka_broker, topics)
-    env = topic_env(kafka_broker, topics, f"{topics.payments}-group")
+    topics, env = fresh_topics(kafka_broker, "e2e")
     summary = run_paymon(["lists", "publish", str(FIXTURES / "streamtest-v1.jsonl")], env).stdout
     assert "3 new, 0 changed, 0 removed, 0 unchanged" in summary
     worker = start_worker(env, tmp_path_factory.mktemp("e2e-worker"), "worker")

@@ -27,15 +27,13 @@ from stream_support import (
     WorkerProcess,
     consume_all,
     consume_until,
-    create_topics,
+    fresh_topics,
     paying_melli,
     payment_event,
     payment_records,
     produce,
     run_paymon,
     start_worker,
-    topic_env,
-    unique_topics,
 )
 
 from agents.payments import PRODUCER_MAX_REQUEST_BYTES
@@ -72,9 +70,7 @@ def ready_answer(worker: WorkerProcess) -> tuple[int, str]:
 def stream(
     kafka_broker: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, TopicNames, dict[str, str], WorkerProcess]]:
-    topics = unique_topics("faults")
-    create_topics(kafka_broker, topics)
-    env = topic_env(kafka_broker, topics, f"{topics.payments}-group")
+    topics, env = fresh_topics(kafka_broker, "faults")
     # Room for the 600 KB remittance to be screened (it is over the default text bound).
     env |= {"PAYMON_MAX_RECORD_BYTES": "800000", "PAYMON_MAX_TEXT_CHARS": "700000"}
     run_paymon(["lists", "publish", str(RELIABILITY_LISTS)], env)
@@ -145,7 +141,8 @@ def test_poison_and_oversized_records_among_2000_valid_payments_lose_nothing(str
             counted.get('{decision="alert"}') == produced["alert"]
             and counted.get('{decision="pass"}') == produced["pass"]
             and sum(dead.values()) == len(poison)
-            and bool(lag) and sum(lag.values()) == 0
+            and bool(lag)
+            and sum(lag.values()) == 0
             and metric_values(text, "paymon_payments_in_flight") == {"": 0.0}
         )
 
@@ -159,9 +156,7 @@ def test_poison_and_oversized_records_among_2000_valid_payments_lose_nothing(str
 
 
 def test_lag_counts_payments_waiting_for_lists(kafka_broker: str, tmp_path: Path) -> None:
-    topics = unique_topics("waiting")
-    create_topics(kafka_broker, topics)
-    env = topic_env(kafka_broker, topics, f"{topics.payments}-group")
+    topics, env = fresh_topics(kafka_broker, "waiting")
     worker = start_worker(env, tmp_path, "worker")
     try:
         waiting = [payment_event(f"w-{i:04d}") for i in range(1_000)]
@@ -186,9 +181,7 @@ def test_lag_counts_payments_waiting_for_lists(kafka_broker: str, tmp_path: Path
 def test_a_corrupt_list_record_keeps_the_previous_version_and_a_restart_stays_closed(
     kafka_broker: str, tmp_path: Path
 ) -> None:
-    topics = unique_topics("corrupt")
-    create_topics(kafka_broker, topics)
-    env = topic_env(kafka_broker, topics, f"{topics.payments}-group")
+    topics, env = fresh_topics(kafka_broker, "corrupt")
     run_paymon(["lists", "publish", str(RELIABILITY_LISTS)], env)
     first = start_worker(env, tmp_path, "first")
     try:

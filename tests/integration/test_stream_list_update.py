@@ -10,13 +10,11 @@ from typing import Any
 import pytest
 from stream_support import (
     consume_until,
-    create_topics,
+    fresh_topics,
     payment_records,
     produce,
     run_paymon,
     start_worker,
-    topic_env,
-    unique_topics,
 )
 
 from schemas.decision import decode_decision
@@ -45,9 +43,7 @@ def test_list_update_applies_while_the_worker_runs(
     kafka_broker: str, shared_data: Path, tmp_path: Path
 ) -> None:
     lists = shared_data / "lists"
-    topics = unique_topics("update")
-    create_topics(kafka_broker, topics)
-    env = topic_env(kafka_broker, topics, f"{topics.payments}-group")
+    topics, env = fresh_topics(kafka_broker, "update")
     base = run_paymon(["lists", "publish", str(lists / "ofac-sdn-2024-05-03")], env).stdout
     assert re.search(r"lists ofac-sdn-2024-05-03 -> .*: \d{5} new, 0 changed, 0 removed", base), base
     worker = start_worker(env, tmp_path, "worker")

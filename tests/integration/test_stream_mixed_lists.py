@@ -16,13 +16,12 @@ from stream_support import (
     REPO_ROOT,
     WorkerProcess,
     consume_until,
-    create_topics,
+    fresh_topics,
+    payment_event,
     payment_records,
     produce,
     run_paymon,
     start_worker,
-    topic_env,
-    unique_topics,
 )
 
 from agents.settings import TopicNames
@@ -39,23 +38,15 @@ SOURCES = [
 
 
 def event(payment_id: str, creditor: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "payment_id": payment_id,
-        "created_at": "2026-03-01T10:00:00Z",
-        "amount": "2500.00",
-        "currency": "EUR",
-        "debtor": {"name": "Hannelore Beispiel", "country": "DE"},
-        "creditor": creditor,
-    }
+    return payment_event(payment_id, creditor, amount="2500.00")
 
 
 @pytest.fixture(scope="module")
 def stream(
     kafka_broker: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, TopicNames, dict[str, str], WorkerProcess]]:
-    topics = unique_topics("mixed")
-    create_topics(kafka_broker, topics)
-    env = {**topic_env(kafka_broker, topics, f"{topics.payments}-group"), "PAYMON_OWNERSHIP_REGIME": "EU"}
+    topics, env = fresh_topics(kafka_broker, "mixed")
+    env["PAYMON_OWNERSHIP_REGIME"] = "EU"
     summary = run_paymon(["lists", "publish", *map(str, SOURCES)], env).stdout
     assert "0 changed, 0 removed, 0 unchanged" in summary
     run_paymon(["ownership", "publish", str(LISTS / "opensanctions-mini.ftm.json")], env)

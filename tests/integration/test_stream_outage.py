@@ -20,15 +20,13 @@ from stream_support import (
     REPO_ROOT,
     consume_all,
     consume_until,
-    create_topics,
     free_port,
+    fresh_topics,
     payment_event,
     payment_records,
     produce,
     run_paymon,
     start_worker,
-    topic_env,
-    unique_topics,
 )
 
 from devtools.local_kafka import LocalKafka
@@ -88,9 +86,7 @@ def decided(records: list[tuple[bytes | None, bytes]]) -> set[str]:
 def test_a_broker_killed_under_a_worker_loses_nothing_and_logs_little(
     broker: RestartableBroker, tmp_path: Path
 ) -> None:
-    topics = unique_topics("outage")
-    create_topics(broker.bootstrap, topics)
-    env = topic_env(broker.bootstrap, topics, f"{topics.payments}-group")
+    topics, env = fresh_topics(broker.bootstrap, "outage")
     run_paymon(["lists", "publish", str(RELIABILITY_LISTS)], env)
     worker = start_worker(env, tmp_path, "worker")
     try:
@@ -121,9 +117,7 @@ def test_a_broker_killed_under_a_worker_loses_nothing_and_logs_little(
 def test_a_replay_stopped_by_the_broker_says_what_was_acknowledged_and_where_to_resume(
     broker: RestartableBroker, tmp_path: Path
 ) -> None:
-    topics = unique_topics("replay-outage")
-    create_topics(broker.bootstrap, topics)
-    env = topic_env(broker.bootstrap, topics, f"{topics.payments}-group")
+    topics, env = fresh_topics(broker.bootstrap, "replay-outage")
     source = tmp_path / "payments.jsonl"
     lines = [payment_event(f"r-{i:05d}") for i in range(20_000)]
     source.write_bytes(b"".join(orjson.dumps(p) + b"\n" for p in lines))

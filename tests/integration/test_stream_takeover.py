@@ -8,14 +8,12 @@ from pathlib import Path
 from stream_support import (
     RELIABILITY_LISTS,
     consume_until,
-    create_topics,
+    fresh_topics,
     payment_event,
     payment_records,
     produce,
     run_paymon,
     start_worker,
-    topic_env,
-    unique_topics,
     wait_for_group,
 )
 
@@ -28,10 +26,8 @@ TAKEOVER_DEADLINE_S = 30.0
 
 
 def test_the_survivor_decides_a_killed_workers_partitions(kafka_broker: str, tmp_path: Path) -> None:
-    topics = unique_topics("takeover")
-    create_topics(kafka_broker, topics, partitions=PARTITIONS)
-    group = f"{topics.payments}-group"
-    env = topic_env(kafka_broker, topics, group, partitions=PARTITIONS)
+    topics, env = fresh_topics(kafka_broker, "takeover", PARTITIONS)
+    group = env["PAYMON_GROUP_ID"]
     run_paymon(["lists", "publish", str(RELIABILITY_LISTS)], env)
     # INFO logs: a failure shows the survivor's rebalance steps.
     survivor, victim = (

@@ -12,13 +12,12 @@ from typing import Any
 from stream_support import (
     consume_all,
     consume_until,
-    create_topics,
+    fresh_topics,
+    payment_event,
     payment_records,
     produce,
     run_paymon,
     start_worker,
-    topic_env,
-    unique_topics,
     wait_for_group,
 )
 
@@ -30,14 +29,7 @@ PAYMENTS = 400
 
 
 def event(payment_id: str, creditor: str) -> dict[str, Any]:
-    return {
-        "payment_id": payment_id,
-        "created_at": "2026-03-01T10:00:00Z",
-        "amount": "10.00",
-        "currency": "EUR",
-        "debtor": {"name": "Hannelore Beispiel", "country": "DE"},
-        "creditor": {"name": creditor, "country": "FR"},
-    }
+    return payment_event(payment_id, {"name": creditor, "country": "FR"})
 
 
 def screened_count(worker_metrics: str) -> float:
@@ -48,10 +40,8 @@ def screened_count(worker_metrics: str) -> float:
 
 
 def test_two_workers_split_partitions_and_both_follow_list_updates(kafka_broker: str, tmp_path: Path) -> None:
-    topics = unique_topics("pair")
-    create_topics(kafka_broker, topics, partitions=PARTITIONS)
-    group = f"{topics.payments}-group"
-    env = topic_env(kafka_broker, topics, group, partitions=PARTITIONS)
+    topics, env = fresh_topics(kafka_broker, "pair", PARTITIONS)
+    group = env["PAYMON_GROUP_ID"]
     run_paymon(["lists", "publish", str(FIXTURES / "streamtest-v1.jsonl")], env)
     workers = [start_worker(env, tmp_path, f"worker-{n}") for n in (1, 2)]
     try:
