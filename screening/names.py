@@ -787,31 +787,22 @@ def _flat_form(text: str, form: NameForm) -> tuple[str, str, str, bool]:
 # `yu`, `in`, `ku`, `at`, `ong`, `pao`, `sad`, `sia`: each carried by listed persons, `SA'D`,
 # `KIM SE GON`, `ESTEVAO NA MENA`), so only a form of at least this many letters counts ...
 ORGANISATION_FORM_MIN_LETTERS = 4
-# ... or one of these short codes, which no listed person's name carries.
-ORGANISATION_SHORT_FORMS = frozenset(
-    {
-        "llc",
-        "ltd",
-        "plc",
-        "inc",
-        "jsc",
-        "ooo",
-        "oao",
-        "zao",
-        "fze",
-        "fzc",
-        "srl",
-        "sll",
-        "bhd",
-        "pte",
-        "pty",
-        "kft",
-        "tov",
-    }
-)
+# ... or one of these short codes, which no listed person's name carries, or a form written as
+# only a legal form is: with dots, as words of their own (`S.A.`, `e.V.`; not `e.g.` inside
+# `T.E.G.`), in a script of its own (`ООО`, `Şti`), or in capitals as the last word of a name
+# written in lower case (`Siemens AG`, `Dupont SA`).
+# fmt: off
+ORGANISATION_SHORT_FORMS = frozenset({
+    "llc", "ltd", "plc", "inc", "jsc", "ooo", "oao", "zao", "fze", "fzc", "srl", "sll", "bhd", "pte",
+    "pty", "kft", "tov", "gbr", "ohg", "mbh",
+})
+# fmt: on
 # A natural person trading under a name stays a possible person: rigour's sole-proprietor type
-# (`ИП`, `ФОП`, `e.K.`) and the English phrases of the same.
+# (`ИП`, `ФОП`, `e.K.`; not `II`, which rigour also types so, a generation or a series) and the
+# English phrases of the same.
 SOLE_TRADER_TYPE = "sp"
+_ROMAN_ONES = re.compile("i+")
+_TITLE_WORD = re.compile(r"\b[A-Z][a-z]+\b")
 _SOLE_TRADER_PHRASE = re.compile(
     r"\b(?:sole (?:proprietor|proprietorship|trader)|trading as|t a|d b a|dba"
     r"|doing business as|self employed)\b"
@@ -819,22 +810,37 @@ _SOLE_TRADER_PHRASE = re.compile(
 
 
 def organisation_legal_form(text: str) -> str | None:
-    """The legal form in `text` that only an organisation carries (`Ltd`, `GmbH`, `ООО`,
-    `有限公司` read as `co ltd`), as written in the name's normalised words, or None: None also
-    when the name says a natural person trades under it (`ИП`, `e.K.`, `sole proprietor`,
-    `trading as`), and for the short codes that are also words of people's names (`SA`, `NA`).
+    """The legal form in `text` that only an organisation carries (`Ltd`, `GmbH`, `S.A.`, `ООО`,
+    `有限公司` read as `co ltd`), as found, or None: None also when the name says a natural
+    person trades under it (`ИП`, `e.K.`, `sole proprietor`, `trading as`), and for the short
+    codes that are also words of people's names (`SA`, `NA`) unless written as only a legal form is.
 
     Guarantees: never raises on any `str`; looks forms up in rigour's table, the one
-    `normalise_name` removes them by."""
-    _, _, flat, _ = _flat_form(text, "organisation")
-    if not flat:
+    `normalise_name` removes them by, in the name as written and in its normalised words."""
+    _, written, flat, _ = _flat_form(text, "organisation")
+    if not flat or _SOLE_TRADER_PHRASE.search(flat):
         return None
-    found = _extract_org_types(flat, _ORG_TYPE_FLAGS, _ORG_TYPE_CLEANUP, True)
-    if not found or _SOLE_TRADER_PHRASE.search(flat) or any(kind == SOLE_TRADER_TYPE for _, kind in found):
+    folded = written.casefold()
+    found = [
+        *_extract_org_types(folded, _ORG_TYPE_FLAGS, _ORG_TYPE_CLEANUP, True),
+        *_extract_org_types(flat, _ORG_TYPE_FLAGS, _ORG_TYPE_CLEANUP, True),
+    ]
+    if any(kind == SOLE_TRADER_TYPE and not _ROMAN_ONES.fullmatch(form) for form, kind in found):
         return None
+    # capitals say "legal form" only after a word written in lower case (a typo in a name of
+    # capitals does not make the rest look so)
+    last = written.split()[-1] if _TITLE_WORD.search(written) else ""
     for form, _ in found:
-        letters = form.replace(" ", "")
-        if len(letters) >= ORGANISATION_FORM_MIN_LETTERS or letters in ORGANISATION_SHORT_FORMS:
+        letters = _NON_ALNUM.sub("", form)
+        if _ROMAN_ONES.fullmatch(letters):
+            continue
+        if (
+            len(letters) >= ORGANISATION_FORM_MIN_LETTERS
+            or letters in ORGANISATION_SHORT_FORMS
+            or ("." in form and re.search(rf"(?:^|\s){re.escape(form)}", folded) is not None)
+            or not form.isascii()
+            or last == form.upper()
+        ):
             return form
     return None
 
