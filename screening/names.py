@@ -816,15 +816,23 @@ def organisation_legal_form(text: str) -> str | None:
     codes that are also words of people's names (`SA`, `NA`) unless written as only a legal form is.
 
     Guarantees: never raises on any `str`; looks forms up in rigour's table, the one
-    `normalise_name` removes them by, in the name as written and in its normalised words."""
-    _, written, flat, _ = _flat_form(text, "organisation")
-    if not flat or _SOLE_TRADER_PHRASE.search(flat):
-        return None
+    `normalise_name` removes them by, in the name as written and in its normalised words (for
+    Han and Hangul, as read: `有限公司` is `co ltd`; other scripts' forms are in the table as
+    written, `ООО`, `בע"מ`, so those names are not transliterated for this, a party's every name
+    being asked)."""
+    if text.isascii():
+        written, flat = text, _normalise_ascii(text)
+    elif _SYLLABIC.search(text):
+        _, written, flat, _ = _flat_form(text, "organisation")
+    else:
+        written = _SURROGATE.sub(" ", unmask(text))
+        flat = ""
     folded = written.casefold()
-    found = [
-        *_extract_org_types(folded, _ORG_TYPE_FLAGS, _ORG_TYPE_CLEANUP, True),
-        *_extract_org_types(flat, _ORG_TYPE_FLAGS, _ORG_TYPE_CLEANUP, True),
-    ]
+    if _SOLE_TRADER_PHRASE.search(flat or _NON_ALNUM.sub(" ", folded)):
+        return None
+    found = _extract_org_types(folded, _ORG_TYPE_FLAGS, _ORG_TYPE_CLEANUP, True)
+    if flat:
+        found += _extract_org_types(flat, _ORG_TYPE_FLAGS, _ORG_TYPE_CLEANUP, True)
     if any(kind == SOLE_TRADER_TYPE and not _ROMAN_ONES.fullmatch(form) for form, kind in found):
         return None
     # capitals say "legal form" only after a word written in lower case (a typo in a name of

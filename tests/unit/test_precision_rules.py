@@ -272,7 +272,7 @@ def test_a_listed_persons_parentheses_are_not_dropped() -> None:
         ("Bailey PLC", "organisation"),
         ("ООО Ромашка", "organisation"),
         ("北京华为技术有限公司", "organisation"),  # read as `co ltd`
-        ("Minería Castellana S.L.L.", "organisation"),
+        ("Minería Castellana S.A.", "organisation"),
         # short codes written as only a legal form is: dotted, in capitals, in their own script
         ("Nestlé S.A.", "organisation"),
         ("Rust e.V.", "organisation"),
