@@ -418,12 +418,14 @@ fn numbers_differ(cfg: &Config, n: &NameFacts) -> Option<Effect> {
         .then(|| Effect::factor("number_mismatch", cfg.number_conflict_factor, "numbers differ"))
 }
 
-/// `Salman bin Muhammad` vs `Muhammad bin Salman`: the son is not the father.
+/// `Salman bin Muhammad` vs `Muhammad bin Salman`: the son is not the father (the own name
+/// pairs with a word after the other's own name; a name dropped before it, `MOHAMAD BIN UDIN`
+/// for `MOHAMAD RAFI BIN UDIN`, swaps nothing).
 fn patronymic_swapped(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
     let own_a = own_name_index(cfg, &c.qa.tokens)?;
     let own_b = own_name_index(cfg, &c.qb.tokens)?;
     let pair = c.chosen.iter().find(|p| p.a_range().contains(&own_a))?;
-    (!pair.b_range().contains(&own_b)).then(|| {
+    (pair.b_start > own_b).then(|| {
         Effect::factor(
             "patronymic_swapped",
             cfg.patronymic_swap_factor,

@@ -530,14 +530,16 @@ def _own_name_index(tokens: tuple[str, ...]) -> int | None:
 
 
 def _patronymic_swapped(qa: PreparedName, qb: PreparedName, chosen: list[_Pair]) -> bool:
-    """`Salman bin Muhammad` vs `Muhammad bin Salman`: father and son are different people."""
+    """`Salman bin Muhammad` vs `Muhammad bin Salman`: father and son are different people (the
+    own name pairs with a word after the other's own name; one dropped before it, `MOHAMAD BIN
+    UDIN` for `MOHAMAD RAFI BIN UDIN`, swaps nothing)."""
     own_a = _own_name_index(qa.tokens)
     own_b = _own_name_index(qb.tokens)
     if own_a is None or own_b is None:
         return False
     for pair in chosen:
         if own_a in pair.a:
-            return own_b not in pair.b
+            return min(pair.b) > own_b
     return False
 
 

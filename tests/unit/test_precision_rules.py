@@ -325,3 +325,12 @@ def test_screening_compares_a_company_with_listed_companies_only() -> None:
     # ... a sole trader and a party of unknown kind may be
     assert "t:person" in _decision("Zafar Khan trading as Khan Imports Ltd", state)
     assert _decision("Zafar Khan", state) == ["t:org", "t:person"]
+
+
+def test_a_name_dropped_before_bin_swaps_nothing() -> None:
+    # 0.51 before: the own name `mohamad` paired with the listed `mohamad`, not the own name `rafi`
+    kept = compare_names("MOHAMAD BIN UDIN", "MOHAMAD RAFI BIN UDIN", kind="person")
+    assert kept.score >= DEFAULT_THRESHOLD
+    assert "patronymic_swapped" not in dict(kept.features)
+    swapped = compare_names("Salman bin Muhammad", "Muhammad bin Salman", kind="person")
+    assert "patronymic_swapped" in dict(swapped.features)
