@@ -398,6 +398,7 @@ impl Config {
             joined_max_extra_letters: 2,
             patronymic_suffixes: [
                 "ovich", "evich", "ovych", "evych", "ovna", "evna", "ichna", "ivna", "oglu", "ogly", "ovic",
+                "son", "sen",
             ]
             .iter()
             .map(|s| s.to_string())

@@ -133,8 +133,10 @@ class ScreeningParams:
     # ... and the two joined words at most this many letters longer than the word.
     joined_max_extra_letters: int = 2
     # `Oleksandrovych` is the son of an Oleksandr, not a long form of the name: East Slavic
-    # patronymics (names.py) plus the Turkic and South Slavic endings.
-    patronymic_suffixes: tuple[str, ...] = (*PATRONYMIC_ENDINGS, "oglu", "ogly", "ovic")
+    # patronymics (names.py) plus the Turkic and South Slavic endings, and the English and
+    # Scandinavian ones (`Johnson` is not `John`, `Hansen` not `Hans`: `Ryan Johnson` ~ `RYAN,
+    # John` 0.88).
+    patronymic_suffixes: tuple[str, ...] = (*PATRONYMIC_ENDINGS, "oglu", "ogly", "ovic", "son", "sen")
     # `X bin Y`: the word before one of these is the person's own name.
     patronymic_words: frozenset[str] = frozenset({"bin", "ibn", "bint", "ben"})
 

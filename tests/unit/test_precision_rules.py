@@ -334,3 +334,9 @@ def test_a_name_dropped_before_bin_swaps_nothing() -> None:
     assert "patronymic_swapped" not in dict(kept.features)
     swapped = compare_names("Salman bin Muhammad", "Muhammad bin Salman", kind="person")
     assert "patronymic_swapped" in dict(swapped.features)
+
+
+def test_a_son_of_a_name_is_not_its_long_form() -> None:
+    # 0.88 before: `john` taken as a short form of `johnson`
+    assert compare_names("Ryan Johnson", "RYAN, John", kind="person").score < DEFAULT_THRESHOLD
+    assert "short_form" in dict(compare_names("Alex Smith", "Alexander Smith", kind="person").features)
