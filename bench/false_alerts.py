@@ -167,31 +167,31 @@ def false_alert_lines(results: Sequence[Screened], samples: int, only_script: st
     """The per-script table (kind as generated, then without a birth date) and a sample of false
     alerts: `samples` per script, or every one of `only_script` alone when it is given."""
     by_script: dict[str, Tally] = defaultdict(Tally)
-    by_script_any: dict[str, Tally] = defaultdict(Tally)
+    by_script_unknown: dict[str, Tally] = defaultdict(Tally)
     by_kind: dict[str, Tally] = defaultdict(Tally)
-    total, total_any = Tally(), Tally()
+    total, total_unknown = Tally(), Tally()
     shown: dict[str, list[Screened]] = defaultdict(list)
     for r in results:
         false_alert = by_script[r.name.script].add(r.matches, r.name)
         by_kind[r.name.kind].add(r.matches, r.name)
         total.add(r.matches, r.name)
-        by_script_any[r.name.script].add(r.matches_unknown, r.name)
-        total_any.add(r.matches_unknown, r.name)
+        by_script_unknown[r.name.script].add(r.matches_unknown, r.name)
+        total_unknown.add(r.matches_unknown, r.name)
         wanted = r.name.script == only_script if only_script else len(shown[r.name.script]) < samples
         if false_alert and wanted:
             shown[r.name.script].append(r)
     head = f"{'script':<11}{'names':>7}{'alerts':>8}{'rate':>8}{'homonyms':>10}  | no birth date: alerts rate"
     lines = [head]
 
-    def row(title: str, tally: Tally, tally_any: Tally | None) -> str:
+    def row(title: str, tally: Tally, tally_unknown: Tally | None) -> str:
         text = f"{title:<11}{tally.names:>7}{tally.alerts:>8}{tally.rate():>8.2%}{tally.homonyms:>10}"
-        if tally_any is not None:
-            text += f"  | {tally_any.alerts:>15} {tally_any.rate():>6.2%}"
+        if tally_unknown is not None:
+            text += f"  | {tally_unknown.alerts:>15} {tally_unknown.rate():>6.2%}"
         return text
 
     for script in sorted(by_script, key=lambda s: -by_script[s].rate()):
-        lines.append(row(script, by_script[script], by_script_any[script]))
-    lines.append(row("overall", total, total_any))
+        lines.append(row(script, by_script[script], by_script_unknown[script]))
+    lines.append(row("overall", total, total_unknown))
     for kind in sorted(by_kind):
         lines.append(row(kind, by_kind[kind], None))
     if only_script:
