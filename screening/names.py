@@ -809,7 +809,7 @@ _SOLE_TRADER_PHRASE = re.compile(
 )
 
 
-def organisation_legal_form(text: str) -> str | None:
+def organisation_legal_form(text: str, *, transliterate: bool = False) -> str | None:
     """The legal form in `text` that only an organisation carries (`Ltd`, `GmbH`, `S.A.`, `ООО`,
     `有限公司` read as `co ltd`), as found, or None: None also when the name says a natural
     person trades under it (`ИП`, `e.K.`, `sole proprietor`, `trading as`), and for the short
@@ -818,11 +818,11 @@ def organisation_legal_form(text: str) -> str | None:
     Guarantees: never raises on any `str`; looks forms up in rigour's table, the one
     `normalise_name` removes them by, in the name as written and in its normalised words (for
     Han and Hangul, as read: `有限公司` is `co ltd`; other scripts' forms are in the table as
-    written, `ООО`, `בע"מ`, so those names are not transliterated for this, a party's every name
-    being asked)."""
+    written, `ООО`, `בע"מ`, so a party's name in them is not transliterated for this unless
+    `transliterate`, which finds what `normalise_name` finds in the transliteration too)."""
     if text.isascii():
         written, flat = text, _normalise_ascii(text)
-    elif _SYLLABIC.search(text):
+    elif transliterate or _SYLLABIC.search(text):
         _, written, flat, _ = _flat_form(text, "organisation")
     else:
         written = _SURROGATE.sub(" ", unmask(text))
@@ -930,7 +930,7 @@ def name_readings(text: str, form: NameForm = "any") -> tuple[NormalisedName, ..
     Guarantees: never raises on any `str`; at least one reading, the first `normalise_name`'s."""
     name = normalise_name(text, form)
     readings = [name]
-    if form == "any" and name.legal_forms and organisation_legal_form(text) is None:
+    if form == "any" and name.legal_forms and organisation_legal_form(text, transliterate=True) is None:
         as_person = normalise_name(text, "person")
         if as_person.tokens != name.tokens:
             readings.append(as_person)
