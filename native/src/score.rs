@@ -282,12 +282,14 @@ pub(crate) fn pair_similarity(
 /// The credit of two words from different scripts that sound alike: the same consonant skeleton
 /// of at least `transliteration_min_skeleton_length` consonants and the same first sound earns
 /// `skeleton_discount` (`mhmd` ~ `mohamed`); skeletons of at least
-/// `transliteration_near_min_skeleton_length` consonants that differ by at most
-/// `transliteration_near_max_edits` earn `transliteration_near_similarity`; anything else earns
-/// nothing here (a partial credit for skeletons that merely resemble each other paired
-/// `hiroshi` with `takashi` and `kalita` with `goliat`, most of the cross-script false alerts).
-/// From a script that writes its vowels (`vowels_written`), the words must also place their
-/// vowels alike (`vowels_placed_alike`: `rudik` is not `RDC`).
+/// `transliteration_near_min_skeleton_length` consonants one romanisation variant apart
+/// (`romanisation_variants`: `mktb` ~ `makhtab`, `fdl` ~ `fazl`) earn
+/// `transliteration_near_similarity`; anything else earns nothing here (a partial credit for
+/// skeletons that merely resemble each other paired `hiroshi` with `takashi`, `mhna` with
+/// `marian`: most of the cross-script false alerts). From a script that writes its vowels
+/// (`vowels_written`), the words must also place their vowels alike (`vowels_placed_alike`:
+/// `rudik` is not `RDC`) and their skeletons keep voicing (`voiced_skeleton_map`: `pragati` is
+/// not `BARAKAT`).
 fn transliteration_credit(cfg: &Config, a: &str, b: &str, ska: &str, skb: &str, vowels_written: bool) -> f64 {
     if cfg.skeleton_map.first_sound(a) != cfg.skeleton_map.first_sound(b) {
         return 0.0;
@@ -295,6 +297,13 @@ fn transliteration_credit(cfg: &Config, a: &str, b: &str, ska: &str, skb: &str, 
     if vowels_written && !vowels_placed_alike(cfg, a, b) {
         return 0.0;
     }
+    let voiced;
+    let (ska, skb) = if vowels_written {
+        voiced = (cfg.voiced_skeleton_map.skeleton(a), cfg.voiced_skeleton_map.skeleton(b));
+        (voiced.0.as_str(), voiced.1.as_str())
+    } else {
+        (ska, skb)
+    };
     if ska == skb {
         let fits = vowels_written || written_vowels_fit(cfg, a, b);
         return if ska.len() >= cfg.transliteration_min_skeleton_length && fits {
@@ -306,7 +315,7 @@ fn transliteration_credit(cfg: &Config, a: &str, b: &str, ska: &str, skb: &str, 
     let near = cfg.transliteration_near_min_skeleton_length;
     if ska.len() >= near
         && skb.len() >= near
-        && levenshtein_bytes(ska.as_bytes(), skb.as_bytes()) <= cfg.transliteration_near_max_edits
+        && cfg.romanisation_variants.one_apart(ska.as_bytes(), skb.as_bytes())
     {
         return cfg.transliteration_near_similarity;
     }

@@ -189,6 +189,51 @@ def _written_vowels_fit(a: str, b: str) -> bool:
     return _is_subsequence(short, long_)
 
 
+_VOICED = str.maketrans(dict(P.voiced_skeleton_map))
+
+
+def _voiced_skeleton(token: str) -> str:
+    """The skeleton that keeps voicing (`P.voiced_skeleton_map`), repeats collapsed."""
+    return _single_letters(token.translate(_VOICED))
+
+
+def _place_holds(suffix: str, last: bool, following: str) -> bool:
+    """Where a romanisation rule's letter may stand: `` anywhere, `-` not last, `$` last, `>x`
+    just before `x`."""
+    if suffix == "":
+        return True
+    if suffix == "-":
+        return not last
+    if suffix == "$":
+        return last
+    return suffix.startswith(">") and following == suffix[1:]
+
+
+def _one_romanisation_apart(x: str, y: str) -> bool:
+    """The skeletons differ by one consonant that `P.romanisation_dropped_letters` /
+    `P.romanisation_swapped_letters` name, in its place."""
+    if len(x) == len(y):
+        differ = [i for i in range(len(x)) if x[i] != y[i]]
+        if len(differ) != 1:
+            return False
+        i = differ[0]
+        return any(
+            {rule[0], rule[1]} == {x[i], y[i]} and rule[0] != rule[1] and _place_holds(rule[2:], i == len(x) - 1, "")
+            for rule in P.romanisation_swapped_letters
+        )
+    short, long_ = (x, y) if len(x) < len(y) else (y, x)
+    if len(long_) != len(short) + 1:
+        return False
+    i = next((k for k in range(len(short)) if short[k] != long_[k]), len(short))
+    if short[i:] != long_[i + 1 :]:
+        return False
+    following = long_[i + 1] if i + 1 < len(long_) else ""
+    return any(
+        rule[0] == long_[i] and _place_holds(rule[1:], i == len(long_) - 1, following)
+        for rule in P.romanisation_dropped_letters
+    )
+
+
 def _transliteration_credit(a: str, b: str, ska: str, skb: str, vowels_written: bool) -> float:
     """Credit of two words from different scripts that sound alike (see the engine's
     `transliteration_credit`)."""
@@ -196,15 +241,13 @@ def _transliteration_credit(a: str, b: str, ska: str, skb: str, vowels_written: 
         return 0.0
     if vowels_written and not _vowels_placed_alike(a, b):
         return 0.0
+    if vowels_written:
+        ska, skb = _voiced_skeleton(a), _voiced_skeleton(b)
     if ska == skb:
         fits = vowels_written or _written_vowels_fit(a, b)
         return P.skeleton_discount if len(ska) >= P.transliteration_min_skeleton_length and fits else 0.0
     near = P.transliteration_near_min_skeleton_length
-    if (
-        len(ska) >= near
-        and len(skb) >= near
-        and Levenshtein.distance(ska, skb) <= P.transliteration_near_max_edits
-    ):
+    if len(ska) >= near and len(skb) >= near and _one_romanisation_apart(ska, skb):
         return P.transliteration_near_similarity
     return 0.0
 
