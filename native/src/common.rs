@@ -505,6 +505,8 @@ impl Config {
             short_side_weight: 0.5,
             conflict_factor: 0.8,
             patronymic_swap_factor: 0.6,
+            kunya_words: set(&["abu", "umm"]),
+            kunya_apart_factor: 0.6,
             patronymic_words: set(&["ben", "bin", "bint", "ibn"]),
             single_token_factor: 0.85,
             single_word_by_sound_factor: 0.75,

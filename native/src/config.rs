@@ -142,6 +142,9 @@ parameters! {
     conflict_factor: f64 = item,
     patronymic_swap_factor: f64 = item,
     patronymic_words: FxHashSet<String> = words,
+    /// `abu`, `umm`: a kunya is one name with the word beside it.
+    kunya_words: FxHashSet<String> = words,
+    kunya_apart_factor: f64 = item,
     single_token_factor: f64 = item,
     /// A name of one distinctive word, not a person's, paired by sound alone.
     single_word_by_sound_factor: f64 = item,

@@ -142,6 +142,7 @@ pub const RULES: &[Rule] = &[
     Rule::OnComparison(generic_words_only),
     Rule::OnNames(numbers_differ),
     Rule::OnComparison(patronymic_swapped),
+    Rule::OnComparison(kunya_apart),
     Rule::OnComparison(syllables_differ),
 ];
 
@@ -351,6 +352,40 @@ fn patronymic_swapped(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
 fn own_name_index(cfg: &Config, tokens: &[String]) -> Option<usize> {
     let index = (1..tokens.len()).find(|&i| cfg.patronymic_words.contains(tokens[i].as_str()))?;
     (!cfg.particles.contains(tokens[index - 1].as_str())).then_some(index - 1)
+}
+
+/// `Maryam Abu Ghalyoun` vs `ABU-MARYAM`: the kunya words (`abu`, `umm`) pair, but a kunya is
+/// one name with the word beside it, and those words do not pair: another person.
+fn kunya_apart(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
+    let pair = c.chosen.iter().find(|p| {
+        p.a_len == 1
+            && p.b_len == 1
+            && c.qa.tokens[p.a_start] == c.qb.tokens[p.b_start]
+            && cfg.kunya_words.contains(c.qa.tokens[p.a_start].as_str())
+    })?;
+    let beside_a = kunya_partner(c.qa.tokens.len(), pair.a_start)?;
+    let beside_b = kunya_partner(c.qb.tokens.len(), pair.b_start)?;
+    let together = c
+        .chosen
+        .iter()
+        .any(|p| p.a_range().contains(&beside_a) && p.b_range().contains(&beside_b));
+    (!together).then(|| {
+        Effect::factor(
+            "kunya_apart",
+            cfg.kunya_apart_factor,
+            "kunya (abu/umm) beside another name",
+        )
+    })
+}
+
+/// The word a kunya word at `index` names: the next one, or the one before it when it is last
+/// (`'ASRA, Abu`); None for a kunya word alone.
+fn kunya_partner(len: usize, index: usize) -> Option<usize> {
+    if index + 1 < len {
+        Some(index + 1)
+    } else {
+        index.checked_sub(1)
+    }
 }
 
 /// Two names written in the same syllabic script (Han, Hangul) with different characters: each

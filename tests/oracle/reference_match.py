@@ -397,6 +397,7 @@ class _Outcome:
     generic_only: bool = False
     number_mismatch: bool = False
     patronymic_swapped: bool = False
+    kunya_apart: bool = False
     syllable_cap: float = 1.0
 
 
@@ -501,6 +502,9 @@ def _outcome(qa: PreparedName, qb: PreparedName, kind: PartyKind) -> _Outcome:
     if _patronymic_swapped(qa, qb, chosen):
         out.patronymic_swapped = True
         out.score *= P.patronymic_swap_factor
+    if _kunya_apart(qa, qb, chosen):
+        out.kunya_apart = True
+        out.score *= P.kunya_apart_factor
     cap = _same_script_syllables_cap(qa, qb)
     if cap < out.score:
         out.syllable_cap = cap
@@ -514,6 +518,27 @@ def _short_by_sound(qa: PreparedName, qb: PreparedName, pair: _Pair) -> bool:
         len(consonant_skeleton(qa.tokens[pair.a[0]])), len(consonant_skeleton(qb.tokens[pair.b[0]]))
     )
     return pair.how == "transliteration" and consonants <= P.single_word_by_sound_max_consonants
+
+
+def _kunya_partner(tokens: tuple[str, ...], index: int) -> int | None:
+    """The word a kunya word names: the next one, or the one before it when it is last."""
+    if index + 1 < len(tokens):
+        return index + 1
+    return index - 1 if index > 0 else None
+
+
+def _kunya_apart(qa: PreparedName, qb: PreparedName, chosen: list[_Pair]) -> bool:
+    """The first kunya word (`abu`, `umm`) paired exactly, while the words beside it do not pair."""
+    for pair in chosen:
+        if len(pair.a) == 1 and len(pair.b) == 1:
+            word = qa.tokens[pair.a[0]]
+            if word == qb.tokens[pair.b[0]] and word in P.kunya_words:
+                beside_a = _kunya_partner(qa.tokens, pair.a[0])
+                beside_b = _kunya_partner(qb.tokens, pair.b[0])
+                if beside_a is None or beside_b is None:
+                    return False
+                return not any(beside_a in p.a and beside_b in p.b for p in chosen)
+    return False
 
 
 def _own_name_index(tokens: tuple[str, ...]) -> int | None:
@@ -640,6 +665,9 @@ def _explain(qa: PreparedName, qb: PreparedName, out: _Outcome) -> Comparison:
     if out.patronymic_swapped:
         features.append(("patronymic_swapped", round(P.patronymic_swap_factor - 1, 4)))
         notes.append(f"own name and father's name swapped (X bin Y) x{_fmt(P.patronymic_swap_factor)}")
+    if out.kunya_apart:
+        features.append(("kunya_apart", round(P.kunya_apart_factor - 1, 4)))
+        notes.append(f"kunya (abu/umm) beside another name x{_fmt(P.kunya_apart_factor)}")
     if out.syllable_cap < 1.0:
         features.append(("syllables_differ", out.syllable_cap))
         notes.append(f"characters differ in the original script, capped at {_fmt(out.syllable_cap)}")
