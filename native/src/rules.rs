@@ -354,9 +354,13 @@ fn own_name_index(cfg: &Config, tokens: &[String]) -> Option<usize> {
     (!cfg.particles.contains(tokens[index - 1].as_str())).then_some(index - 1)
 }
 
-/// `Maryam Abu Ghalyoun` vs `ABU-MARYAM`: the kunya words (`abu`, `umm`) pair, but a kunya is
-/// one name with the word beside it, and those words do not pair: another person.
+/// `مريم أبو غليون` (Maryam Abu Ghalyoun) vs `ABU-MARYAM`: the kunya words (`abu`, `umm`) pair,
+/// but a kunya is one name with the word beside it, and those words do not pair: another person.
+/// Asked of names in two scripts only (a name written in one script keeps its own word order).
 fn kunya_apart(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
+    if crate::score::Across::of(c.qa, c.qb) == crate::score::Across::SameScript {
+        return None;
+    }
     let pair = c.chosen.iter().find(|p| {
         p.a_len == 1
             && p.b_len == 1

@@ -502,7 +502,7 @@ def _outcome(qa: PreparedName, qb: PreparedName, kind: PartyKind) -> _Outcome:
     if _patronymic_swapped(qa, qb, chosen):
         out.patronymic_swapped = True
         out.score *= P.patronymic_swap_factor
-    if _kunya_apart(qa, qb, chosen):
+    if how_across != SAME_SCRIPT and _kunya_apart(qa, qb, chosen):
         out.kunya_apart = True
         out.score *= P.kunya_apart_factor
     cap = _same_script_syllables_cap(qa, qb)
@@ -528,7 +528,8 @@ def _kunya_partner(tokens: tuple[str, ...], index: int) -> int | None:
 
 
 def _kunya_apart(qa: PreparedName, qb: PreparedName, chosen: list[_Pair]) -> bool:
-    """The first kunya word (`abu`, `umm`) paired exactly, while the words beside it do not pair."""
+    """The first kunya word (`abu`, `umm`) paired exactly, while the words beside it do not pair
+    (asked of names in two scripts only)."""
     for pair in chosen:
         if len(pair.a) == 1 and len(pair.b) == 1:
             word = qa.tokens[pair.a[0]]
