@@ -150,6 +150,12 @@ parameters! {
     single_word_by_sound_factor: f64 = item,
     /// ... on a skeleton of at most this many consonants.
     single_word_by_sound_max_consonants: usize = item,
+    /// A person's one distinctive word paired by sound alone, another word unpaired.
+    lone_word_by_sound_factor: f64 = item,
+    /// A company's one longer word paired by sound alone with a word spelt unalike ...
+    unalike_word_by_sound_factor: f64 = item,
+    /// ... an OSA similarity under this.
+    unalike_word_max_similarity: f64 = item,
     /// A name with at most this distinctive weight has a single distinctive token ...
     single_token_max_weight: f64 = item,
     /// ... against a name with at least this much.

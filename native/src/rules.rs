@@ -139,6 +139,8 @@ pub const RULES: &[Rule] = &[
     Rule::OnComparison(syllable_unpaired),
     Rule::OnNames(single_distinctive_token),
     Rule::OnComparison(single_word_by_sound),
+    Rule::OnComparison(lone_word_by_sound),
+    Rule::OnComparison(unalike_word_by_sound),
     Rule::OnComparison(generic_words_only),
     Rule::OnNames(numbers_differ),
     Rule::OnComparison(patronymic_swapped),
@@ -310,6 +312,73 @@ fn single_word_by_sound(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
             cfg.single_word_by_sound_factor,
             "one short word paired by sound alone",
         )
+    })
+}
+
+/// The one pair of a distinctive word, when one name has a single distinctive word and that pair
+/// is by sound across scripts (a transliteration); None otherwise.
+fn single_sound_pair<'a>(cfg: &Config, c: &'a Aligned<'_>) -> Option<&'a Candidate> {
+    if c.qa.distinctive_weight.min(c.qb.distinctive_weight) > cfg.single_token_max_weight {
+        return None;
+    }
+    let mut distinctive = c
+        .chosen
+        .iter()
+        .filter(|p| p.larger_side_weight(c.qa, c.qb) > cfg.generic_weight);
+    match (distinctive.next(), distinctive.next()) {
+        (Some(pair), None) if pair.how == How::Transliteration => Some(pair),
+        _ => None,
+    }
+}
+
+/// A person's name whose one distinctive word pairs by sound alone across scripts while a word
+/// of either name stays unpaired (`আরিয়ান উদ্দিন` ~ `La Arana`, `ডলি দে` ~ `DULE`): one sound of a
+/// longer name says little. A single name alone keeps its score (`משה` ~ `Moshe`).
+fn lone_word_by_sound(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
+    if c.kind != Kind::Person {
+        return None;
+    }
+    single_sound_pair(cfg, c)?;
+    let unpaired = c.used_a.iter().chain(c.used_b.iter()).any(|&used| !used);
+    unpaired.then(|| {
+        Effect::factor(
+            "lone_word_by_sound",
+            cfg.lone_word_by_sound_factor,
+            "one word paired by sound, the rest unpaired",
+        )
+        .with_detail(|c| format!(": {}", unpaired_words(c)))
+    })
+}
+
+/// A company's one distinctive word, longer than `single_word_by_sound` reads, paired by sound
+/// alone with a word spelt unalike (`मिस्त्री Ltd` ~ `MAESTRO`, `Савельева` ~ `SWALLOW`): a
+/// company's name is a word of its own, spelt much the same in every script (`پارسیان` ~
+/// `PARSIAN` keeps its score).
+fn unalike_word_by_sound(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
+    if c.kind == Kind::Person || c.chosen.iter().any(|p| p.how != How::Transliteration) {
+        return None;
+    }
+    let pair = single_sound_pair(cfg, c)?;
+    let (a, b) = (&c.qa.tokens[pair.a_start], &c.qb.tokens[pair.b_start]);
+    let consonants = c.qa.skeletons[pair.a_start]
+        .len()
+        .min(c.qb.skeletons[pair.b_start].len());
+    let similarity = crate::common::osa_similarity(a, b);
+    let unalike = similarity < cfg.unalike_word_max_similarity;
+    (consonants > cfg.single_word_by_sound_max_consonants && unalike).then(|| {
+        Effect::factor(
+            "unalike_word_by_sound",
+            cfg.unalike_word_by_sound_factor,
+            "one company word paired by sound, spelt unalike",
+        )
+        .with_detail(|c| {
+            let words: Vec<String> = c
+                .chosen
+                .iter()
+                .map(|p| format!("{} / {}", c.qa.tokens[p.a_start], c.qb.tokens[p.b_start]))
+                .collect();
+            format!(": {}", words.join(", "))
+        })
     })
 }
 

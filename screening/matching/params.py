@@ -189,6 +189,19 @@ class ScreeningParams:
     # (A word of 3 consonants alone, `بدر` ~ `BADR`, is weak evidence.)
     single_word_by_sound_factor: float = 0.75
     single_word_by_sound_max_consonants: int = 3
+    # A person's name whose one distinctive word pairs across scripts by sound alone while a
+    # word of either name stays unpaired (`আরিয়ান উদ্দিন` ~ `La Arana`, `ডলি দে` ~ `DULE`: 0.82) is
+    # multiplied by this; a single name alone keeps its score (`משה` ~ `Moshe`).
+    # `bench.false_alerts`: about 10 Bengali, Devanagari, Cyrillic innocent names; the recall sets
+    # lost none.
+    lone_word_by_sound_factor: float = 0.75
+    # A company's one distinctive word of more consonants than `single_word_by_sound_max_consonants`
+    # paired by sound alone with a word spelt unalike (OSA similarity under
+    # `unalike_word_max_similarity`: `मिस्त्री Ltd` ~ `MAESTRO` 0.90, `Савельева` ~ `SWALLOW`) is
+    # multiplied by this: a company's name is a word of its own, spelt much the same in any
+    # script (`پارسیان` ~ `PARSIAN` 0.86, `Аэроскан` ~ `AEROSCAN` keep their score).
+    unalike_word_by_sound_factor: float = 0.75
+    unalike_word_max_similarity: float = 0.75
     # (a single distinctive token: a distinctive weight of at most this, against at least that)
     single_token_max_weight: float = 1.0
     several_tokens_min_weight: float = 2.0

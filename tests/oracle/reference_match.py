@@ -393,6 +393,8 @@ class _Outcome:
     conflict: bool = False
     syllable_unpaired: bool = False
     single_word_by_sound: bool = False
+    lone_word_by_sound: bool = False
+    unalike_word_by_sound: bool = False
     single_token: bool = False
     generic_only: bool = False
     number_mismatch: bool = False
@@ -485,6 +487,18 @@ def _outcome(qa: PreparedName, qb: PreparedName, kind: PartyKind) -> _Outcome:
         if distinctive_pairs and all(_short_by_sound(qa, qb, p) for p in chosen):
             out.single_word_by_sound = True
             out.score *= P.single_word_by_sound_factor
+    sound_pair = _single_sound_pair(qa, qb, chosen) if how_across in _BY_SOUND else None
+    if sound_pair is not None and kind == "person" and (left_a or left_b):
+        out.lone_word_by_sound = True
+        out.score *= P.lone_word_by_sound_factor
+    if (
+        sound_pair is not None
+        and kind != "person"
+        and all(p.how == "transliteration" for p in chosen)
+        and _unalike_long_words(qa.tokens[sound_pair.a[0]], qb.tokens[sound_pair.b[0]])
+    ):
+        out.unalike_word_by_sound = True
+        out.score *= P.unalike_word_by_sound_factor
     if chosen and all(
         p.how in ("acronym", "initial") for p in chosen if _pair_weight(qa, qb, p) > P.generic_weight
     ):
@@ -510,6 +524,26 @@ def _outcome(qa: PreparedName, qb: PreparedName, kind: PartyKind) -> _Outcome:
         out.syllable_cap = cap
         out.score = cap
     return out
+
+
+def _single_sound_pair(qa: PreparedName, qb: PreparedName, chosen: list[_Pair]) -> _Pair | None:
+    """The one pair of a distinctive word when a name has a single distinctive word and that
+    pair is a transliteration."""
+    if min(qa.distinctive_weight, qb.distinctive_weight) > P.single_token_max_weight:
+        return None
+    distinctive = [p for p in chosen if _pair_weight(qa, qb, p) > P.generic_weight]
+    if len(distinctive) == 1 and distinctive[0].how == "transliteration":
+        return distinctive[0]
+    return None
+
+
+def _unalike_long_words(a: str, b: str) -> bool:
+    """Two words of more than `P.single_word_by_sound_max_consonants` consonants spelt unalike."""
+    consonants = min(len(consonant_skeleton(a)), len(consonant_skeleton(b)))
+    return (
+        consonants > P.single_word_by_sound_max_consonants
+        and OSA.normalized_similarity(a, b) < P.unalike_word_max_similarity
+    )
 
 
 def _short_by_sound(qa: PreparedName, qb: PreparedName, pair: _Pair) -> bool:
@@ -657,6 +691,14 @@ def _explain(qa: PreparedName, qb: PreparedName, out: _Outcome) -> Comparison:
     if out.single_word_by_sound:
         features.append(("single_word_by_sound", round(P.single_word_by_sound_factor - 1, 4)))
         notes.append(f"one short word paired by sound alone x{_fmt(P.single_word_by_sound_factor)}")
+    if out.lone_word_by_sound:
+        features.append(("lone_word_by_sound", round(P.lone_word_by_sound_factor - 1, 4)))
+        left = " ".join(qa.tokens[i] for i in out.left_a) + " / " + " ".join(qb.tokens[j] for j in out.left_b)
+        notes.append(f"one word paired by sound, the rest unpaired: {left} x{_fmt(P.lone_word_by_sound_factor)}")
+    if out.unalike_word_by_sound:
+        features.append(("unalike_word_by_sound", round(P.unalike_word_by_sound_factor - 1, 4)))
+        words = ", ".join(f"{qa.tokens[p.a[0]]} / {qb.tokens[p.b[0]]}" for p in out.chosen)
+        notes.append(f"one company word paired by sound, spelt unalike: {words} x{_fmt(P.unalike_word_by_sound_factor)}")
     if out.generic_only:
         features.append(("generic_only", P.generic_only_cap))
         notes.append(f"only generic words match, capped at {_fmt(P.generic_only_cap)}")
