@@ -484,6 +484,7 @@ impl Config {
                 &["ds", "ks", "jk", "gj", "ht$", "mn$"].map(str::to_string),
             )
             .expect("valid variants"),
+            abjad_written_final_vowels: "i".to_string(),
             voiced_skeleton_map: SkeletonMap::new(
                 [("c", "k"), ("q", "k"), ("w", "v"), ("x", "ks")]
                     .iter()

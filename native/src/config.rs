@@ -126,6 +126,9 @@ parameters! {
     transliteration_near_similarity: f64 = item,
     /// The consonants two romanisations of one name are known to differ by.
     romanisation_variants: RomanisationVariants = romanisation_variants,
+    /// The final vowels an abjad writes (a word ending in one does not pair with one ending in a
+    /// consonant).
+    abjad_written_final_vowels: String = item,
     /// The skeleton that keeps voicing, for scripts that write their vowels.
     voiced_skeleton_map: SkeletonMap = skeleton_map,
     /// From a script that writes its vowels, the vowel keys must be at least this similar.

@@ -304,6 +304,9 @@ fn transliteration_credit(cfg: &Config, a: &str, b: &str, ska: &str, skb: &str, 
     } else {
         (ska, skb)
     };
+    if !vowels_written && !final_vowels_fit(cfg, a, b) {
+        return 0.0;
+    }
     if ska == skb {
         let fits = vowels_written || written_vowels_fit(cfg, a, b);
         return if ska.len() >= cfg.transliteration_min_skeleton_length && fits {
@@ -337,6 +340,22 @@ fn vowels_placed_alike(cfg: &Config, a: &str, b: &str) -> bool {
             ka.len(),
             kb.len(),
         ) >= cfg.transliteration_min_vowel_similarity
+}
+
+/// From an abjad, a word ending in a final vowel it writes (`abjad_written_final_vowels`, the
+/// `i` of ي/ی) does not stand for a word ending in a consonant (`akbr` is not `akbari`).
+fn final_vowels_fit(cfg: &Config, a: &str, b: &str) -> bool {
+    let ending = |word: &str| {
+        let last = &word[word.len() - 1..];
+        if cfg.abjad_written_final_vowels.contains(last) {
+            Some(true)
+        } else if cfg.skeleton_map.first_sound(last).is_empty() {
+            None // another vowel: unwritten or written alike
+        } else {
+            Some(false)
+        }
+    };
+    !matches!((ending(a), ending(b)), (Some(true), Some(false)) | (Some(false), Some(true)))
 }
 
 /// From an abjad, the vowels a transliteration writes (the long ones) stand where the other

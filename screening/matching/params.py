@@ -129,6 +129,12 @@ class ScreeningParams:
     # `zakariya`) paired about 100 innocent names of `bench.false_alerts`.
     romanisation_dropped_letters: tuple[str, ...] = ("h", "v", "l-", "j-", "t$", "s$", "k>h", "t>s")
     romanisation_swapped_letters: tuple[str, ...] = ("ds", "ks", "jk", "gj", "ht$", "mn$")
+    # An abjad writes a word's final long `i` (ي, ی: the nisba of `Hashimi`, `Akbari`), so across
+    # an abjad a word ending in one of these letters does not pair by sound with a word ending in
+    # a consonant (`akbr` is not `AKBARI`, `hashm` not `HASHIMI`, `nuri` not `NOOR`).
+    # `bench.false_alerts`: about 20 Arabic and Hebrew innocent names; `bench.script_recall` lost
+    # one UN name whose match hung on `abdaluli` ~ `abdul` (عبدالولی صدیقی ~ ABDUL WALI SEDDIQI).
+    abjad_written_final_vowels: str = "i"
     # From a script that writes its vowels (Cyrillic, Greek, Indic, Thai) a transliteration also
     # writes whether a consonant is voiced: its sound pairs compare skeletons that keep voicing
     # (only these rewrites, vowels dropped): `pragati` is not `BARAKAT`, `zafeiri` not `SAFERI`.

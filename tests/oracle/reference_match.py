@@ -234,12 +234,26 @@ def _one_romanisation_apart(x: str, y: str) -> bool:
     )
 
 
+def _final_vowels_fit(a: str, b: str) -> bool:
+    """Not one word ending in a final vowel an abjad writes (`P.abjad_written_final_vowels`) and
+    the other in a consonant."""
+
+    def ending(word: str) -> str:
+        if word[-1] in P.abjad_written_final_vowels:
+            return "written vowel"
+        return "vowel" if _SKELETON.get(word[-1]) == "" else "consonant"
+
+    return {ending(a), ending(b)} != {"written vowel", "consonant"}
+
+
 def _transliteration_credit(a: str, b: str, ska: str, skb: str, vowels_written: bool) -> float:
     """Credit of two words from different scripts that sound alike (see the engine's
     `transliteration_credit`)."""
     if _first_sound(a) != _first_sound(b):
         return 0.0
     if vowels_written and not _vowels_placed_alike(a, b):
+        return 0.0
+    if not vowels_written and not _final_vowels_fit(a, b):
         return 0.0
     if vowels_written:
         ska, skb = _voiced_skeleton(a), _voiced_skeleton(b)
