@@ -515,6 +515,7 @@ impl Config {
             lone_word_by_sound_factor: 0.75,
             unalike_word_by_sound_factor: 0.75,
             unalike_word_max_similarity: 0.75,
+            company_word_by_typo_factor: 0.75,
             single_token_max_weight: 1.0,
             several_tokens_min_weight: 2.0,
             syllable_unpaired_factor: 0.8,

@@ -159,6 +159,8 @@ parameters! {
     unalike_word_by_sound_factor: f64 = item,
     /// ... an OSA similarity under this.
     unalike_word_max_similarity: f64 = item,
+    /// A company's one distinctive word paired across scripts only as a typo.
+    company_word_by_typo_factor: f64 = item,
     /// A name with at most this distinctive weight has a single distinctive token ...
     single_token_max_weight: f64 = item,
     /// ... against a name with at least this much.

@@ -141,6 +141,7 @@ pub const RULES: &[Rule] = &[
     Rule::OnComparison(single_word_by_sound),
     Rule::OnComparison(lone_word_by_sound),
     Rule::OnComparison(unalike_word_by_sound),
+    Rule::OnComparison(company_word_by_typo),
     Rule::OnComparison(generic_words_only),
     Rule::OnNames(numbers_differ),
     Rule::OnComparison(patronymic_swapped),
@@ -315,9 +316,9 @@ fn single_word_by_sound(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
     })
 }
 
-/// The one pair of a distinctive word, when one name has a single distinctive word and that pair
-/// is by sound across scripts (a transliteration); None otherwise.
-fn single_sound_pair<'a>(cfg: &Config, c: &'a Aligned<'_>) -> Option<&'a Candidate> {
+/// The one pair of a distinctive word, when one name has a single distinctive word and one pair
+/// holds a distinctive word; None otherwise.
+fn single_distinctive_pair<'a>(cfg: &Config, c: &'a Aligned<'_>) -> Option<&'a Candidate> {
     if c.qa.distinctive_weight.min(c.qb.distinctive_weight) > cfg.single_token_max_weight {
         return None;
     }
@@ -326,9 +327,14 @@ fn single_sound_pair<'a>(cfg: &Config, c: &'a Aligned<'_>) -> Option<&'a Candida
         .iter()
         .filter(|p| p.larger_side_weight(c.qa, c.qb) > cfg.generic_weight);
     match (distinctive.next(), distinctive.next()) {
-        (Some(pair), None) if pair.how == How::Transliteration => Some(pair),
+        (Some(pair), None) => Some(pair),
         _ => None,
     }
+}
+
+/// `single_distinctive_pair` when that pair is by sound across scripts (a transliteration).
+fn single_sound_pair<'a>(cfg: &Config, c: &'a Aligned<'_>) -> Option<&'a Candidate> {
+    single_distinctive_pair(cfg, c).filter(|pair| pair.how == How::Transliteration)
 }
 
 /// A person's name whose one distinctive word pairs by sound alone across scripts while a word
@@ -375,6 +381,32 @@ fn unalike_word_by_sound(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
             let words: Vec<String> = c
                 .chosen
                 .iter()
+                .map(|p| format!("{} / {}", c.qa.tokens[p.a_start], c.qb.tokens[p.b_start]))
+                .collect();
+            format!(": {}", words.join(", "))
+        })
+    })
+}
+
+/// A company's one distinctive word paired across scripts only as a typo (`महरा Inc` ~
+/// `MANARA`, `Ткач Ltd` ~ `KACH`): a transliteration makes no typos, so a letter apart is
+/// another word.
+fn company_word_by_typo(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
+    if c.kind == Kind::Person || !crate::score::Across::of(c.qa, c.qb).by_sound() {
+        return None;
+    }
+    let pair = single_distinctive_pair(cfg, c)?;
+    (pair.how == How::Typo).then(|| {
+        Effect::factor(
+            "company_word_by_typo",
+            cfg.company_word_by_typo_factor,
+            "one company word a typo apart across scripts",
+        )
+        .with_detail(|c| {
+            let words: Vec<String> = c
+                .chosen
+                .iter()
+                .filter(|p| p.how == How::Typo)
                 .map(|p| format!("{} / {}", c.qa.tokens[p.a_start], c.qb.tokens[p.b_start]))
                 .collect();
             format!(": {}", words.join(", "))

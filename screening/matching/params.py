@@ -208,6 +208,11 @@ class ScreeningParams:
     # script (`پارسیان` ~ `PARSIAN` 0.86, `Аэроскан` ~ `AEROSCAN` keep their score).
     unalike_word_by_sound_factor: float = 0.75
     unalike_word_max_similarity: float = 0.75
+    # A company's one distinctive word paired across scripts only as a typo (`महरा Inc` ~ `MANARA`,
+    # `Ткач Ltd` ~ `KACH`: 0.76, 0.71) is multiplied by this: a transliteration makes no typos, a
+    # letter apart is another word. `bench.false_alerts`: 12 Devanagari, Cyrillic and Arabic
+    # innocent companies; the recall sets lost none (`ザラ・アエロ` ~ `ZALA AERO` pairs `aero` too).
+    company_word_by_typo_factor: float = 0.75
     # (a single distinctive token: a distinctive weight of at most this, against at least that)
     single_token_max_weight: float = 1.0
     several_tokens_min_weight: float = 2.0

@@ -409,6 +409,7 @@ class _Outcome:
     single_word_by_sound: bool = False
     lone_word_by_sound: bool = False
     unalike_word_by_sound: bool = False
+    company_word_by_typo: bool = False
     single_token: bool = False
     generic_only: bool = False
     number_mismatch: bool = False
@@ -513,6 +514,15 @@ def _outcome(qa: PreparedName, qb: PreparedName, kind: PartyKind) -> _Outcome:
     ):
         out.unalike_word_by_sound = True
         out.score *= P.unalike_word_by_sound_factor
+    distinctive_pair = _single_distinctive_pair(qa, qb, chosen)
+    if (
+        kind != "person"
+        and how_across in _BY_SOUND
+        and distinctive_pair is not None
+        and distinctive_pair.how == "typo"
+    ):
+        out.company_word_by_typo = True
+        out.score *= P.company_word_by_typo_factor
     if chosen and all(
         p.how in ("acronym", "initial") for p in chosen if _pair_weight(qa, qb, p) > P.generic_weight
     ):
@@ -540,15 +550,18 @@ def _outcome(qa: PreparedName, qb: PreparedName, kind: PartyKind) -> _Outcome:
     return out
 
 
-def _single_sound_pair(qa: PreparedName, qb: PreparedName, chosen: list[_Pair]) -> _Pair | None:
-    """The one pair of a distinctive word when a name has a single distinctive word and that
-    pair is a transliteration."""
+def _single_distinctive_pair(qa: PreparedName, qb: PreparedName, chosen: list[_Pair]) -> _Pair | None:
+    """The one pair of a distinctive word when a name has a single distinctive word."""
     if min(qa.distinctive_weight, qb.distinctive_weight) > P.single_token_max_weight:
         return None
     distinctive = [p for p in chosen if _pair_weight(qa, qb, p) > P.generic_weight]
-    if len(distinctive) == 1 and distinctive[0].how == "transliteration":
-        return distinctive[0]
-    return None
+    return distinctive[0] if len(distinctive) == 1 else None
+
+
+def _single_sound_pair(qa: PreparedName, qb: PreparedName, chosen: list[_Pair]) -> _Pair | None:
+    """`_single_distinctive_pair` when that pair is a transliteration."""
+    pair = _single_distinctive_pair(qa, qb, chosen)
+    return pair if pair is not None and pair.how == "transliteration" else None
 
 
 def _unalike_long_words(a: str, b: str) -> bool:
@@ -713,6 +726,10 @@ def _explain(qa: PreparedName, qb: PreparedName, out: _Outcome) -> Comparison:
         features.append(("unalike_word_by_sound", round(P.unalike_word_by_sound_factor - 1, 4)))
         words = ", ".join(f"{qa.tokens[p.a[0]]} / {qb.tokens[p.b[0]]}" for p in out.chosen)
         notes.append(f"one company word paired by sound, spelt unalike: {words} x{_fmt(P.unalike_word_by_sound_factor)}")
+    if out.company_word_by_typo:
+        features.append(("company_word_by_typo", round(P.company_word_by_typo_factor - 1, 4)))
+        words = ", ".join(f"{qa.tokens[p.a[0]]} / {qb.tokens[p.b[0]]}" for p in out.chosen if p.how == "typo")
+        notes.append(f"one company word a typo apart across scripts: {words} x{_fmt(P.company_word_by_typo_factor)}")
     if out.generic_only:
         features.append(("generic_only", P.generic_only_cap))
         notes.append(f"only generic words match, capped at {_fmt(P.generic_only_cap)}")
