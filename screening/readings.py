@@ -19,8 +19,8 @@ from normality import ascii_text as icu_ascii
 
 __all__ = [
     "SYLLABLE_VARIANTS",
-    "join_thai_words",
     "is_japanese",
+    "join_thai_words",
     "read_cjk",
     "read_hangul",
     "read_hanja_as_korean",

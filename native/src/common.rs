@@ -182,7 +182,9 @@ impl RomanisationVariants {
         if long_.len() != short.len() + 1 {
             return false;
         }
-        let i = (0..short.len()).find(|&i| short[i] != long_[i]).unwrap_or(short.len());
+        let i = (0..short.len())
+            .find(|&i| short[i] != long_[i])
+            .unwrap_or(short.len());
         if short[i..] != long_[i + 1..] {
             return false;
         }
@@ -480,7 +482,7 @@ impl Config {
             transliteration_near_min_skeleton_length: 3,
             transliteration_near_similarity: 0.8,
             romanisation_variants: RomanisationVariants::new(
-                &["h", "v", "l-", "j-", "t$", "s$", "k>h", "t>s"].map(str::to_string),
+                &["h", "v", "l-", "j", "t$", "s$", "k>h", "t>s"].map(str::to_string),
                 &["ds", "ks", "jk", "gj", "ht$", "mn$"].map(str::to_string),
             )
             .expect("valid variants"),

@@ -115,19 +115,20 @@ class ScreeningParams:
     transliteration_min_skeleton_length: int = 2
     transliteration_near_min_skeleton_length: int = 3
     transliteration_near_similarity: float = 0.8
-    # The one consonant by which two romanisations of a name are known to differ: a letter one
-    # adds or drops (`h` of a digraph, `kh`/`h`, `mktb` ~ `makhtab`; `v` of a w/u, `juhr` ~
-    # `jawhar`; the `l` of an assimilated article, `alsbar` ~ `essabar`; `j`, `binyamin` ~
-    # `benjamin`; a final `t` of ta marbuta, `hmzt` ~ `hamza`; a final `s` of a Greek
-    # nominative, `aleksandros` ~ `alexander`; `k` before `h`, `ahmed` ~ `akhmed`; `t` before
-    # `s`, `yzhq` ~ `yitzhak`), or two letters one writes for the other (`d`/`s` of ض ذ ظ, `fdl` ~
-    # `fazl`; `k`/`s` of a French `c`, `lunisi` ~ `lounici`; `j`/`k` and `j`/`g` of ج, `rjb` ~
-    # `ragab`, `serej` ~ `sergei`; a final `h`/`t` of ta marbuta, `mughniyah`; a final `m`/`n`).
-    # Each entry is the letter(s), then where: nothing (anywhere), `-` (not last), `$` (last
-    # only) or `>x` (just before `x`). `bench.script_recall` keeps the pairs it found but one
-    # with them; any other consonant (`mhna` ~ `marian`, `hust` ~ `hosni`, `sghiri` ~
-    # `zakariya`) paired about 100 innocent names of `bench.false_alerts`.
-    romanisation_dropped_letters: tuple[str, ...] = ("h", "v", "l-", "j-", "t$", "s$", "k>h", "t>s")
+    # The one consonant by which two romanisations of a name are known to differ. Letters one
+    # adds or drops: the `h` of a digraph (`kh`/`h`, `mktb` ~ `makhtab`); the `v` of a w/u
+    # (`juhr` ~ `jawhar`); the `l` of an assimilated article (`alsbar` ~ `essabar`); the `j` of
+    # й or י (`dmitrij` ~ `dmitry`, `binyamin` ~ `benjamin`); a final `t` of ta marbuta (`hmzt`
+    # ~ `hamza`); a final `s` of a Greek nominative (`aleksandros` ~ `alexander`); `k` before
+    # `h` (`ahmed` ~ `akhmed`); `t` before `s` (`yzhq` ~ `yitzhak`). Letters one writes for the
+    # other: `d`/`s` of ض ذ ظ (`fdl` ~ `fazl`); `k`/`s` of a French `c` (`lunisi` ~ `lounici`);
+    # `j`/`k` and `j`/`g` of ج (`rjb` ~ `ragab`, `serej` ~ `sergei`); a final `h`/`t` of ta
+    # marbuta (`mughniyah`); a final `m`/`n`. Each entry is the letter(s), then where: nothing
+    # (anywhere), `-` (not last), `$` (last only) or `>x` (just before `x`).
+    # `bench.script_recall` keeps the pairs it found but one with them; any other consonant
+    # (`mhna` ~ `marian`, `hust` ~ `hosni`, `sghiri` ~ `zakariya`) paired about 100 innocent
+    # names of `bench.false_alerts`.
+    romanisation_dropped_letters: tuple[str, ...] = ("h", "v", "l-", "j", "t$", "s$", "k>h", "t>s")
     romanisation_swapped_letters: tuple[str, ...] = ("ds", "ks", "jk", "gj", "ht$", "mn$")
     # An abjad writes a word's final long `i` (ي, ی: the nisba of `Hashimi`, `Akbari`), so across
     # an abjad a word ending in one of these letters does not pair by sound with a word ending in

@@ -218,7 +218,9 @@ def _one_romanisation_apart(x: str, y: str) -> bool:
             return False
         i = differ[0]
         return any(
-            {rule[0], rule[1]} == {x[i], y[i]} and rule[0] != rule[1] and _place_holds(rule[2:], i == len(x) - 1, "")
+            {rule[0], rule[1]} == {x[i], y[i]}
+            and rule[0] != rule[1]
+            and _place_holds(rule[2:], i == len(x) - 1, "")
             for rule in P.romanisation_swapped_letters
         )
     short, long_ = (x, y) if len(x) < len(y) else (y, x)
@@ -721,15 +723,20 @@ def _explain(qa: PreparedName, qb: PreparedName, out: _Outcome) -> Comparison:
     if out.lone_word_by_sound:
         features.append(("lone_word_by_sound", round(P.lone_word_by_sound_factor - 1, 4)))
         left = " ".join(qa.tokens[i] for i in out.left_a) + " / " + " ".join(qb.tokens[j] for j in out.left_b)
-        notes.append(f"one word paired by sound, the rest unpaired: {left} x{_fmt(P.lone_word_by_sound_factor)}")
+        notes.append(
+            f"one word paired by sound, the rest unpaired: {left} x{_fmt(P.lone_word_by_sound_factor)}"
+        )
     if out.unalike_word_by_sound:
         features.append(("unalike_word_by_sound", round(P.unalike_word_by_sound_factor - 1, 4)))
         words = ", ".join(f"{qa.tokens[p.a[0]]} / {qb.tokens[p.b[0]]}" for p in out.chosen)
-        notes.append(f"one company word paired by sound, spelt unalike: {words} x{_fmt(P.unalike_word_by_sound_factor)}")
+        factor = _fmt(P.unalike_word_by_sound_factor)
+        notes.append(f"one company word paired by sound, spelt unalike: {words} x{factor}")
     if out.company_word_by_typo:
         features.append(("company_word_by_typo", round(P.company_word_by_typo_factor - 1, 4)))
         words = ", ".join(f"{qa.tokens[p.a[0]]} / {qb.tokens[p.b[0]]}" for p in out.chosen if p.how == "typo")
-        notes.append(f"one company word a typo apart across scripts: {words} x{_fmt(P.company_word_by_typo_factor)}")
+        notes.append(
+            f"one company word a typo apart across scripts: {words} x{_fmt(P.company_word_by_typo_factor)}"
+        )
     if out.generic_only:
         features.append(("generic_only", P.generic_only_cap))
         notes.append(f"only generic words match, capped at {_fmt(P.generic_only_cap)}")
