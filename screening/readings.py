@@ -20,7 +20,7 @@ from normality import ascii_text as icu_ascii
 __all__ = [
     "SYLLABLE_VARIANTS",
     "is_japanese",
-    "read_brahmic",
+    "join_thai_words",
     "read_cjk",
     "read_hangul",
     "read_hanja_as_korean",
@@ -462,28 +462,20 @@ def translate_pinyin_business_words(tokens: list[str]) -> list[str]:
     return out
 
 
-# ICU reads Devanagari, Bengali and Thai a word at a time, but its Thai transliterator puts a
-# space between the syllables of a word (`นาคะนคร` -> `na kha nkhr`), which then pair with the
-# short syllables of unrelated Korean and Chinese listed names (`na`, `ri`, `sok`); and it writes
-# `c` for the `ch` of च, চ, จ (and `ch` for the aspirated छ), where names are spelt `ch` and
-# `chh` (`চয়ন` is Chayan, `छोटा` Chhota), so `cayan` paired with `KANNA` and `KUNI` by sound.
+# Thai writes no spaces between the syllables of a word, and ICU's Thai transliterator puts one
+# between each (`นาคะนคร` -> `na kha nkhr`): those syllables (`na`, `ri`, `sok`) then pair with the
+# short syllables of unrelated Korean and Chinese listed names.
 _THAI_WORD = re.compile("[\u0e00-\u0e7f]+")
-_INDIC_WORD = re.compile("[\u0900-\u09ff]+")
-_INDIC_C = re.compile("c(h?)")
-_THAI_C = re.compile("c(?!h)")
 
 
-def read_brahmic(text: str) -> str:
-    """`text` with each Devanagari, Bengali and Thai word read by ICU as one Latin word, `c`
-    written `ch` (and an aspirated `ch` `chh`): `ซุกรี ดุริยพันธุ์` -> `sukri duriyphanthu`,
-    `চয়ন` -> `chayana`, `छोटा` -> `chhota`; the rest unchanged.
+def join_thai_words(text: str) -> str:
+    """`text` with each Thai word read by ICU as one Latin word (`ซุกรี ดุริยพันธุ์` -> `sukri
+    duriyphanthu`), the rest unchanged.
 
-    Guarantees: never raises; text without such a character comes back unchanged; each such
-    word becomes one ASCII word.
+    Guarantees: never raises; text without a Thai character comes back unchanged; a Thai word
+    becomes one ASCII word (ICU's reading without its spaces).
     """
+    if not _THAI_WORD.search(text):
+        return text
     # (normality remembers each word it has read)
-    if _INDIC_WORD.search(text):
-        text = _INDIC_WORD.sub(lambda word: _INDIC_C.sub(r"ch\1", icu_ascii(word.group())), text)
-    if _THAI_WORD.search(text):
-        text = _THAI_WORD.sub(lambda word: _THAI_C.sub("ch", icu_ascii(word.group()).replace(" ", "")), text)
-    return text
+    return _THAI_WORD.sub(lambda word: icu_ascii(word.group()).replace(" ", ""), text)
