@@ -316,12 +316,8 @@ fn single_word_by_sound(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
     })
 }
 
-/// The one pair of a distinctive word, when one name has a single distinctive word and one pair
-/// holds a distinctive word; None otherwise.
-fn single_distinctive_pair<'a>(cfg: &Config, c: &'a Aligned<'_>) -> Option<&'a Candidate> {
-    if c.qa.distinctive_weight.min(c.qb.distinctive_weight) > cfg.single_token_max_weight {
-        return None;
-    }
+/// The one chosen pair that holds a distinctive word; None for none or several.
+fn only_distinctive_pair<'a>(cfg: &Config, c: &'a Aligned<'_>) -> Option<&'a Candidate> {
     let mut distinctive = c
         .chosen
         .iter()
@@ -332,21 +328,31 @@ fn single_distinctive_pair<'a>(cfg: &Config, c: &'a Aligned<'_>) -> Option<&'a C
     }
 }
 
+/// `only_distinctive_pair` when one name has a single distinctive word.
+fn single_distinctive_pair<'a>(cfg: &Config, c: &'a Aligned<'_>) -> Option<&'a Candidate> {
+    if c.qa.distinctive_weight.min(c.qb.distinctive_weight) > cfg.single_token_max_weight {
+        return None;
+    }
+    only_distinctive_pair(cfg, c)
+}
+
 /// `single_distinctive_pair` when that pair is by sound across scripts (a transliteration).
 fn single_sound_pair<'a>(cfg: &Config, c: &'a Aligned<'_>) -> Option<&'a Candidate> {
     single_distinctive_pair(cfg, c).filter(|pair| pair.how == How::Transliteration)
 }
 
-/// A person's name whose one distinctive word pairs by sound alone across scripts while a word
-/// of either name stays unpaired (`আরিয়ান উদ্দিন` ~ `La Arana`, `ডলি দে` ~ `DULE`): one sound of a
-/// longer name says little. A single name alone keeps its score (`משה` ~ `Moshe`).
+/// A person's name across scripts that rests on one pair of distinctive words, paired by sound
+/// (a transliteration) or as words joined, while a word of either name stays unpaired
+/// (`আরিয়ান উদ্দিন` ~ `La Arana`, `احسان ضابطی` ~ `AH SAN`): one sound of a longer name says
+/// little. A single name alone keeps its score (`משה` ~ `Moshe`).
 fn lone_word_by_sound(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
-    if c.kind != Kind::Person {
+    if c.kind != Kind::Person || !crate::score::Across::of(c.qa, c.qb).by_sound() {
         return None;
     }
-    single_sound_pair(cfg, c)?;
+    let pair = only_distinctive_pair(cfg, c)?;
+    let by_sound = matches!(pair.how, How::Transliteration | How::Joined);
     let unpaired = c.used_a.iter().chain(c.used_b.iter()).any(|&used| !used);
-    unpaired.then(|| {
+    (by_sound && unpaired).then(|| {
         Effect::factor(
             "lone_word_by_sound",
             cfg.lone_word_by_sound_factor,

@@ -1221,6 +1221,11 @@ mod tests {
         assert!(line(&out, "lone_word_by_sound")
             .2
             .starts_with("one word paired by sound, the rest unpaired: dasgupta /"));
+        // ... or as words joined (`احسان` ~ `AH SAN`)
+        let ahsan = written(&cfg, "احسان ضابطی", "ahsan dabti", true);
+        let out = explain(&cfg, &ahsan, &latin("ah san"), Kind::Person);
+        assert_eq!(hows(&out), vec![(vec![0], vec![0, 1], "joined")]);
+        assert!(out.score < 0.7 && features(&out).contains(&"lone_word_by_sound"));
         // a company's longer word by sound, spelt unalike; spelt alike it keeps its score
         let mistri = written(&cfg, "मिस्त्री", "mistri", true);
         let out = explain(&cfg, &mistri, &latin("maestro"), Kind::Organisation);

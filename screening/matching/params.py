@@ -196,11 +196,11 @@ class ScreeningParams:
     # (A word of 3 consonants alone, `بدر` ~ `BADR`, is weak evidence.)
     single_word_by_sound_factor: float = 0.75
     single_word_by_sound_max_consonants: int = 3
-    # A person's name whose one distinctive word pairs across scripts by sound alone while a
-    # word of either name stays unpaired (`আরিয়ান উদ্দিন` ~ `La Arana`, `ডলি দে` ~ `DULE`: 0.82) is
-    # multiplied by this; a single name alone keeps its score (`משה` ~ `Moshe`).
-    # `bench.false_alerts`: about 10 Bengali, Devanagari, Cyrillic innocent names; the recall sets
-    # lost none.
+    # A person's name across scripts resting on one pair of distinctive words, paired by sound or
+    # as words joined, while a word of either name stays unpaired (`আরিয়ান উদ্দিন` ~ `La Arana`,
+    # `ডলি দে` ~ `DULE`: 0.82; `احسان ضابطی` ~ `AH SAN`: 0.75) is multiplied by this; a single name
+    # alone keeps its score (`משה` ~ `Moshe`). `bench.false_alerts`: about 20 Bengali,
+    # Devanagari, Cyrillic and Arabic innocent names; the recall sets lost none.
     lone_word_by_sound_factor: float = 0.75
     # A company's one distinctive word of more consonants than `single_word_by_sound_max_consonants`
     # paired by sound alone with a word spelt unalike (OSA similarity under

@@ -505,7 +505,14 @@ def _outcome(qa: PreparedName, qb: PreparedName, kind: PartyKind) -> _Outcome:
             out.single_word_by_sound = True
             out.score *= P.single_word_by_sound_factor
     sound_pair = _single_sound_pair(qa, qb, chosen) if how_across in _BY_SOUND else None
-    if sound_pair is not None and kind == "person" and (left_a or left_b):
+    only_pair = _only_distinctive_pair(qa, qb, chosen)
+    if (
+        kind == "person"
+        and how_across in _BY_SOUND
+        and only_pair is not None
+        and only_pair.how in ("transliteration", "joined")
+        and (left_a or left_b)
+    ):
         out.lone_word_by_sound = True
         out.score *= P.lone_word_by_sound_factor
     if (
@@ -552,12 +559,17 @@ def _outcome(qa: PreparedName, qb: PreparedName, kind: PartyKind) -> _Outcome:
     return out
 
 
-def _single_distinctive_pair(qa: PreparedName, qb: PreparedName, chosen: list[_Pair]) -> _Pair | None:
-    """The one pair of a distinctive word when a name has a single distinctive word."""
-    if min(qa.distinctive_weight, qb.distinctive_weight) > P.single_token_max_weight:
-        return None
+def _only_distinctive_pair(qa: PreparedName, qb: PreparedName, chosen: list[_Pair]) -> _Pair | None:
+    """The one chosen pair that holds a distinctive word (None for none or several)."""
     distinctive = [p for p in chosen if _pair_weight(qa, qb, p) > P.generic_weight]
     return distinctive[0] if len(distinctive) == 1 else None
+
+
+def _single_distinctive_pair(qa: PreparedName, qb: PreparedName, chosen: list[_Pair]) -> _Pair | None:
+    """`_only_distinctive_pair` when a name has a single distinctive word."""
+    if min(qa.distinctive_weight, qb.distinctive_weight) > P.single_token_max_weight:
+        return None
+    return _only_distinctive_pair(qa, qb, chosen)
 
 
 def _single_sound_pair(qa: PreparedName, qb: PreparedName, chosen: list[_Pair]) -> _Pair | None:

@@ -235,6 +235,7 @@ class TestNonLatinScripts:
             # a person's one word paired by sound while the rest stays unpaired (0.82)
             ("আরিয়ান উদ্দিন", "La Arana", "person", "lone_word_by_sound", "one word paired by sound"),
             ("ডলি দে", "DULE", "person", "lone_word_by_sound", "one word paired by sound"),
+            ("احسان ضابطی", "AH SAN", "person", "lone_word_by_sound", "the rest unpaired: dabti"),
             # a company's longer word paired by sound, spelt unalike (0.90)
             (
                 "मिस्त्री Ltd",
