@@ -297,6 +297,9 @@ fn transliteration_credit(cfg: &Config, a: &str, b: &str, ska: &str, skb: &str, 
     if vowels_written && !vowels_placed_alike(cfg, a, b) {
         return 0.0;
     }
+    if !vowels_written && !final_vowels_fit(cfg, a, b) {
+        return 0.0;
+    }
     let voiced;
     let (ska, skb) = if vowels_written {
         voiced = (
@@ -307,9 +310,6 @@ fn transliteration_credit(cfg: &Config, a: &str, b: &str, ska: &str, skb: &str, 
     } else {
         (ska, skb)
     };
-    if !vowels_written && !final_vowels_fit(cfg, a, b) {
-        return 0.0;
-    }
     if ska == skb {
         let fits = vowels_written || written_vowels_fit(cfg, a, b);
         return if ska.len() >= cfg.transliteration_min_skeleton_length && fits {
@@ -1151,7 +1151,8 @@ mod tests {
         assert!(!apart("hst", "hsn")); // `hust` is not `hosni`
         assert!(!apart("mktb", "mktb")); // equal is not one apart
         assert!(!apart("mktb", "mkhtbh")); // two apart
-                                           // a variant reads in the engine: `mhna` no longer pairs with `marian`
+
+        // a variant reads in the engine: `mhna` no longer pairs with `marian`
         let latin = |tokens: &str| written(&cfg, tokens, tokens, false);
         let mhna = written(&cfg, "مهنا", "mhna", true);
         assert_eq!(explain(&cfg, &mhna, &latin("marian"), Kind::Person).score, 0.0);
