@@ -28,6 +28,8 @@ from screening.readings import (
 from screening.transliteration import ascii_text
 
 __all__ = [
+    "ABD_STEMS",
+    "ARABIC_ARTICLE",
     "COMPOUND_ENDINGS",
     "DROPPED_FIRST",
     "GENERIC_WORDS",
@@ -329,6 +331,90 @@ _ARABIC_LETTER = "\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff"
 _ARABIC_VOWEL_LETTERS = "\u0627\u0622\u0623\u0625\u0649\u064a\u06cc\u0648"
 _LONG_U = re.compile(f"(?<=[{_ARABIC_LETTER}])\u0648(?![{_ARABIC_VOWEL_LETTERS}])")
 _LONG_I = re.compile(f"(?<=[{_ARABIC_LETTER}])[\u064a\u06cc](?![{_ARABIC_VOWEL_LETTERS}])")
+_SHADDA = "\u0651"
+_FINAL_TA_MARBUTA = re.compile(f"\u0629(?![{_ARABIC_LETTER}])")
+# Arabic-script name words that ICU spells unlike any list (`bn`, `abn`, `allh`, `alrhmn`) are
+# rewritten before transliteration into the spellings the lists use (`_arabic_name_words`):
+# - the article `ال` starts a word of its own (`al`, a particle): Latin writes it joined,
+#   hyphenated, assimilated (`ash-Shahbandar`) or not at all, so the stem is compared alone
+#   (`alshahbndr` never paired with `Shahbandar`); names that only begin with the same letters
+#   (`الياس`, Ilyas; `الهام`, Elham) keep them;
+# - `عبد ال` + X (ʿAbd al-X: `Abdul X`, `Abdel X`, `Abdur X`, `Abd al-X`) is `abd` X, as the
+#   Latin forms are read (`_arabic_compounds`), the article in between dropped;
+# - `الله` after `عبد` makes the one name `abdullah`; after another word it is the compound
+#   ending of `Nazirullah`/`Hamid Ullah` (`ullah`, see `COMPOUND_ENDINGS`), alone `allah`; `الدين`
+#   after a word likewise `uddin` (`Shamsuddin`);
+# - a final ta marbuta `ة` is the `a` names end in (`Samira`, `Usama`, `Hamza`; ICU's `t` left
+#   `asamt` unpaired with `Usama`); a list's `-ah`/`-at` is the dropped `h`/`t` of
+#   `romanisation_dropped_letters` (`Mughniyah`, `Jabhat`).
+_ARABIC_ARTICLE = "\u0627\u0644"
+# ... and the word it is written as (the scorer pairs it with a stem as one assimilated word,
+# `al sbar` ~ `Essabar`: native/src/score.rs `article_assimilated`).
+ARABIC_ARTICLE = "al"
+_ABD = "\u0639\u0628\u062f"
+_ALLAH = "\u0627\u0644\u0644\u0647"
+_AL_DIN = "\u0627\u0644\u062f\u064a\u0646"
+# Words beginning with the article's letters kept whole: names that are not article + word
+# (Ilyas, Elham, Elaheh, Almas, Alfred, Alexander) and honorifics (al-Sayyid/al-Sayyida "Mr/Mrs",
+# al-Muhandis "engineer", al-Ustadh "professor", al-Duktur), which split would pair with the
+# listed names `Sayyid`, `Ustadh` (`bench.false_alerts`: `السيد جمال صليبا` ~ `SAYYED, Jamil`).
+_NOT_ARTICLE = frozenset(
+    {
+        "\u0627\u0644\u0633\u064a\u062f",
+        "\u0627\u0644\u0633\u064a\u062f\u0629",
+        "\u0627\u0644\u0645\u0647\u0646\u062f\u0633",
+        "\u0627\u0644\u0645\u0647\u0646\u062f\u0633\u0629",
+        "\u0627\u0644\u0623\u0633\u062a\u0627\u0630",
+        "\u0627\u0644\u0623\u0633\u062a\u0627\u0630\u0629",
+        "\u0627\u0644\u062f\u0643\u062a\u0648\u0631",
+        "\u0627\u0644\u062f\u0643\u062a\u0648\u0631\u0629",
+        "\u0627\u0644\u064a\u0627\u0633",
+        "\u0627\u0644\u0647\u0627\u0645",
+        "\u0627\u0644\u0647\u0647",
+        "\u0627\u0644\u0645\u0627\u0633",
+        "\u0627\u0644\u0641\u0631\u062f",
+        "\u0627\u0644\u0643\u0633\u0646\u062f\u0631",
+    }
+)
+# ... and the article is split off only when at least this many letters are left (`الي` is a
+# preposition, not a name).
+_MIN_ARTICLE_STEM = 2
+
+
+def _arabic_name_words(text: str) -> str:
+    """`text` with its Arabic name words rewritten as said above (`_ARABIC_ARTICLE`); other words
+    as they are."""
+    out: list[str] = []
+    for word in text.split(" "):
+        previous = out[-1] if out else ""
+        if word == _ALLAH:
+            if previous == _ABD:
+                out[-1] = "abdullah"
+            else:
+                out.append("ullah" if previous else "allah")
+            continue
+        if word == _AL_DIN and previous:
+            out.append("uddin")
+            continue
+        if word.startswith(_ABD + _ARABIC_ARTICLE) and len(word) >= len(_ABD) + 2 + _MIN_ARTICLE_STEM:
+            # `عبدالرحمن`, `عبدالله` written joined: read as two words
+            previous, word = _ABD, word[len(_ABD) :]
+            if word == _ALLAH:
+                out.append("abdullah")
+                continue
+            out.append(_ABD)
+        if (
+            word.startswith(_ARABIC_ARTICLE)
+            and len(word) >= len(_ARABIC_ARTICLE) + _MIN_ARTICLE_STEM
+            and word not in _NOT_ARTICLE
+        ):
+            stem = word[len(_ARABIC_ARTICLE) :]
+            out.append(stem if previous == _ABD else f"{ARABIC_ARTICLE} {stem}")
+            continue
+        out.append(word)
+    return _FINAL_TA_MARBUTA.sub("a", " ".join(out))
+
+
 # Word separators of other scripts that transliteration would turn into `?`.
 _SEPARATORS = str.maketrans({"\u30fb": " ", "\u00b7": " ", "\u3000": " ", "\u060c": " "})
 # One search each instead of a scan per character (see `normalise_text`).
@@ -548,6 +634,9 @@ def normalise_text(text: str) -> str:
         if _INDIC.search(text):
             text = _INDIC_FINAL.sub(_silence_final_vowel, text)
         if _ARABIC.search(text):
+            # the shadda (a doubling mark, which ICU writes as nothing) would hide the words and
+            # letters the rules look for (`الدّين`, `عبد الحيّ`)
+            text = _arabic_name_words(text.replace(_SHADDA, ""))
             text = _LONG_I.sub("i", _LONG_U.sub("u", text))
             text = _AYN.sub("a", text).replace("\u0639", "")
         if _KHMER_CHAR.search(text):
@@ -711,6 +800,93 @@ def _split_compound(tokens: list[str]) -> list[str]:
         else:
             out.append(token)
     return out
+
+
+# Two Arabic compounds that Latin writes in many ways, read as the Arabic script is read
+# (`_arabic_name_words`) so that the distinctive word is compared on its own (`_arabic_compounds`):
+# - ʿAbd al-X ("servant of X"), X one of the names of God: `Abdul X`, `Abdel X`, `Abdur Rahman`
+#   (the article assimilated to a sun letter), `Abd al-X` or joined (`Abdulaziz`, `Abdurrahman`)
+#   are the particle `abd` and X. `Abdul` before another word is a name of its own (Afghan usage:
+#   `Abdul Mohammed` and `Shah Mohammed` are two fathers, the name bench's non-matches) and keeps
+#   its weight;
+# - X al-Din ("X of the faith"): `Nasr al-Din`, `Taj ad Din`, `Zain ud Deen` are X and the
+#   compound ending `uddin`, as `Nasruddin` already splits (`COMPOUND_ENDINGS`).
+_ABD_FORMS = ("abdoul", "abdul", "abdel", "abdal", "abdol", "abdur", "abdus", "abduz", "abdar", "abdas")
+_ABD_FORM_SET = frozenset(_ABD_FORMS)
+# The names of God (and the few other words: Nabi, Rasul, Hussein, Nasser, Muttalib, Ilah) that
+# follow ʿAbd al- in names, in the spellings the lists use.
+# fmt: off
+ABD_STEMS = frozenset({
+    "rahman", "rehman", "rahmaan", "rahim", "raheem", "rehim", "malik", "malek", "quddus",
+    "qudus", "salam", "salaam", "mumin", "aziz", "azeez", "jabbar", "jabar", "khaliq", "khaleq",
+    "bari", "ghaffar", "ghafar", "qahhar", "wahhab", "wahab", "razzaq", "razaq", "razak",
+    "razzak", "fattah", "fatah", "alim", "aleem", "basit", "baset", "sami", "basir", "baseer",
+    "latif", "lateef", "latef", "khabir", "halim", "haleem", "azim", "azeem", "ghafur",
+    "ghafoor", "ghafour", "shakur", "shakoor", "kabir", "kabeer", "hafiz", "hafeez", "jalil",
+    "jaleel", "karim", "kareem", "karem", "raqib", "mujib", "hakim", "hakeem", "wadud", "wadood",
+    "majid", "majeed", "majed", "shahid", "haq", "haqq", "hak", "wakil", "wali", "hamid", "hameed",
+    "hamed", "hai", "hay", "hayy", "qayyum", "qayum", "qayoom", "wahid", "wahed", "waheed", "ahad",
+    "samad", "samed", "qadir", "qader", "qadeer", "kadir", "kader", "awwal", "zahir", "barr",
+    "tawwab", "tawab", "rauf", "raouf", "rouf", "ghani", "ghany", "ghanee", "mughni", "nur", "noor",
+    "hadi", "badi", "baqi", "baki", "rashid", "rasheed", "rashed", "sabur", "sabour", "sattar",
+    "satar", "mannan", "manan", "muttalib", "mutalib", "muttaleb", "nabi", "rasul", "rasool",
+    "hussein", "husain", "hussain", "husayn", "hosein", "hossein", "nasser", "nasir", "naser",
+    "ilah", "elah", "muhsin", "mohsen", "muhaymin", "muizz", "moez", "hakam", "muqtadir", "wasi",
+    "matin", "mateen", "jawad", "qawi",
+})
+# fmt: on
+# The article (and its sun-letter assimilations) written as a word of its own.
+_ARTICLES = frozenset(
+    {"al", "el", "ul", "ol", "ar", "as", "ash", "ad", "at", "az", "an", "ur", "us", "ud", "ed"}
+)
+_DIN_WORDS = frozenset({"din", "deen"})
+
+
+def _abd_stem(token: str) -> str:
+    """X of a joined `abdulX`-like token (see `_ABD_FORMS`), or "" when it is none."""
+    form = next((f for f in _ABD_FORMS if token.startswith(f)), "")
+    stem = token[len(form) :]
+    if form and stem in ABD_STEMS:
+        return stem
+    # the assimilated article doubles the stem's first letter (`abdurrahman`, `abdussalam`)
+    return stem[1:] if form and form[-1] == stem[:1] and stem[1:] in ABD_STEMS else ""
+
+
+def _arabic_compounds(tokens: list[str]) -> list[str]:
+    """`tokens` with each ʿAbd compound read as `abd` and its stem and each al-Din compound as
+    its first word and `uddin` (see `_ABD_FORMS`): `abdur rahman`, `abd al rahman`,
+    `abdurrahman` -> `abd rahman`; `nasr al din` -> `nasr uddin`. Other tokens as they are."""
+    out: list[str] = []
+    for at, token in enumerate(tokens):
+        previous = out[-1] if out else ""
+        following = tokens[at + 1] if at + 1 < len(tokens) else ""
+        if token in _ARTICLES and previous == "abd" and following:
+            continue
+        after_name = bool(previous) and previous not in PARTICLES
+        if token in _ARTICLES and after_name and following in _DIN_WORDS:
+            continue  # the `uddin` below stands for both words
+        if token in _DIN_WORDS and at > 0 and tokens[at - 1] in _ARTICLES and after_name:
+            out.append("uddin")
+            continue
+        if token in _ABD_FORM_SET and following in ABD_STEMS:
+            out.append("abd")
+            continue
+        stem = _abd_stem(token) if token.startswith("abd") else ""
+        out += ("abd", stem) if stem else (token,)
+    return out
+
+
+def _in_arabic_compound(words: list[str], at: int) -> bool:
+    """Whether `_arabic_compounds` may rewrite or drop word `at` of `words` in a run holding it
+    (`window_rewrites`; it may say so of a word that stays)."""
+    word = words[at]
+    before = words[at - 1] if at > 0 else ""
+    following = words[at + 1] if at + 1 < len(words) else ""
+    if word.startswith("abd"):
+        return (word in _ABD_FORM_SET and following in ABD_STEMS) or bool(_abd_stem(word))
+    if word in _ARTICLES:
+        return before == "abd" or following in _DIN_WORDS
+    return word in _DIN_WORDS and before in _ARTICLES
 
 
 # Country abbreviations inside organisation names, in the long form the lists write
@@ -914,6 +1090,8 @@ def normalise_name(text: str, form: NameForm = "any") -> NormalisedName:
             tokens = _numbers_as_digits(tokens, roman=roman)
     if _COMPOUND_WORD_END.search(flat):
         tokens = _split_compound(tokens)
+    if "abd" in flat or " d" in flat:
+        tokens = _arabic_compounds(tokens)
     del tokens[MAX_NAME_TOKENS:]
     return NormalisedName(
         original,
@@ -1090,7 +1268,8 @@ def window_rewrites(words: list[str]) -> list[int]:
     """Per word of a normalised text (`normalise_text(text).split()`), how `normalise_name(w,
     "any")` may treat it in a window `w` (a run of those words joined by spaces): 0, `REWRITTEN`
     (a legal form, a country abbreviation or pinyin company word, a number word or ordinal, a
-    digit that may join the number before it, a word with a compound ending) or `DROPPED_FIRST`
+    digit that may join the number before it, a word with a compound ending, an ʿAbd compound
+    or the article after one) or `DROPPED_FIRST`
     (a leading honorific or article).
 
     Guarantees: a window holding no `REWRITTEN` word and not starting with a `DROPPED_FIRST` one
@@ -1100,6 +1279,7 @@ def window_rewrites(words: list[str]) -> list[int]:
     text = " ".join(words)
     legal = _legal_form_words(text)
     compound = _COMPOUND_WORD_END.search(text) is not None  # (rare: else no word needs the test)
+    arabic_compound = "abd" in text or " d" in text
     _, first_words = _PREFIXES["any"]
     flags: list[int] = []
     for at, word in enumerate(words):
@@ -1116,6 +1296,7 @@ def window_rewrites(words: list[str]) -> list[int]:
                 and (words[at - 1] in _TENS_DIGITS or flags[-1] == REWRITTEN)
             )
             or (compound and _split_compound([word]) != [word])
+            or (arabic_compound and _in_arabic_compound(words, at))
         )
         flags.append(REWRITTEN if rewritten else DROPPED_FIRST if word in first_words else 0)
     return flags

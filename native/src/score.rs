@@ -379,6 +379,23 @@ fn written_vowels_fit(cfg: &Config, a: &str, b: &str) -> bool {
     is_subsequence(short.as_bytes(), long_.as_bytes())
 }
 
+/// The Arabic article as an abjad's transliteration writes it (`screening.names.ARABIC_ARTICLE`).
+const ARABIC_ARTICLE: &str = "al";
+
+/// The article and the word after it (`al sbar`) written as one word with the article
+/// assimilated to a sun letter (`essabar`, `arrahman`): the word is a vowel, a doubled consonant
+/// and the rest of the stem's skeleton (`ajnad` is no `al jnidi`, nor `askon` `al skakini`).
+fn article_assimilated(cfg: &Config, article: &str, sk_stem: &str, y: &str, sk_y: &str) -> bool {
+    let letters = y.as_bytes();
+    article == ARABIC_ARTICLE
+        && sk_y.len() >= cfg.min_skeleton_length
+        && sk_stem == sk_y
+        && letters.len() > 3
+        && cfg.skeleton_map.first_sound(&y[..1]).is_empty()
+        && letters[1] == letters[2]
+        && !cfg.skeleton_map.first_sound(&y[1..2]).is_empty()
+}
+
 /// `match._joined_pairs`: two adjacent free words of `ta` written as one word of `tb`. With
 /// `swap`, `ta` is the second name of the comparison and the pairs are stored the other way round.
 #[allow(clippy::too_many_arguments)]
@@ -422,6 +439,12 @@ fn joined_pairs(
                     }
                 }
             }
+            if sim == 0.0
+                && across == Across::Abjad
+                && article_assimilated(cfg, &ta.tokens[i], &ta.skeletons[i + 1], y, &tb.skeletons[j])
+            {
+                sim = cfg.skeleton_discount;
+            }
             if sim != 0.0 {
                 out.push(if swap {
                     Candidate {
@@ -447,8 +470,9 @@ fn joined_pairs(
     }
 }
 
-/// `match._acronym_pairs`: a word of `ta` spelling the initials of consecutive free words of `tb`
-/// (particles may be skipped). With `swap`, `ta` is the second name and pairs are stored reversed.
+/// `match._acronym_pairs`: a word of `ta`, not a particle, spelling the initials of consecutive
+/// free words of `tb` (particles may be skipped). With `swap`, `ta` is the second name and pairs
+/// are stored reversed.
 #[allow(clippy::too_many_arguments)]
 fn acronym_pairs(
     cfg: &Config,
@@ -462,7 +486,10 @@ fn acronym_pairs(
 ) {
     for &i in free_a {
         let word = ta[i].as_bytes();
-        if !((cfg.min_acronym_length..=cfg.max_acronym_length).contains(&word.len()) && is_alpha(&ta[i])) {
+        if !((cfg.min_acronym_length..=cfg.max_acronym_length).contains(&word.len()) && is_alpha(&ta[i]))
+            // a particle is no acronym (the Arabic article `al` is not `abd ltif`)
+            || cfg.particles.contains(ta[i].as_str())
+        {
             continue;
         }
         for &start in free_b {
@@ -1192,6 +1219,28 @@ mod tests {
         assert_eq!(explain(&cfg, &akbar, &latin("akbar"), Kind::Person).score, 0.9);
         let nuri = written(&cfg, "نوری", "nuri", true);
         assert!(explain(&cfg, &nuri, &latin("noor"), Kind::Person).score < 0.7);
+    }
+
+    #[test]
+    fn an_abjads_article_pairs_with_a_stem_written_assimilated() {
+        let cfg = Config::for_tests();
+        let latin = |tokens: &str| written(&cfg, tokens, tokens, false);
+        let sabar = written(&cfg, "زكريا الصبار", "zkria al sbar", true);
+        let out = explain(&cfg, &sabar, &latin("zakarya essabar"), Kind::Person);
+        assert!(hows(&out).contains(&(vec![1, 2], vec![1], "joined")));
+        assert!(out.score >= 0.7);
+        // a word starting with a consonant, or without the doubled sun letter, is none
+        assert!(!article_assimilated(&cfg, "al", "sbr", "sabar", "sbr"));
+        assert!(!article_assimilated(&cfg, "al", "jnd", "ajnad", "jnd"));
+        assert!(!article_assimilated(&cfg, "el", "sbr", "essabar", "sbr"));
+    }
+
+    #[test]
+    fn a_particle_is_no_acronym() {
+        let cfg = Config::for_tests();
+        let query = written(&cfg, "منصور الحنبلي", "mnsur al hnbli", true);
+        let listed = written(&cfg, "عبد اللطيف منصور", "abd ltif mnsur", true);
+        assert!(explain(&cfg, &query, &listed, Kind::Person).score < 0.7);
     }
 
     #[test]

@@ -18,9 +18,11 @@ from screening.matching.params import DEFAULT_PARAMS as P
 from screening.matching.prepare import PreparedName
 from screening.matching.results import Comparison, PartyKind
 from screening.names import (
+    ARABIC_ARTICLE,
     GENERIC_WORDS,
     PARTICLES,
     SKELETON_MAP,
+    SKELETON_VOWELS,
     TOKEN_CACHE_SIZE,
     consonant_skeleton,
     has_non_latin,
@@ -326,12 +328,17 @@ def _acronym_pairs(
     out: list[_Pair],
     swap: bool,
 ) -> None:
-    """A word of `ta` spelling the initials of consecutive free words of `tb` (particles such as
-    `of` may be skipped): `us` ~ `united states`, `pla` ~ `peoples liberation army`."""
+    """A word of `ta`, not a particle, spelling the initials of consecutive free words of `tb`
+    (particles such as `of` may be skipped): `us` ~ `united states`, `pla` ~ `peoples liberation
+    army`."""
     free = set(free_b)
     for i in free_a:
         word = ta[i]
-        if not (P.min_acronym_length <= len(word) <= P.max_acronym_length) or not word.isalpha():
+        if (
+            not (P.min_acronym_length <= len(word) <= P.max_acronym_length)
+            or not word.isalpha()
+            or word in PARTICLES  # a particle is no acronym (`al` is not `abd ltif`)
+        ):
             continue
         for start in free_b:
             if tb[start][0] != word[0]:
@@ -351,6 +358,22 @@ def _acronym_pairs(
                     else _Pair((i,), tuple(span), P.acronym_similarity, "acronym")
                 )
                 out.append(pair)
+
+
+def _article_assimilated(article: str, stem: str, y: str) -> bool:
+    """The article and the word after it (`al sbar`) written as one word with the article
+    assimilated to a sun letter (`essabar`): `y` is a vowel, a doubled consonant and the rest of
+    the stem's skeleton."""
+    sk_y = consonant_skeleton(y)
+    return (
+        article == ARABIC_ARTICLE
+        and len(sk_y) >= P.min_skeleton_length
+        and consonant_skeleton(stem) == sk_y
+        and len(y) > 3
+        and y[0] in SKELETON_VOWELS
+        and y[1] == y[2]
+        and y[1] not in SKELETON_VOWELS
+    )
 
 
 def _joined_pairs(
@@ -384,6 +407,8 @@ def _joined_pairs(
                     and (how_across == ABJAD or _vowels_placed_alike(joined, y))
                 ):
                     sim = P.skeleton_discount
+            if not sim and how_across == ABJAD and _article_assimilated(ta[i], ta[i + 1], y):
+                sim = P.skeleton_discount
             if sim:
                 pair = (
                     _Pair((j,), (i, i + 1), sim, "joined") if swap else _Pair((i, i + 1), (j,), sim, "joined")
