@@ -28,7 +28,6 @@ from screening.readings import (
 from screening.transliteration import ascii_text
 
 __all__ = [
-    "ABD_STEMS",
     "ARABIC_ARTICLE",
     "COMPOUND_ENDINGS",
     "DROPPED_FIRST",
@@ -339,8 +338,8 @@ _FINAL_TA_MARBUTA = re.compile(f"\u0629(?![{_ARABIC_LETTER}])")
 #   hyphenated, assimilated (`ash-Shahbandar`) or not at all, so the stem is compared alone
 #   (`alshahbndr` never paired with `Shahbandar`); names that only begin with the same letters
 #   (`الياس`, Ilyas; `الهام`, Elham) keep them;
-# - `عبد ال` + X (ʿAbd al-X: `Abdul X`, `Abdel X`, `Abdur X`, `Abd al-X`) is `abd` X, as the
-#   Latin forms are read (`_arabic_compounds`), the article in between dropped;
+# - `عبد ال` + X (ʿAbd al-X: `Abdul X`, `Abdel X`, `Abdur X`, `Abd al-X`) is `abd` X, the article
+#   in between dropped, as `Abd al-X` is read (`_arabic_compounds`);
 # - `الله` after `عبد` makes the one name `abdullah`; after another word it is the compound
 #   ending of `Nazirullah`/`Hamid Ullah` (`ullah`, see `COMPOUND_ENDINGS`), alone `allah`; `الدين`
 #   after a word likewise `uddin` (`Shamsuddin`);
@@ -804,37 +803,13 @@ def _split_compound(tokens: list[str]) -> list[str]:
 
 # Two Arabic compounds that Latin writes in many ways, read as the Arabic script is read
 # (`_arabic_name_words`) so that the distinctive word is compared on its own (`_arabic_compounds`):
-# - ʿAbd al-X ("servant of X"), X one of the names of God: `Abdul X`, `Abdel X`, `Abdur Rahman`
-#   (the article assimilated to a sun letter), `Abd al-X` or joined (`Abdulaziz`, `Abdurrahman`)
-#   are the particle `abd` and X. `Abdul` before another word is a name of its own (Afghan usage:
-#   `Abdul Mohammed` and `Shah Mohammed` are two fathers, the name bench's non-matches) and keeps
-#   its weight;
+# - ʿAbd al-X ("servant of X") written `Abd al-X`, `Abd el X` is the particle `abd` and X. The
+#   other Latin forms stay as written: `Abdul X`, `Abdur X` pair with `abd` X by sound already,
+#   and `Abdul` weighs as a name (`Abdul Mohammed` and `Shah Mohammed` are two fathers; `Abdul
+#   Hakim` alone still finds `ABDUL HAKIM MURAD`), and a joined `Abdulhakim` split would lose
+#   its typos (`Abdulahi` ~ `Abdulhai`);
 # - X al-Din ("X of the faith"): `Nasr al-Din`, `Taj ad Din`, `Zain ud Deen` are X and the
 #   compound ending `uddin`, as `Nasruddin` already splits (`COMPOUND_ENDINGS`).
-_ABD_FORMS = ("abdoul", "abdul", "abdel", "abdal", "abdol", "abdur", "abdus", "abduz", "abdar", "abdas")
-_ABD_FORM_SET = frozenset(_ABD_FORMS)
-# The names of God (and the few other words: Nabi, Rasul, Hussein, Nasser, Muttalib, Ilah) that
-# follow ʿAbd al- in names, in the spellings the lists use.
-# fmt: off
-ABD_STEMS = frozenset({
-    "rahman", "rehman", "rahmaan", "rahim", "raheem", "rehim", "malik", "malek", "quddus",
-    "qudus", "salam", "salaam", "mumin", "aziz", "azeez", "jabbar", "jabar", "khaliq", "khaleq",
-    "bari", "ghaffar", "ghafar", "qahhar", "wahhab", "wahab", "razzaq", "razaq", "razak",
-    "razzak", "fattah", "fatah", "alim", "aleem", "basit", "baset", "sami", "basir", "baseer",
-    "latif", "lateef", "latef", "khabir", "halim", "haleem", "azim", "azeem", "ghafur",
-    "ghafoor", "ghafour", "shakur", "shakoor", "kabir", "kabeer", "hafiz", "hafeez", "jalil",
-    "jaleel", "karim", "kareem", "karem", "raqib", "mujib", "hakim", "hakeem", "wadud", "wadood",
-    "majid", "majeed", "majed", "shahid", "haq", "haqq", "hak", "wakil", "wali", "hamid", "hameed",
-    "hamed", "hai", "hay", "hayy", "qayyum", "qayum", "qayoom", "wahid", "wahed", "waheed", "ahad",
-    "samad", "samed", "qadir", "qader", "qadeer", "kadir", "kader", "awwal", "zahir", "barr",
-    "tawwab", "tawab", "rauf", "raouf", "rouf", "ghani", "ghany", "ghanee", "mughni", "nur", "noor",
-    "hadi", "badi", "baqi", "baki", "rashid", "rasheed", "rashed", "sabur", "sabour", "sattar",
-    "satar", "mannan", "manan", "muttalib", "mutalib", "muttaleb", "nabi", "rasul", "rasool",
-    "hussein", "husain", "hussain", "husayn", "hosein", "hossein", "nasser", "nasir", "naser",
-    "ilah", "elah", "muhsin", "mohsen", "muhaymin", "muizz", "moez", "hakam", "muqtadir", "wasi",
-    "matin", "mateen", "jawad", "qawi",
-})
-# fmt: on
 # The article (and its sun-letter assimilations) written as a word of its own.
 _ARTICLES = frozenset(
     {"al", "el", "ul", "ol", "ar", "as", "ash", "ad", "at", "az", "an", "ur", "us", "ud", "ed"}
@@ -842,20 +817,9 @@ _ARTICLES = frozenset(
 _DIN_WORDS = frozenset({"din", "deen"})
 
 
-def _abd_stem(token: str) -> str:
-    """X of a joined `abdulX`-like token (see `_ABD_FORMS`), or "" when it is none."""
-    form = next((f for f in _ABD_FORMS if token.startswith(f)), "")
-    stem = token[len(form) :]
-    if form and stem in ABD_STEMS:
-        return stem
-    # the assimilated article doubles the stem's first letter (`abdurrahman`, `abdussalam`)
-    return stem[1:] if form and form[-1] == stem[:1] and stem[1:] in ABD_STEMS else ""
-
-
 def _arabic_compounds(tokens: list[str]) -> list[str]:
-    """`tokens` with each ʿAbd compound read as `abd` and its stem and each al-Din compound as
-    its first word and `uddin` (see `_ABD_FORMS`): `abdur rahman`, `abd al rahman`,
-    `abdurrahman` -> `abd rahman`; `nasr al din` -> `nasr uddin`. Other tokens as they are."""
+    """`tokens` with each `abd al X` read as `abd X` and each al-Din compound as its first word
+    and `uddin` (see `_ARTICLES`): `nasr al din` -> `nasr uddin`. Other tokens as they are."""
     out: list[str] = []
     for at, token in enumerate(tokens):
         previous = out[-1] if out else ""
@@ -868,11 +832,7 @@ def _arabic_compounds(tokens: list[str]) -> list[str]:
         if token in _DIN_WORDS and at > 0 and tokens[at - 1] in _ARTICLES and after_name:
             out.append("uddin")
             continue
-        if token in _ABD_FORM_SET and following in ABD_STEMS:
-            out.append("abd")
-            continue
-        stem = _abd_stem(token) if token.startswith("abd") else ""
-        out += ("abd", stem) if stem else (token,)
+        out.append(token)
     return out
 
 
@@ -882,8 +842,6 @@ def _in_arabic_compound(words: list[str], at: int) -> bool:
     word = words[at]
     before = words[at - 1] if at > 0 else ""
     following = words[at + 1] if at + 1 < len(words) else ""
-    if word.startswith("abd"):
-        return (word in _ABD_FORM_SET and following in ABD_STEMS) or bool(_abd_stem(word))
     if word in _ARTICLES:
         return before == "abd" or following in _DIN_WORDS
     return word in _DIN_WORDS and before in _ARTICLES
@@ -1090,7 +1048,7 @@ def normalise_name(text: str, form: NameForm = "any") -> NormalisedName:
             tokens = _numbers_as_digits(tokens, roman=roman)
     if _COMPOUND_WORD_END.search(flat):
         tokens = _split_compound(tokens)
-    if "abd" in flat or " d" in flat:
+    if "abd " in flat or " d" in flat:
         tokens = _arabic_compounds(tokens)
     del tokens[MAX_NAME_TOKENS:]
     return NormalisedName(
@@ -1279,7 +1237,7 @@ def window_rewrites(words: list[str]) -> list[int]:
     text = " ".join(words)
     legal = _legal_form_words(text)
     compound = _COMPOUND_WORD_END.search(text) is not None  # (rare: else no word needs the test)
-    arabic_compound = "abd" in text or " d" in text
+    arabic_compound = "abd " in text or " d" in text
     _, first_words = _PREFIXES["any"]
     flags: list[int] = []
     for at, word in enumerate(words):

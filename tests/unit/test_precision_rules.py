@@ -473,7 +473,7 @@ class TestNonLatinScripts:
 
 class TestArabicNameWords:
     """Arabic recall (`bench.script_recall`, UN names in Arabic script against their Latin names):
-    the article `ال` a separable particle, ʿAbd al-X one compound however Latin writes it, X الله
+    the article `ال` a separable particle, ʿAbd al-X the particle `abd` and X, X الله
     / X الدين the compound endings, a final ta marbuta the `a` names end in. Scores before are
     main 7d08a25's."""
 
@@ -488,7 +488,8 @@ class TestArabicNameWords:
             ("حمزة أسامة محمد بن لادن", "HAMZA USAMA MUHAMMAD BIN LADEN"),  # 0.54: `asamt` ~ `usama`
             ("جبهة النصرة", "Jabhet al-Nusra"),  # 0.34
             ("عبدالرحمن", "ABD AL-RAHMAN"),  # written joined, the article written out
-            ("عبد العزيز", "Abdelaziz"),
+            ("عبد الرحمن", "ABDURRAHMAN"),
+            ("عبد الرحمن", "ABD AL-RAHMAN"),
             ("شمس الدين", "SHAMSUDDIN"),
             ("شمس الدين", "SHAMS AL-DIN"),
         ],
@@ -518,20 +519,16 @@ class TestArabicNameWords:
         [
             ("عبد الرحمن", ("abd", "rhmn")),
             ("عبدالرحمن", ("abd", "rhmn")),
-            ("Abdur Rahman", ("abd", "rahman")),
-            ("Abdurrahman", ("abd", "rahman")),
             ("Abd al-Rahman", ("abd", "rahman")),
-            ("ABDEL AZIZ", ("abd", "aziz")),
             ("Nasr ad-Din", ("nasr", "uddin")),
-            # `Abdul` before a word that is no name of God is a name of its own
-            ("ABDUL KABIR ABDUL JAN", ("abd", "kabir", "abdul", "jan")),
+            # the other Latin forms as written: `abdul` weighs as a name, a joined one keeps its typos
+            ("ABDUL KABIR ABDUL JAN", ("abdul", "kabir", "abdul", "jan")),
+            ("Abdulhakim", ("abdulhakim",)),
             ("سميرة الشاهبندر", ("smira", "al", "shahbndr")),
             ("نذیر الله", ("ndhir", "ullah")),
-            # one name, not a compound: Abdullah, its surnames, Ilyas
+            # one name, not a compound: Abdullah, Ilyas
             ("عبد الله", ("abdullah",)),
             ("Abdullah", ("abdullah",)),
-            ("Abdoulaye", ("abdoulaye",)),
-            ("Abdullayev", ("abdullayev",)),
             ("الياس", ("alyas",)),
         ],
     )
@@ -540,8 +537,8 @@ class TestArabicNameWords:
     ) -> None:
         assert normalise_name(written, "person").tokens == tokens
 
-    def test_a_scanned_window_with_an_abd_compound_is_rewritten(self) -> None:
+    def test_a_scanned_window_with_an_arabic_compound_is_rewritten(self) -> None:
         # the free-text scan takes a window's words as its tokens unless a word is flagged
         words = ["paid", "to", "abdel", "rahman", "abd", "al", "aziz", "nasr", "ad", "din"]
-        flags = [0, 0, REWRITTEN, 0, 0, REWRITTEN, 0, 0, REWRITTEN, REWRITTEN]
+        flags = [0, 0, 0, 0, 0, REWRITTEN, 0, 0, REWRITTEN, REWRITTEN]
         assert window_rewrites(words) == flags
