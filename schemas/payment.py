@@ -143,10 +143,8 @@ def decode_payment(raw: bytes | str, limits: PaymentLimits = PaymentLimits()) ->
             "too_large",
         )
     # (a record cannot nest deeper than it has opening brackets: most need no walk at all)
-    if data.count(b"{") + data.count(b"[") <= limits.max_json_depth:
-        depth = 0
-    else:
-        depth = json_depth(data)
+    brackets = data.count(b"{") + data.count(b"[")
+    depth = json_depth(data) if brackets > limits.max_json_depth else 0
     if depth > limits.max_json_depth:
         raise PaymentError(
             f"JSON nested {depth} levels deep, over the limit of {limits.max_json_depth} "

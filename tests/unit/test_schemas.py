@@ -249,7 +249,8 @@ def _decoded_with_every_check(raw: bytes, limits: PaymentLimits) -> Payment:
             "(PAYMON_MAX_JSON_DEPTH)",
             "too_deep",
         )
-    payment = decode_payment(raw, PaymentLimits(max_json_depth=10**9, max_name_chars=10**9, max_text_chars=10**9))
+    unbounded = PaymentLimits(max_json_depth=10**9, max_name_chars=10**9, max_text_chars=10**9)
+    payment = decode_payment(raw, unbounded)
     check_lengths(payment, limits)
     return payment
 
