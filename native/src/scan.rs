@@ -251,7 +251,7 @@ fn partner_mask(
     memo: &mut PairMemo,
 ) -> u64 {
     let (collapsed, skeleton, text) = (word.collapsed, word.skeleton, word.text);
-    let (name, ids) = (listed.name, &listed.ids);
+    let (name, ids) = (listed.name, &listed.form.ids);
     let tb = &name.tokens;
     let all = if tb.len() >= 64 {
         u64::MAX
@@ -262,7 +262,7 @@ fn partner_mask(
         return all; // romanisation variants: any pair may be a skeleton match
     }
     let number = is_digits(text);
-    if number && text.len() as f64 > listed.inert {
+    if number && text.len() as f64 > listed.form.inert {
         return 0; // the common case in free text: an invoice number against a name of letters
     }
     let bit = |j: usize| if j < 64 { 1u64 << j } else { 0 };
@@ -321,22 +321,43 @@ fn partner_mask(
 type PairMemo = FxHashMap<(u32, u32, bool), bool>;
 const NO_TOKEN: u32 = u32::MAX;
 
-/// A listed name as the scan reads it: the name, its tokens' ids in retrieval's vocabulary, and
-/// the length above which a number is inert against it.
-pub struct Listed<'n> {
-    pub name: &'n Name,
+/// What the scan reads of a listed name besides the name: its tokens' ids in retrieval's
+/// vocabulary and the length above which a number is inert against it. Derived from the name
+/// and the vocabulary alone, so an index keeps each once made (`ScanForms`).
+pub struct ScanForm {
     pub ids: Vec<u32>,
     inert: f64,
 }
 
-impl<'n> Listed<'n> {
-    pub fn new(cfg: &Config, retrieval: &Retrieval, name: &'n Name) -> Listed<'n> {
-        Listed {
-            name,
+impl ScanForm {
+    pub fn new(cfg: &Config, retrieval: &Retrieval, name: &Name) -> ScanForm {
+        ScanForm {
             ids: name.tokens.iter().map(|t| retrieval.token_id(t)).collect(),
             inert: inert_number_length(cfg, name),
         }
     }
+}
+
+/// The scan forms of an index's listed names by position, each made the first time a text
+/// anchors its name (most names are never anchored) and kept for the index's life: an index is
+/// immutable, and a list update builds a new one with its own.
+pub struct ScanForms(Vec<std::sync::OnceLock<ScanForm>>);
+
+impl ScanForms {
+    pub fn new(names: usize) -> ScanForms {
+        ScanForms((0..names).map(|_| std::sync::OnceLock::new()).collect())
+    }
+
+    /// The scan form of listed name `pos` (`names[pos]`).
+    pub fn get(&self, cfg: &Config, retrieval: &Retrieval, names: &[Name], pos: usize) -> &ScanForm {
+        self.0[pos].get_or_init(|| ScanForm::new(cfg, retrieval, &names[pos]))
+    }
+}
+
+/// A listed name as the scan reads it: the name and its scan form.
+pub struct Listed<'n> {
+    pub name: &'n Name,
+    pub form: &'n ScanForm,
 }
 
 /// What one text word's partner masks read, computed once per text (the same word meets every
