@@ -235,7 +235,7 @@ fn closest_prefix<'a>(
 
 /// A text word with the forms the pair rules read.
 struct Word<'w> {
-    text: &'w str,
+    text: &'w String,
     collapsed: &'w str,
     skeleton: &'w str,
 }
@@ -307,7 +307,7 @@ fn partner_mask(
         }
     }
     if (cfg.min_acronym_length..=cfg.max_acronym_length).contains(&text.len()) && is_alpha(text) {
-        for (_, span) in acronym_spans(cfg, &[text.to_string()], tb) {
+        for (_, span) in acronym_spans(cfg, std::slice::from_ref(text), tb) {
             for j in span {
                 mask |= bit(j);
             }
@@ -449,13 +449,12 @@ fn window_score_bound(cfg: &Config, qa: &Name, masks: &[u64], qb: &Name, listed:
     if joined_equal(qa, qb) {
         return 1.0;
     }
-    let initials: Vec<u8> = qa.tokens.iter().map(|t| t.as_bytes()[0]).collect();
     let spells = qb.tokens.iter().any(|y| {
         cfg.min_acronym_length <= y.len()
             && y.len() <= cfg.max_acronym_length
             && is_alpha(y)
             && y.len() <= qa.tokens.len()
-            && y.bytes().all(|c| initials.contains(&c))
+            && y.bytes().all(|c| qa.tokens.iter().any(|t| t.as_bytes()[0] == c))
     });
     if spells {
         return masked_score_bound(cfg, qa, masks, qb); // the rare case: the exact bound itself
