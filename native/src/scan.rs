@@ -219,8 +219,20 @@ fn closest_prefix<'a>(
     word: impl Iterator<Item = &'a u8>,
     listed: impl Iterator<Item = &'a u8> + Clone,
 ) -> usize {
-    // row[k]: distance of the word's letters so far to listed[..k]
-    let mut row: Vec<usize> = (0..=listed.clone().count()).collect();
+    // row[k]: distance of the word's letters so far to listed[..k] (on the stack for the
+    // words of names; a longer one on the heap)
+    let columns = listed.clone().count() + 1;
+    let mut stack = [0usize; 48];
+    let mut heap = Vec::new();
+    let row: &mut [usize] = if columns <= stack.len() {
+        &mut stack[..columns]
+    } else {
+        heap.resize(columns, 0);
+        &mut heap
+    };
+    for (k, cell) in row.iter_mut().enumerate() {
+        *cell = k;
+    }
     for (i, &a) in word.enumerate() {
         let mut diagonal = row[0];
         row[0] = i + 1;
@@ -230,7 +242,7 @@ fn closest_prefix<'a>(
             row[k + 1] = substitution.min(row[k] + 1).min(diagonal + 1);
         }
     }
-    row.into_iter().min().unwrap_or(0)
+    row.iter().copied().min().unwrap_or(0)
 }
 
 /// A text word with the forms the pair rules read.
@@ -306,7 +318,12 @@ fn partner_mask(
             mask |= bit(j) | bit(j + 1);
         }
     }
-    if (cfg.min_acronym_length..=cfg.max_acronym_length).contains(&text.len()) && is_alpha(text) {
+    // (an acronym spells the initials of two words or more, the first of them its own first)
+    if (cfg.min_acronym_length..=cfg.max_acronym_length).contains(&text.len())
+        && is_alpha(text)
+        && tb.len() >= 2
+        && tb.iter().any(|y| y.as_bytes()[0] == text.as_bytes()[0])
+    {
         for (_, span) in acronym_spans(cfg, std::slice::from_ref(text), tb) {
             for j in span {
                 mask |= bit(j);
