@@ -520,6 +520,8 @@ pub struct Windows<'a, P: FnMut(usize, usize) -> Option<Name>> {
     flags: &'a [u8],
     prepare: P,
     prepared: FxHashMap<(usize, usize), Option<Name>>,
+    /// Each word's skeleton and collapsed form, derived for the first plain window.
+    forms: Option<(Vec<String>, Vec<String>)>,
 }
 
 impl<'a, P: FnMut(usize, usize) -> Option<Name>> Windows<'a, P> {
@@ -530,6 +532,7 @@ impl<'a, P: FnMut(usize, usize) -> Option<Name>> Windows<'a, P> {
             flags,
             prepare,
             prepared: FxHashMap::default(),
+            forms: None,
         }
     }
 
@@ -542,15 +545,19 @@ impl<'a, P: FnMut(usize, usize) -> Option<Name>> Windows<'a, P> {
         let plain = self.flags[start] & DROPPED_FIRST == 0
             && self.flags[range.clone()].iter().all(|f| f & REWRITTEN == 0);
         let name = if plain {
-            let tokens = self.words[range.clone()].to_vec();
-            let original = tokens.join(" ");
-            Some(Name::new(
+            let words = self.words;
+            let (skeletons, collapsed) = self.forms.get_or_insert_with(|| {
+                (
+                    words.iter().map(|w| cfg.skeleton_map.skeleton(w)).collect(),
+                    words.iter().map(|w| single_letters(w)).collect(),
+                )
+            });
+            Some(Name::of_words(
                 cfg,
-                tokens,
-                self.weights[range].to_vec(),
-                false,
-                original.replace(' ', ""),
-                &original,
+                &words[range.clone()],
+                &self.weights[range.clone()],
+                &skeletons[range.clone()],
+                &collapsed[range],
             ))
         } else {
             (self.prepare)(start, length).filter(|n| !n.tokens.is_empty())
