@@ -41,16 +41,18 @@ pub fn anchored(
     words: &[String],
     weights: &[f64],
 ) -> Vec<Anchored> {
-    // position -> (text positions in insertion order, summed rarity); names in insertion order
+    // position -> (summed rarity), names in insertion order; their text positions as
+    // (name's index in `held`, text position) pairs, all names' in one list
     let mut slot: FxHashMap<u32, usize> = FxHashMap::default();
-    let mut held: Vec<(u32, Vec<usize>, f64)> = Vec::new();
+    let mut held: Vec<(u32, f64)> = Vec::new();
+    let mut anchoring: Vec<(usize, usize)> = Vec::new();
     let mut add = |pos: u32, ats: &[usize], evidence: f64| {
         let i = *slot.entry(pos).or_insert_with(|| {
-            held.push((pos, Vec::new(), 0.0));
+            held.push((pos, 0.0));
             held.len() - 1
         });
-        held[i].1.extend_from_slice(ats);
-        held[i].2 += evidence;
+        anchoring.extend(ats.iter().map(|&at| (i, at)));
+        held[i].1 += evidence;
     };
     for (at, word) in words.iter().enumerate() {
         if word.len() < cfg.scan_min_anchor_length || is_digits(word) || weights[at] <= cfg.generic_weight {
@@ -89,16 +91,22 @@ pub fn anchored(
             add(pos, &[at, at + 1], evidence);
         }
     }
+    // each name's distinct anchoring words, ascending: `anchoring[ranges[i]]`
+    anchoring.sort_unstable();
+    anchoring.dedup();
+    let mut ranges = vec![0..0; held.len()];
+    let mut start = 0;
+    for end in 1..=anchoring.len() {
+        if end == anchoring.len() || anchoring[end].0 != anchoring[start].0 {
+            ranges[anchoring[start].0] = start..end;
+            start = end;
+        }
+    }
     // (distinct anchoring words, rarity, -weight), highest first, ties in insertion order
     let mut ranked: Vec<(usize, f64, f64, usize)> = held
         .iter()
         .enumerate()
-        .map(|(i, (pos, ats, rarity))| {
-            let mut distinct = ats.clone();
-            distinct.sort_unstable();
-            distinct.dedup();
-            (distinct.len(), *rarity, -names[*pos as usize].total_weight, i)
-        })
+        .map(|(i, (pos, rarity))| (ranges[i].len(), *rarity, -names[*pos as usize].total_weight, i))
         .collect();
     ranked.sort_by(|x, y| {
         (y.0, y.1, y.2)
@@ -108,27 +116,22 @@ pub fn anchored(
     ranked.truncate(cfg.max_scan_candidates);
     let mut out = Vec::with_capacity(ranked.len());
     for (_, _, _, i) in ranked {
-        let (pos, ats, _) = &held[i];
-        let listed = &names[*pos as usize];
+        let pos = held[i].0 as usize;
+        let ats = anchoring[ranges[i].clone()].iter().map(|&(_, at)| at);
+        let listed = &names[pos];
         if listed.distinctive_weight <= cfg.single_token_max_weight {
             // a single distinctive token: that exact word, long enough
             let longest = ats
-                .iter()
-                .filter(|&&a| listed.tokens.contains(&words[a]))
-                .map(|&a| words[a].len())
+                .clone()
+                .filter(|&a| listed.tokens.contains(&words[a]))
+                .map(|a| words[a].len())
                 .max();
             if longest.is_none_or(|n| n < cfg.scan_min_single_token_length) {
                 continue;
             }
         }
-        let mut anchors = ats.clone();
-        anchors.sort_unstable();
-        anchors.dedup();
-        anchors.truncate(cfg.max_scan_anchors);
-        out.push(Anchored {
-            pos: *pos as usize,
-            anchors,
-        });
+        let anchors = ats.take(cfg.max_scan_anchors).collect();
+        out.push(Anchored { pos, anchors });
     }
     out
 }
@@ -601,13 +604,15 @@ pub fn best_window<P: FnMut(usize, usize) -> Option<Name>>(
         let masks = window
             .tokens
             .iter()
-            .map(|t| {
+            .enumerate()
+            .map(|(i, t)| {
                 *masks_of.entry(t.as_str()).or_insert_with(|| {
                     let known = match memo.by_word.get_mut(t.as_str()) {
                         Some(known) => known,
+                        // (the window's name holds the word's forms)
                         None => memo.by_word.entry(t.clone()).or_insert_with(|| WordMemo {
-                            collapsed: single_letters(t),
-                            skeleton: cfg.skeleton_map.skeleton(t),
+                            collapsed: window.collapsed[i].clone(),
+                            skeleton: window.skeletons[i].clone(),
                             // (room for the tokens of a few names: most texts anchor several)
                             pairs: PairMemo::with_capacity_and_hasher(32, Default::default()),
                         }),
