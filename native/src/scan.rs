@@ -197,7 +197,18 @@ fn joined_budget(cfg: &Config, listed: &str) -> f64 {
 
 /// Letters of `word` that `listed` lacks (each costs an edit against any part of `listed`).
 fn missing_letters(word: &str, listed: &str) -> usize {
-    word.bytes().filter(|c| !listed.as_bytes().contains(c)).count()
+    // (the ASCII letters `listed` holds as bits: one pass over each word)
+    let bit = |c: u8| 1u128 << (c & 127);
+    let held = listed.bytes().fold(0u128, |held, c| held | bit(c));
+    word.bytes()
+        .filter(|&c| {
+            if c.is_ascii() {
+                held & bit(c) == 0
+            } else {
+                !listed.as_bytes().contains(&c)
+            }
+        })
+        .count()
 }
 
 /// False only when no word w makes `word + w` or `w + word` a joined pair with `listed`: such a
@@ -729,6 +740,19 @@ mod tests {
                     want,
                     "{w:?} {l:?}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn missing_letters_counts_each_letter_the_listed_word_lacks() {
+        let words = [
+            "", "a", "kim", "jong", "mohammad", "invoice", "10", "zz9", "abcabc", "é",
+        ];
+        for w in words {
+            for l in words {
+                let want = w.bytes().filter(|c| !l.as_bytes().contains(c)).count();
+                assert_eq!(missing_letters(w, l), want, "{w:?} {l:?}");
             }
         }
     }
