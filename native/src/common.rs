@@ -222,6 +222,40 @@ impl Name {
     ) -> Name {
         let skeletons = tokens.iter().map(|t| cfg.skeleton_map.skeleton(t)).collect();
         let collapsed = tokens.iter().map(|t| single_letters(t)).collect();
+        let forms = (tokens, weights, skeletons, collapsed);
+        Name::assemble(cfg, forms, transliterated, unstripped, original)
+    }
+
+    /// `Name::new` of words that are already normalised tokens, taken as they are (not
+    /// transliterated, written as the words joined by spaces), given each word's skeleton and
+    /// collapsed form: the same name without deriving those again (the windows of a text share
+    /// its words).
+    pub fn of_words(
+        cfg: &Config,
+        tokens: &[String],
+        weights: &[f64],
+        skeletons: &[String],
+        collapsed: &[String],
+    ) -> Name {
+        let forms = (
+            tokens.to_vec(),
+            weights.to_vec(),
+            skeletons.to_vec(),
+            collapsed.to_vec(),
+        );
+        let joined = tokens.concat();
+        // (the spaces between the words are neither syllables nor abjad letters)
+        Name::assemble(cfg, forms, false, joined.clone(), &joined)
+    }
+
+    /// The name of its tokens with their weights, skeletons and collapsed forms.
+    fn assemble(
+        cfg: &Config,
+        (tokens, weights, skeletons, collapsed): (Vec<String>, Vec<f64>, Vec<String>, Vec<String>),
+        transliterated: bool,
+        unstripped: String,
+        original: &str,
+    ) -> Name {
         let joined = tokens.concat();
         let mut total_weight = 0.0;
         let mut distinctive_weight = 0.0;
@@ -247,46 +281,6 @@ impl Name {
             transliterated,
             syllables: cfg.syllabic_ranges.syllables(original),
             abjad: original.chars().any(|c| cfg.abjad_ranges.script_of(c).is_some()),
-        }
-    }
-
-    /// `Name::new` of words that are already normalised tokens, taken as they are (not
-    /// transliterated, written as the words joined by spaces), given each word's skeleton and
-    /// collapsed form: the same name without deriving those again (the windows of a text share
-    /// its words).
-    pub fn of_words(
-        cfg: &Config,
-        tokens: &[String],
-        weights: &[f64],
-        skeletons: &[String],
-        collapsed: &[String],
-    ) -> Name {
-        let joined = tokens.concat();
-        let mut total_weight = 0.0;
-        let mut distinctive_weight = 0.0;
-        for &w in weights {
-            total_weight += w;
-            if w > cfg.generic_weight {
-                distinctive_weight += w;
-            }
-        }
-        let mut numbers: Vec<String> = tokens.iter().filter(|t| is_digits(t)).cloned().collect();
-        numbers.sort();
-        numbers.dedup();
-        Name {
-            tokens: tokens.to_vec(),
-            weights: weights.to_vec(),
-            skeletons: skeletons.to_vec(),
-            collapsed: collapsed.to_vec(),
-            // (the spaces between the words are neither syllables nor abjad letters)
-            syllables: cfg.syllabic_ranges.syllables(&joined),
-            abjad: joined.chars().any(|c| cfg.abjad_ranges.script_of(c).is_some()),
-            unstripped: joined.clone(),
-            joined,
-            total_weight,
-            distinctive_weight,
-            numbers,
-            transliterated: false,
         }
     }
 }
