@@ -9,8 +9,10 @@ OFAC aliases 2025-12 + the 2024-09 update + the UN list of 2026-02-27 in ../shar
 default threshold. Prints the false-alert rate overall and per script (n, alerts, rate) with
 exact homonyms counted apart (every token of the name equals a token of the listed name after
 transliteration, `杨帆` vs `FAN, Yang`: a real name match an analyst must see), the same rate
-when the party is screened as kind `any` (a payment party without a birth date), and a sample
-of false alerts with their explanations.
+when the party is screened as a payment party without a birth date
+(`screening.screen.party_kind`: `organisation` when its name carries a legal form only
+organisations have, else `any`), and a sample of false alerts with their explanations
+(`--script` shows every one of a script).
 
 In the same run, the recall that a precision fix must not cost: the name bench (P/R/F1,
 `bench.accuracy`), the cross-script pairs (`bench.accuracy`), the planted hits of
@@ -48,6 +50,7 @@ from paymon_cli.offline import load_state, screen_lines
 from screening.match import DEFAULT_THRESHOLD, NameMatch, PartyKind
 from screening.names import consonant_skeleton, name_readings, normalise_name
 from screening.readings import SYLLABLE_VARIANTS
+from screening.screen import party_kind
 
 if TYPE_CHECKING:
     from screening.index import ListIndex
@@ -73,22 +76,24 @@ MISSES_SHOWN = 3
 
 @dataclass(frozen=True, slots=True)
 class Screened:
-    """One innocent name and what screening it found, as its generated kind and as `any`."""
+    """One innocent name and what screening it found, as its generated kind and as a party
+    without a birth date (`party_kind`)."""
 
     name: InnocentName
     matches: tuple[NameMatch, ...]
-    matches_any: tuple[NameMatch, ...]
+    matches_unknown: tuple[NameMatch, ...]
 
 
 def screen_innocent(state: ScreeningState, names: Sequence[InnocentName], threshold: float) -> list[Screened]:
     """Screen each name as a payment party: `ScreeningState.match_name`, the call
-    `screening.screen` makes per party, once with the generated kind and once as `any`."""
+    `screening.screen` makes per party, once with the generated kind and once with the kind
+    `screening.screen` gives a party without a birth date (`party_kind`)."""
     out = []
     for name in names:
         kind: PartyKind = name.kind
         found = state.match_name(name.text, kind, None, None, threshold)
-        found_any = state.match_name(name.text, "any", None, None, threshold)
-        out.append(Screened(name, found, found_any))
+        found_unknown = state.match_name(name.text, party_kind(name.text, None), None, None, threshold)
+        out.append(Screened(name, found, found_unknown))
     return out
 
 
@@ -158,36 +163,41 @@ class Tally:
         return self.alerts / self.names if self.names else 0.0
 
 
-def false_alert_lines(results: Sequence[Screened], samples: int) -> list[str]:
-    """The per-script table (kind as generated, then as `any`) and a sample of false alerts."""
+def false_alert_lines(results: Sequence[Screened], samples: int, only_script: str | None = None) -> list[str]:
+    """The per-script table (kind as generated, then without a birth date) and a sample of false
+    alerts: `samples` per script, or every one of `only_script` alone when it is given."""
     by_script: dict[str, Tally] = defaultdict(Tally)
-    by_script_any: dict[str, Tally] = defaultdict(Tally)
+    by_script_unknown: dict[str, Tally] = defaultdict(Tally)
     by_kind: dict[str, Tally] = defaultdict(Tally)
-    total, total_any = Tally(), Tally()
+    total, total_unknown = Tally(), Tally()
     shown: dict[str, list[Screened]] = defaultdict(list)
     for r in results:
         false_alert = by_script[r.name.script].add(r.matches, r.name)
         by_kind[r.name.kind].add(r.matches, r.name)
         total.add(r.matches, r.name)
-        by_script_any[r.name.script].add(r.matches_any, r.name)
-        total_any.add(r.matches_any, r.name)
-        if false_alert and len(shown[r.name.script]) < samples:
+        by_script_unknown[r.name.script].add(r.matches_unknown, r.name)
+        total_unknown.add(r.matches_unknown, r.name)
+        wanted = r.name.script == only_script if only_script else len(shown[r.name.script]) < samples
+        if false_alert and wanted:
             shown[r.name.script].append(r)
-    head = f"{'script':<11}{'names':>7}{'alerts':>8}{'rate':>8}{'homonyms':>10}  | as kind any: alerts rate"
+    head = f"{'script':<11}{'names':>7}{'alerts':>8}{'rate':>8}{'homonyms':>10}  | no birth date: alerts rate"
     lines = [head]
 
-    def row(title: str, tally: Tally, tally_any: Tally | None) -> str:
+    def row(title: str, tally: Tally, tally_unknown: Tally | None) -> str:
         text = f"{title:<11}{tally.names:>7}{tally.alerts:>8}{tally.rate():>8.2%}{tally.homonyms:>10}"
-        if tally_any is not None:
-            text += f"  | {tally_any.alerts:>15} {tally_any.rate():>6.2%}"
+        if tally_unknown is not None:
+            text += f"  | {tally_unknown.alerts:>15} {tally_unknown.rate():>6.2%}"
         return text
 
     for script in sorted(by_script, key=lambda s: -by_script[s].rate()):
-        lines.append(row(script, by_script[script], by_script_any[script]))
-    lines.append(row("overall", total, total_any))
+        lines.append(row(script, by_script[script], by_script_unknown[script]))
+    lines.append(row("overall", total, total_unknown))
     for kind in sorted(by_kind):
         lines.append(row(kind, by_kind[kind], None))
-    lines.append(f"false alerts: a sample of {samples} per script (first in generation order)")
+    if only_script:
+        lines.append(f"false alerts: every one of {only_script} (in generation order)")
+    else:
+        lines.append(f"false alerts: a sample of {samples} per script (first in generation order)")
     for script in sorted(shown):
         for r in shown[script]:
             best = r.matches[0]
@@ -328,6 +338,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--peer-sample", type=int, default=PEER_SAMPLE, help="names the rapidfuzz peer screens"
     )
+    parser.add_argument("--script", help="show every false alert of this script (e.g. Latin)")
     parser.add_argument("--dump", type=Path, help="write every alert (TSV) to this file")
     args = parser.parse_args(argv)
     if not LISTS_DIR.is_dir() or not (EVAL_DIR / "name_bench_cases.csv").exists():
@@ -347,7 +358,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def screened() -> list[str]:
         results.extend(screen_innocent(state, names, threshold))
-        return false_alert_lines(results, args.samples)
+        return false_alert_lines(results, args.samples, args.script)
 
     _timed("false alerts (homonyms apart)", screened)
     if args.dump:

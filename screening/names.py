@@ -30,6 +30,8 @@ __all__ = [
     "PATRONYMIC_ENDINGS",
     "PATRONYMIC_WEIGHT",
     "REWRITTEN",
+    "ROMANISED_FINALS",
+    "ROMANISED_INITIALS",
     "SKELETON_LETTERS",
     "SKELETON_MAP",
     "SKELETON_VOWELS",
@@ -44,6 +46,7 @@ __all__ = [
     "name_readings",
     "normalise_name",
     "normalise_text",
+    "organisation_legal_form",
     "script_of",
     "token_weight",
     "unmask",
@@ -756,16 +759,11 @@ def _rewrite_organisation_words(flat: str, text: str) -> str:
     return " ".join(rewritten)
 
 
-def normalise_name(text: str, form: NameForm = "any") -> NormalisedName:
-    """Normalise one name for comparison.
-
-    Guarantees: never raises on any `str`; legal forms (any language or script, any position)
-    are removed for organisations and `any`, unless that would leave no token; honorific prefixes
-    (`Mr`, `Dr`, `His Excellency`) for people and `any`, leading articles (`The`) for all, under the
-    same condition; number words become digits (`Forty-Four` -> `44`) except in people's names.
-    """
+def _flat_form(text: str, form: NameForm) -> tuple[str, str, str, bool]:
+    """(original, text, flat, transliterated) of `normalise_name`: `text` after evasion, CJK
+    readings and organisation rewrites, `flat` its `[a-z0-9]` words joined by single spaces."""
     # `flat` is `[a-z0-9]` words joined by single spaces throughout (`normalise_text`), so
-    # re-normalising or re-splitting it would change nothing; the steps below skip such work.
+    # re-normalising or re-splitting it would change nothing; the steps after it skip such work.
     if text.isascii():
         transliterated = False
         original = text
@@ -779,8 +777,91 @@ def normalise_name(text: str, form: NameForm = "any") -> NormalisedName:
     if form != "person" and flat:
         rewritten = _rewrite_organisation_words(flat, text)
         if rewritten != flat:
-            # the legal forms below are then looked up in the rewritten words only
+            # the legal forms are then looked up in the rewritten words only
             flat = text = rewritten
+    return original, text, flat, transliterated
+
+
+# Legal forms that say a party is an organisation (`organisation_legal_form`). rigour's table
+# also holds short codes that are words of people's names on the lists (`sa`, `se`, `na`, `ag`,
+# `yu`, `in`, `ku`, `at`, `ong`, `pao`, `sad`, `sia`: each carried by listed persons, `SA'D`,
+# `KIM SE GON`, `ESTEVAO NA MENA`), so only a form of at least this many letters counts ...
+ORGANISATION_FORM_MIN_LETTERS = 4
+# ... or one of these short codes, which no listed person's name carries, or a form written as
+# only a legal form is: with dots, as words of their own (`S.A.`, `e.V.`; not `e.g.` inside
+# `T.E.G.`), in a script of its own (`ООО`, `Şti`), or in capitals as the last word of a name
+# written in lower case (`Siemens AG`, `Dupont SA`).
+# fmt: off
+ORGANISATION_SHORT_FORMS = frozenset({
+    "llc", "ltd", "plc", "inc", "jsc", "ooo", "oao", "zao", "fze", "fzc", "srl", "sll", "bhd", "pte",
+    "pty", "kft", "tov", "gbr", "ohg", "mbh",
+})
+# fmt: on
+# A natural person trading under a name stays a possible person: rigour's sole-proprietor type
+# (`ИП`, `ФОП`, `e.K.`; not `II`, which rigour also types so, a generation or a series) and the
+# English phrases of the same.
+SOLE_TRADER_TYPE = "sp"
+_ROMAN_ONES = re.compile("i+")
+_TITLE_WORD = re.compile(r"\b[A-Z][a-z]+\b")
+_SOLE_TRADER_PHRASE = re.compile(
+    r"\b(?:sole (?:proprietor|proprietorship|trader)|trading as|t a|d b a|dba"
+    r"|doing business as|self employed)\b"
+)
+
+
+def organisation_legal_form(text: str, *, transliterate: bool = False) -> str | None:
+    """The legal form in `text` that only an organisation carries (`Ltd`, `GmbH`, `S.A.`, `ООО`,
+    `有限公司` read as `co ltd`), as found, or None: None also when the name says a natural
+    person trades under it (`ИП`, `e.K.`, `sole proprietor`, `trading as`), and for the short
+    codes that are also words of people's names (`SA`, `NA`) unless written as only a legal form is.
+
+    Guarantees: never raises on any `str`; looks forms up in rigour's table, the one
+    `normalise_name` removes them by, in the name as written and in its normalised words (for
+    Han and Hangul, as read: `有限公司` is `co ltd`; other scripts' forms are in the table as
+    written, `ООО`, `בע"מ`, so a party's name in them is not transliterated for this unless
+    `transliterate`, which finds what `normalise_name` finds in the transliteration too)."""
+    if text.isascii():
+        written, flat = text, _normalise_ascii(text)
+    elif transliterate or _SYLLABIC.search(text):
+        _, written, flat, _ = _flat_form(text, "organisation")
+    else:
+        written = _SURROGATE.sub(" ", unmask(text))
+        flat = ""
+    folded = written.casefold()
+    if _SOLE_TRADER_PHRASE.search(flat or _NON_ALNUM.sub(" ", folded)):
+        return None
+    found = _extract_org_types(folded, _ORG_TYPE_FLAGS, _ORG_TYPE_CLEANUP, True)
+    if flat:
+        found += _extract_org_types(flat, _ORG_TYPE_FLAGS, _ORG_TYPE_CLEANUP, True)
+    if any(kind == SOLE_TRADER_TYPE and not _ROMAN_ONES.fullmatch(form) for form, kind in found):
+        return None
+    # capitals say "legal form" only after a word written in lower case (a typo in a name of
+    # capitals does not make the rest look so)
+    last = written.split()[-1] if _TITLE_WORD.search(written) else ""
+    for form, _ in found:
+        letters = _NON_ALNUM.sub("", form)
+        if _ROMAN_ONES.fullmatch(letters):
+            continue
+        if (
+            len(letters) >= ORGANISATION_FORM_MIN_LETTERS
+            or letters in ORGANISATION_SHORT_FORMS
+            or ("." in form and re.search(rf"(?:^|\s){re.escape(form)}", folded) is not None)
+            or not form.isascii()
+            or last == form.upper()
+        ):
+            return form
+    return None
+
+
+def normalise_name(text: str, form: NameForm = "any") -> NormalisedName:
+    """Normalise one name for comparison.
+
+    Guarantees: never raises on any `str`; legal forms (any language or script, any position)
+    are removed for organisations and `any`, unless that would leave no token; honorific prefixes
+    (`Mr`, `Dr`, `His Excellency`) for people and `any`, leading articles (`The`) for all, under the
+    same condition; number words become digits (`Forty-Four` -> `44`) except in people's names.
+    """
+    original, text, flat, transliterated = _flat_form(text, form)
     unstripped = flat
     legal: tuple[str, ...] = ()
     removed_prefix = False
@@ -839,22 +920,28 @@ def normalise_name(text: str, form: NameForm = "any") -> NormalisedName:
 
 
 def name_readings(text: str, form: NameForm = "any") -> tuple[NormalisedName, ...]:
-    """Every way `text` may be read: `normalise_name(text, form)` first and, for a person's name
-    (or `any`) that can be a Korean name written in Han characters (`金正恩`, see
+    """Every way `text` may be read: `normalise_name(text, form)` first; for `any`, when the words
+    taken for a legal form may be a person's (no `organisation_legal_form`: `SA'D`, `KIM SE GON`,
+    `ESTEVAO NA MENA`), the name read as a person's too; and for a person's name (or `any`) that
+    can be a Korean name written in Han characters (`金正恩`, see
     `screening.readings.read_hanja_as_korean`), the name read as Korean (`kim jong un`), keeping
     the Han original. A look-up screens each reading and keeps each entry's best hit.
 
     Guarantees: never raises on any `str`; at least one reading, the first `normalise_name`'s."""
     name = normalise_name(text, form)
+    readings = [name]
+    if form == "any" and name.legal_forms and organisation_legal_form(text, transliterate=True) is None:
+        as_person = normalise_name(text, "person")
+        if as_person.tokens != name.tokens:
+            readings.append(as_person)
     korean = read_hanja_as_korean(text) if form in ("person", "any") else None
-    if korean is None:
-        return (name,)
-    read = normalise_name(korean, form)
-    # (the Han original kept: the name is still compared as one read from syllables)
-    as_korean = NormalisedName(
-        text, read.tokens, read.legal_forms, read.removed_prefix, False, read.unstripped
-    )
-    return (name, as_korean)
+    if korean is not None:
+        read = normalise_name(korean, form)
+        # (the Han original kept: the name is still compared as one read from syllables)
+        readings.append(
+            NormalisedName(text, read.tokens, read.legal_forms, read.removed_prefix, False, read.unstripped)
+        )
+    return tuple(readings)
 
 
 def token_weight(token: str) -> float:
@@ -870,6 +957,23 @@ def token_weight(token: str) -> float:
     if len(token) >= MIN_PATRONYMIC_LENGTH and token.endswith(PATRONYMIC_ENDINGS):
         return PATRONYMIC_WEIGHT
     return 1.0
+
+
+# A syllable of a name romanised from Chinese (pinyin, Wade-Giles once apostrophes are gone) or
+# Korean as the lists write it: one of these initials, or none, then one of these finals
+# (`ROMANISED_INITIALS` + `ROMANISED_FINALS`: `zh`+`ang`, `hs`+`ieh`, `tz`+`u`). The set
+# over-generates a little (`man`, `ben`, `wie`), which only matters in names wholly made of them.
+# fmt: off
+ROMANISED_INITIALS = frozenset({
+    "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x", "zh", "ch", "sh", "r",
+    "z", "c", "s", "y", "w", "hs", "ts", "tz",
+})
+ROMANISED_FINALS = frozenset({
+    "a", "o", "e", "i", "u", "v", "ai", "ei", "ao", "ou", "an", "en", "ang", "eng", "ong", "er",
+    "ia", "ie", "iao", "iu", "ian", "in", "iang", "ing", "iong", "ua", "uo", "uai", "ui", "uan",
+    "un", "uang", "ue", "ieh", "ueh", "ih", "ung", "iung", "uei",
+})
+# fmt: on
 
 
 # The consonant skeleton (`consonant_skeleton`): letters that romanisations swap for one another

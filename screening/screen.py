@@ -19,18 +19,18 @@ from schemas.decision import Decision, Hit, Reason, Role, make_alert_id
 from schemas.payment import Agent, Party, Payment
 from screening.identifiers import normalise_identifier
 from screening.model import IdentifierScheme, ListEntry
-from screening.names import MAX_NAME_TOKENS, lookalike_form, visual_form
+from screening.names import MAX_NAME_TOKENS, lookalike_form, organisation_legal_form, visual_form
 
 if TYPE_CHECKING:
     from screening.index import ListIndex
     from screening.match import NameMatch, PartyKind
     from screening.ownership import OwnershipFinding, OwnershipState
 
-__all__ = ["ALGORITHM", "MAX_HITS_PER_FIELD", "ScreeningState", "screen_payment"]
+__all__ = ["ALGORITHM", "MAX_HITS_PER_FIELD", "ScreeningState", "party_kind", "screen_payment"]
 
 # Written into every decision so an alert names the rules that produced it; bump the suffix
 # whenever roles screened, hit de-duplication or scoring inputs change.
-ALGORITHM = "paymon-match-v1"
+ALGORITHM = "paymon-match-v2"
 
 # At most this many listed entries are reported for one screened name or text. Ten is what an
 # analyst reviews on one screen; more candidates for one field mean the query is too vague to
@@ -171,9 +171,7 @@ def _screen_parties(payment: Payment, state: ScreeningState, threshold: float) -
         if party is None:
             continue
         if party.name and party.name.strip():
-            # Only a birth date tells us the party is a person; without it the party may be
-            # either, and restricting the kind would miss a listed company paid by name.
-            kind: PartyKind = "person" if party.birth_date else "any"
+            kind = party_kind(party.name, party.birth_date)
             for form in _forms(party.name):
                 matches = state.match_name(form, kind, _party_country(party), party.birth_date, threshold)
                 yield from _name_hits(role, party.name, matches, reason="name")
@@ -186,6 +184,18 @@ def _screen_parties(payment: Payment, state: ScreeningState, threshold: float) -
             # match below the caller's threshold is no more certain than a fuzzy name hit.
             if finding is not None and finding.score >= threshold:
                 yield _ownership_hit(role, party, finding)
+
+
+def party_kind(name: str, birth_date: str | None) -> PartyKind:
+    """The kind a payment party named `name` is screened as: `person` when it has a birth date,
+    `organisation` when its name carries a legal form only an organisation has (`Ltd`, `GmbH`,
+    `ООО`, `有限公司`: `names.organisation_legal_form`), else `any`. A sole trader (`ИП`, `e.K.`,
+    `trading as`) and a name whose only legal form may be a word of a person's name (`SA`, `NA`)
+    stay `any`: restricting the kind of a party that may be a person would miss a listed person
+    paid by name."""
+    if birth_date:
+        return "person"
+    return "organisation" if organisation_legal_form(name) is not None else "any"
 
 
 def _screen_agents(payment: Payment, state: ScreeningState, threshold: float) -> Iterator[Hit]:

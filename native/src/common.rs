@@ -432,6 +432,7 @@ impl Config {
             joined_max_extra_letters: 2,
             patronymic_suffixes: [
                 "ovich", "evich", "ovych", "evych", "ovna", "evna", "ichna", "ivna", "oglu", "ogly", "ovic",
+                "son", "sen",
             ]
             .iter()
             .map(|s| s.to_string())
@@ -443,6 +444,19 @@ impl Config {
             single_token_factor: 0.85,
             single_word_by_sound_factor: 0.75,
             single_word_by_sound_max_consonants: 3,
+            syllable_misread_factor: 0.7,
+            romanised_initials: set(&[
+                "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x", "zh", "ch", "sh", "r",
+                "z", "c", "s", "y", "w", "hs", "ts", "tz",
+            ]),
+            romanised_finals: set(&[
+                "a", "o", "e", "i", "u", "v", "ai", "ei", "ao", "ou", "an", "en", "ang", "eng", "ong", "er",
+                "ia", "ie", "iao", "iu", "ian", "in", "iang", "ing", "iong", "ua", "uo", "uai", "ui", "uan",
+                "un", "uang", "ue", "ieh", "ueh", "ih", "ung", "iung", "uei",
+            ]),
+            romanised_initial_max_letters: 2,
+            romanised_syllable_max_letters: 6,
+            romanised_word_max_syllables: 2,
             single_token_max_weight: 1.0,
             several_tokens_min_weight: 2.0,
             syllable_unpaired_factor: 0.8,

@@ -136,6 +136,16 @@ parameters! {
     single_word_by_sound_factor: f64 = item,
     /// ... on a skeleton of at most this many consonants.
     single_word_by_sound_max_consonants: usize = item,
+    /// Two names in romanised syllables pairing two different syllables.
+    syllable_misread_factor: f64 = item,
+    /// A romanised syllable: one of these initials (or none) and one of these finals ...
+    romanised_initials: FxHashSet<String> = words,
+    romanised_finals: FxHashSet<String> = words,
+    /// ... an initial of at most this many letters, a syllable of at most this many.
+    romanised_initial_max_letters: usize = item,
+    romanised_syllable_max_letters: usize = item,
+    /// A word of at most this many romanised syllables may be a name part.
+    romanised_word_max_syllables: usize = item,
     /// A name with at most this distinctive weight has a single distinctive token ...
     single_token_max_weight: f64 = item,
     /// ... against a name with at least this much.

@@ -10,7 +10,7 @@
 //! add one line to `RULES`.
 
 use crate::common::{Config, Kind, Name};
-use crate::score::{Candidate, How};
+use crate::score::{Across, Candidate, How};
 
 /// How an effect changes the score.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,6 +139,7 @@ pub const RULES: &[Rule] = &[
     Rule::OnComparison(syllable_unpaired),
     Rule::OnNames(single_distinctive_token),
     Rule::OnComparison(single_word_by_sound),
+    Rule::OnComparison(syllable_misread),
     Rule::OnComparison(generic_words_only),
     Rule::OnNames(numbers_differ),
     Rule::OnComparison(patronymic_swapped),
@@ -312,6 +313,91 @@ fn single_word_by_sound(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
     })
 }
 
+/// Two names written in romanised syllables (pinyin, Wade-Giles, the lists' Korean: every word
+/// a syllable or syllables joined, `Lei Chang`, `HSIEH Mei-ling`, `CHEN Mingfu`) with a
+/// distinctive pair of two different syllables taken as a typo or spelling variant (`lei`/`wei`,
+/// `zhong`/`zhang`), or of a syllable taken as the short form of a word of several (`min` ~
+/// `mingfu`): in these names each syllable is a whole name part, and one letter or one syllable
+/// more makes another name, as `syllable_unpaired` says of names written in Han or Hangul. Known
+/// spellings of one syllable (`syllable_variants`: `chang`/`jang`) are not another syllable.
+fn syllable_misread(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
+    if Across::of(c.qa, c.qb) != Across::SameScript
+        || !c.qa.syllables.is_empty()
+        || !c.qb.syllables.is_empty()
+    {
+        return None;
+    }
+    let misread = c.chosen.iter().any(|p| another_syllable(cfg, c, p));
+    let romanised = |name: &Name| name.tokens.iter().all(|t| joined_syllables(cfg, t));
+    (misread && romanised(c.qa) && romanised(c.qb)).then(|| {
+        Effect::factor(
+            "syllable_misread",
+            cfg.syllable_misread_factor,
+            "another syllable of a romanised name",
+        )
+        .with_detail(|c| {
+            let words: Vec<String> = c
+                .chosen
+                .iter()
+                .filter(|p| matches!(p.how, How::Typo | How::SpellingVariant | How::ShortForm))
+                .map(|p| format!("{}/{}", c.qa.tokens[p.a_start], c.qb.tokens[p.b_start]))
+                .collect();
+            format!(": {}", words.join(", "))
+        })
+    })
+}
+
+/// `p` pairs a syllable with another syllable (a typo or spelling variant, not a known spelling
+/// of it) or with a word of several syllables it begins (a short form), on a distinctive word.
+fn another_syllable(cfg: &Config, c: &Aligned<'_>, p: &Candidate) -> bool {
+    if p.larger_side_weight(c.qa, c.qb) <= cfg.generic_weight {
+        return false;
+    }
+    let (a, b) = (c.qa.tokens[p.a_start].as_str(), c.qb.tokens[p.b_start].as_str());
+    match p.how {
+        How::Typo | How::SpellingVariant => {
+            is_syllable(cfg, a) && is_syllable(cfg, b) && !cfg.syllable_variants.same(a, b)
+        }
+        How::ShortForm => {
+            let (short, long_) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+            is_syllable(cfg, short) && joined_syllables(cfg, long_)
+        }
+        _ => false,
+    }
+}
+
+/// `word` is one romanised syllable: one of `romanised_initials` (or none) and one of
+/// `romanised_finals`.
+fn is_syllable(cfg: &Config, word: &str) -> bool {
+    let longest = cfg
+        .romanised_initial_max_letters
+        .min(word.len().saturating_sub(1));
+    (0..=longest).any(|at| {
+        let (initial, fin) = word.split_at(at);
+        (at == 0 || cfg.romanised_initials.contains(initial)) && cfg.romanised_finals.contains(fin)
+    })
+}
+
+/// `word` is one romanised syllable or at most `romanised_word_max_syllables` written as one
+/// word (`mingfu`, `xiaobing`: a Chinese given name has two; `benjamin` would need three).
+fn joined_syllables(cfg: &Config, word: &str) -> bool {
+    let n = word.len();
+    // the fewest syllables that spell `word[..end]`, for each end
+    let mut fewest = vec![usize::MAX; n + 1];
+    fewest[0] = 0;
+    for start in 0..n {
+        if fewest[start] >= cfg.romanised_word_max_syllables {
+            continue;
+        }
+        for end in start + 1..=n.min(start + cfg.romanised_syllable_max_letters) {
+            if fewest[start] + 1 < fewest[end] && is_syllable(cfg, &word[start..end]) {
+                fewest[end] = fewest[start] + 1;
+            }
+        }
+    }
+    fewest[n] <= cfg.romanised_word_max_syllables
+}
+
 /// The pairs hold generic words only (or initials alone, `N.N.`, `MB`, which identify nobody)
 /// while a name has distinctive words: generic words never make a hit on their own.
 fn generic_words_only(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
@@ -332,12 +418,14 @@ fn numbers_differ(cfg: &Config, n: &NameFacts) -> Option<Effect> {
         .then(|| Effect::factor("number_mismatch", cfg.number_conflict_factor, "numbers differ"))
 }
 
-/// `Salman bin Muhammad` vs `Muhammad bin Salman`: the son is not the father.
+/// `Salman bin Muhammad` vs `Muhammad bin Salman`: the son is not the father (the own name
+/// pairs with a word after the other's own name; a name dropped before it, `MOHAMAD BIN UDIN`
+/// for `MOHAMAD RAFI BIN UDIN`, swaps nothing).
 fn patronymic_swapped(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
     let own_a = own_name_index(cfg, &c.qa.tokens)?;
     let own_b = own_name_index(cfg, &c.qb.tokens)?;
     let pair = c.chosen.iter().find(|p| p.a_range().contains(&own_a))?;
-    (!pair.b_range().contains(&own_b)).then(|| {
+    (pair.b_start > own_b).then(|| {
         Effect::factor(
             "patronymic_swapped",
             cfg.patronymic_swap_factor,
@@ -378,4 +466,25 @@ pub fn syllables_cap(cfg: &Config, sa: &[char], sb: &[char]) -> Option<f64> {
     }
     let sim = crate::common::levenshtein_similarity_chars(sa, sb);
     Some(sim * sim)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn romanised_syllables_are_read_by_initial_and_final() {
+        let cfg = Config::for_tests();
+        for word in ["zhang", "lei", "hsieh", "tzu", "a", "ying", "jung"] {
+            assert!(is_syllable(&cfg, word), "{word}");
+        }
+        for word in ["kim", "john", "alex", "xiaobing"] {
+            assert!(!is_syllable(&cfg, word), "{word}");
+        }
+        // a Chinese given name has two syllables; three make a name of another kind
+        assert!(joined_syllables(&cfg, "xiaobing"));
+        assert!(joined_syllables(&cfg, "mingfu"));
+        assert!(!joined_syllables(&cfg, "benjamin"));
+        assert!(!joined_syllables(&cfg, "netanyahu"));
+    }
 }

@@ -3,6 +3,7 @@ each party kind compares with them."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ __all__ = [
     "kind_allows",
     "kind_slots",
     "prepare_entries",
+    "spellings",
 ]
 
 # A query's kind -> its slot in each listed name's `kind_slots`.
@@ -75,14 +77,34 @@ def kind_slots(entry_type: EntryType) -> tuple[PartyKind | None, PartyKind | Non
     return person, organisation, any_kind
 
 
+# A parenthesised part of a listed name: an acronym or a place the name is also known without
+# (`BUTEMBO AIRLINES (BAL)`, `FOREIGN TRADE BANK (FTB)`, `AL-HARAMAIN FOUNDATION (PAKISTAN)`).
+_PARENTHESISED = re.compile(r"\s*\([^()]*\)")
+
+
+def spellings(text: str, entry_type: EntryType) -> tuple[str, ...]:
+    """The spellings a listed name of `entry_type` is compared by: the name as listed and, for
+    any entry but a person, when it holds a parenthesised part, the name without it (a payment
+    writes `Butembo Airlines`, not `(BAL)`: with the acronym kept it scored 0.67, a single
+    distinctive word against two). A person's parentheses hold remarks or the name in its own
+    script, which the lists' other names already give."""
+    if entry_type is EntryType.PERSON:
+        return (text,)
+    without = " ".join(_PARENTHESISED.sub(" ", text).split())
+    return (text, without) if without and without != text else (text,)
+
+
 def prepare_entries(entries: Iterable[ListEntry]) -> list[ListedName]:
-    """Every name of every entry with comparable tokens, in entry order, normalised as its
-    entry's type says."""
+    """Every spelling (`spellings`) of every name of every entry with comparable tokens, in entry
+    order, normalised as its entry's type says; each keeps the listed name as its text."""
     out: list[ListedName] = []
     for entry in entries:
         form = name_form(entry.entry_type)
         for name in entry.names():
-            prepared = prepare(name.text, form)
-            if prepared.tokens:
-                out.append(ListedName(entry.entry_id, name.text, name.quality, entry.entry_type, prepared))
+            for spelling in spellings(name.text, entry.entry_type):
+                prepared = prepare(spelling, form)
+                if prepared.tokens:
+                    out.append(
+                        ListedName(entry.entry_id, name.text, name.quality, entry.entry_type, prepared)
+                    )
     return out

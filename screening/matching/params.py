@@ -19,6 +19,8 @@ from screening.names import (
     GENERIC_WORDS,
     PARTICLES,
     PATRONYMIC_ENDINGS,
+    ROMANISED_FINALS,
+    ROMANISED_INITIALS,
     SKELETON_LETTERS,
     SKELETON_VOWELS,
     SYLLABIC_RANGES,
@@ -131,8 +133,10 @@ class ScreeningParams:
     # ... and the two joined words at most this many letters longer than the word.
     joined_max_extra_letters: int = 2
     # `Oleksandrovych` is the son of an Oleksandr, not a long form of the name: East Slavic
-    # patronymics (names.py) plus the Turkic and South Slavic endings.
-    patronymic_suffixes: tuple[str, ...] = (*PATRONYMIC_ENDINGS, "oglu", "ogly", "ovic")
+    # patronymics (names.py) plus the Turkic and South Slavic endings, and the English and
+    # Scandinavian ones (`Johnson` is not `John`, `Hansen` not `Hans`: `Ryan Johnson` ~ `RYAN,
+    # John` 0.88).
+    patronymic_suffixes: tuple[str, ...] = (*PATRONYMIC_ENDINGS, "oglu", "ogly", "ovic", "son", "sen")
     # `X bin Y`: the word before one of these is the person's own name.
     patronymic_words: frozenset[str] = frozenset({"bin", "ibn", "bint", "ben"})
 
@@ -159,6 +163,22 @@ class ScreeningParams:
     # (A word of 3 consonants alone, `بدر` ~ `BADR`, is weak evidence.)
     single_word_by_sound_factor: float = 0.75
     single_word_by_sound_max_consonants: int = 3
+    # Two names written in romanised syllables (every word a syllable or syllables joined: `Lei
+    # Chang`, `HSIEH Mei-ling`) pairing two different syllables as a typo or spelling variant
+    # (`lei`/`wei`, `zhong`/`zhang`), or a syllable as the short form of a joined given name
+    # (`min` ~ `mingfu`), are multiplied by this: each syllable is a whole name part (Han and
+    # Hangul originals pair only as known spellings of one syllable, `syllable_unpaired`). Set so
+    # that a spelling variant of one syllable of two (0.93) falls under the threshold.
+    # `bench.false_alerts`: about 90 of the 238 Latin false alerts were romanised Chinese names.
+    syllable_misread_factor: float = 0.7
+    # ... a syllable being one of these initials (or none) and one of these finals (names.py).
+    romanised_initials: frozenset[str] = ROMANISED_INITIALS
+    romanised_finals: frozenset[str] = ROMANISED_FINALS
+    romanised_initial_max_letters: int = max(map(len, ROMANISED_INITIALS))
+    romanised_syllable_max_letters: int = max(map(len, ROMANISED_INITIALS)) + max(map(len, ROMANISED_FINALS))
+    # ... and a word of at most this many syllables (a Chinese given name has two, `xiaobing`;
+    # with three, `benjamin netanyahu` would read as romanised syllables: name bench F1 -0.001).
+    romanised_word_max_syllables: int = 2
     # (a single distinctive token: a distinctive weight of at most this, against at least that)
     single_token_max_weight: float = 1.0
     several_tokens_min_weight: float = 2.0

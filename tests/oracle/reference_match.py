@@ -350,6 +350,7 @@ class _Outcome:
     conflict: bool = False
     syllable_unpaired: bool = False
     single_word_by_sound: bool = False
+    syllable_misread: tuple[str, ...] = ()
     single_token: bool = False
     generic_only: bool = False
     number_mismatch: bool = False
@@ -441,6 +442,16 @@ def _outcome(qa: PreparedName, qb: PreparedName, kind: PartyKind) -> _Outcome:
         if distinctive_pairs and all(_short_by_sound(qa, qb, p) for p in chosen):
             out.single_word_by_sound = True
             out.score *= P.single_word_by_sound_factor
+    # Two names in romanised syllables pairing two different syllables.
+    if how_across == SAME_SCRIPT and not _syllables(qa.name.original) and not _syllables(qb.name.original):
+        misread = [p for p in chosen if _another_syllable(qa, qb, p)]
+        if misread and all(_joined_syllables(t) for t in (*qa.tokens, *qb.tokens)):
+            out.syllable_misread = tuple(
+                f"{qa.tokens[p.a[0]]}/{qb.tokens[p.b[0]]}"
+                for p in chosen
+                if p.how in ("typo", "spelling variant", "short form")
+            )
+            out.score *= P.syllable_misread_factor
     if chosen and all(
         p.how in ("acronym", "initial") for p in chosen if _pair_weight(qa, qb, p) > P.generic_weight
     ):
@@ -465,6 +476,43 @@ def _outcome(qa: PreparedName, qb: PreparedName, kind: PartyKind) -> _Outcome:
     return out
 
 
+def _another_syllable(qa: PreparedName, qb: PreparedName, pair: _Pair) -> bool:
+    """A distinctive pair of a syllable with another (typo, spelling variant, not a known spelling
+    of it) or with a word of several syllables it begins (short form)."""
+    if _pair_weight(qa, qb, pair) <= P.generic_weight:
+        return False
+    a, b = qa.tokens[pair.a[0]], qb.tokens[pair.b[0]]
+    if pair.how in ("typo", "spelling variant"):
+        return _is_syllable(a) and _is_syllable(b) and not _known_spellings(a, b)
+    if pair.how == "short form":
+        short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+        return _is_syllable(short) and _joined_syllables(long_)
+    return False
+
+
+def _known_spellings(a: str, b: str) -> bool:
+    return any(a in group.split() and b in group.split() for group in P.syllable_variants)
+
+
+def _is_syllable(word: str) -> bool:
+    """One romanised syllable: an initial (or none) and a final."""
+    return any(
+        (at == 0 or word[:at] in P.romanised_initials) and word[at:] in P.romanised_finals
+        for at in range(min(P.romanised_initial_max_letters, len(word) - 1) + 1)
+    )
+
+
+def _joined_syllables(word: str) -> bool:
+    """One romanised syllable or at most `P.romanised_word_max_syllables` written as one word."""
+    fewest = [0] + [len(word) + 1] * len(word)
+    for start in range(len(word)):
+        if fewest[start] < P.romanised_word_max_syllables:
+            for end in range(start + 1, min(len(word), start + P.romanised_syllable_max_letters) + 1):
+                if _is_syllable(word[start:end]):
+                    fewest[end] = min(fewest[end], fewest[start] + 1)
+    return fewest[len(word)] <= P.romanised_word_max_syllables
+
+
 def _short_by_sound(qa: PreparedName, qb: PreparedName, pair: _Pair) -> bool:
     """A transliteration pair on a skeleton of at most `P.single_word_by_sound_max_consonants`."""
     consonants = min(
@@ -482,14 +530,16 @@ def _own_name_index(tokens: tuple[str, ...]) -> int | None:
 
 
 def _patronymic_swapped(qa: PreparedName, qb: PreparedName, chosen: list[_Pair]) -> bool:
-    """`Salman bin Muhammad` vs `Muhammad bin Salman`: father and son are different people."""
+    """`Salman bin Muhammad` vs `Muhammad bin Salman`: father and son are different people (the
+    own name pairs with a word after the other's own name; one dropped before it, `MOHAMAD BIN
+    UDIN` for `MOHAMAD RAFI BIN UDIN`, swaps nothing)."""
     own_a = _own_name_index(qa.tokens)
     own_b = _own_name_index(qb.tokens)
     if own_a is None or own_b is None:
         return False
     for pair in chosen:
         if own_a in pair.a:
-            return own_b not in pair.b
+            return min(pair.b) > own_b
     return False
 
 
@@ -588,6 +638,12 @@ def _explain(qa: PreparedName, qb: PreparedName, out: _Outcome) -> Comparison:
     if out.single_word_by_sound:
         features.append(("single_word_by_sound", round(P.single_word_by_sound_factor - 1, 4)))
         notes.append(f"one short word paired by sound alone x{_fmt(P.single_word_by_sound_factor)}")
+    if out.syllable_misread:
+        features.append(("syllable_misread", round(P.syllable_misread_factor - 1, 4)))
+        notes.append(
+            f"another syllable of a romanised name: {', '.join(out.syllable_misread)} "
+            f"x{_fmt(P.syllable_misread_factor)}"
+        )
     if out.generic_only:
         features.append(("generic_only", P.generic_only_cap))
         notes.append(f"only generic words match, capped at {_fmt(P.generic_only_cap)}")

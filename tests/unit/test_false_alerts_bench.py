@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from bench.false_alerts import Tally, is_homonym, mangled
+from bench.false_alerts import Screened, Tally, false_alert_lines, is_homonym, mangled
 from bench.innocent_names import InnocentName, NameKind, script_of_text
 from screening.match import NameMatch
 from screening.model import EntryType, ListEntry
@@ -72,3 +72,22 @@ def test_manglings() -> None:
     assert mangled("Walijan Haqqani", "dropped token", rng) is None
     with pytest.raises(ValueError, match="mangling"):
         mangled("Walijan Haqqani", "shuffled", rng)
+
+
+def test_a_script_asked_for_lists_every_false_alert_of_it() -> None:
+    results = [
+        Screened(_innocent("Min Yu"), (_match("YU, Jin"),), ()),
+        Screened(_innocent("Lei Zhong"), (_match("ZHANG, Lei"),), (_match("ZHANG, Lei"),)),
+        Screened(_innocent("赵磊"), (_match("WEI, Zhao"),), ()),
+        Screened(_innocent("杨帆"), (_match("FAN, Yang"),), ()),  # a homonym: never listed
+    ]
+    lines = false_alert_lines(results, samples=1, only_script="Latin")
+    listed = [line for line in lines if line.startswith("  [")]
+    assert [line.split("]")[1].split(" ->")[0].strip() for line in listed] == ["Min Yu", "Lei Zhong"]
+    assert "false alerts: every one of Latin (in generation order)" in lines
+    # the second column counts what screening a party without a birth date found
+    latin = next(line for line in lines if line.startswith("Latin"))
+    assert latin.split("|")[1].split()[0] == "1"
+    # without a script asked for: `samples` per script
+    sampled = [line for line in false_alert_lines(results, samples=1) if line.startswith("  [")]
+    assert len(sampled) == 2
