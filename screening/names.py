@@ -19,7 +19,12 @@ from rigour._core import obj_name_prefixes_list, org_name_prefixes_list, person_
 from rigour._core import remove_org_types as _remove_org_types
 from rigour.text.normalize import Cleanup, Normalize
 
-from screening.readings import read_cjk, read_hanja_as_korean, translate_pinyin_business_words
+from screening.readings import (
+    join_thai_words,
+    read_cjk,
+    read_hanja_as_korean,
+    translate_pinyin_business_words,
+)
 from screening.transliteration import ascii_text
 
 __all__ = [
@@ -547,6 +552,7 @@ def normalise_text(text: str) -> str:
             text = _AYN.sub("a", text).replace("\u0639", "")
         if _KHMER_CHAR.search(text):
             text = _KHMER_P.sub("p", text).translate(_KHMER)
+        text = join_thai_words(text)
         text = ascii_text(text)
     if text.isascii():
         return _normalise_ascii(text)

@@ -1,4 +1,4 @@
-"""How names written in Chinese, Japanese and Korean characters are read in Latin letters.
+"""How names written in Chinese, Japanese, Korean and Thai characters are read in Latin letters.
 
 ICU's transliterators (what `screening.names.normalise_text` uses for every other script) read
 every Han character as Mandarin and write Hangul in a letter-by-letter Revised Romanisation
@@ -15,9 +15,12 @@ import functools
 import re
 from typing import Any
 
+from normality import ascii_text as icu_ascii
+
 __all__ = [
     "SYLLABLE_VARIANTS",
     "is_japanese",
+    "join_thai_words",
     "read_cjk",
     "read_hangul",
     "read_hanja_as_korean",
@@ -457,3 +460,22 @@ def translate_pinyin_business_words(tokens: list[str]) -> list[str]:
             out.append(tokens[at])
             at += 1
     return out
+
+
+# Thai writes no spaces between the syllables of a word, and ICU's Thai transliterator puts one
+# between each (`นาคะนคร` -> `na kha nkhr`): those syllables (`na`, `ri`, `sok`) then pair with the
+# short syllables of unrelated Korean and Chinese listed names.
+_THAI_WORD = re.compile("[\u0e00-\u0e7f]+")
+
+
+def join_thai_words(text: str) -> str:
+    """`text` with each Thai word read by ICU as one Latin word (`ซุกรี ดุริยพันธุ์` -> `sukri
+    duriyphanthu`), the rest unchanged.
+
+    Guarantees: never raises; text without a Thai character comes back unchanged; a Thai word
+    becomes one ASCII word (ICU's reading without its spaces).
+    """
+    if not _THAI_WORD.search(text):
+        return text
+    # (normality remembers each word it has read)
+    return _THAI_WORD.sub(lambda word: icu_ascii(word.group()).replace(" ", ""), text)

@@ -104,6 +104,97 @@ impl SkeletonMap {
     }
 }
 
+/// Where in the longer skeleton a romanisation variant may stand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Place {
+    Anywhere,
+    NotLast,
+    Last,
+    Before(u8),
+}
+
+impl Place {
+    /// The place of a rule's suffix: ``, `-`, `$` or `>x`.
+    fn parse(suffix: &[u8]) -> Option<Place> {
+        match suffix {
+            [] => Some(Place::Anywhere),
+            [b'-'] => Some(Place::NotLast),
+            [b'$'] => Some(Place::Last),
+            [b'>', next] => Some(Place::Before(*next)),
+            _ => None,
+        }
+    }
+
+    fn holds(self, last: bool, next: Option<u8>) -> bool {
+        match self {
+            Place::Anywhere => true,
+            Place::NotLast => !last,
+            Place::Last => last,
+            Place::Before(x) => next == Some(x),
+        }
+    }
+}
+
+/// The single consonants by which two romanisations of one name are known to differ
+/// (`romanisation_dropped_letters`, `romanisation_swapped_letters`).
+#[derive(Clone, Debug)]
+pub struct RomanisationVariants {
+    dropped: Vec<(u8, Place)>,
+    swapped: Vec<(u8, u8, Place)>,
+}
+
+impl RomanisationVariants {
+    /// From the rules as written in the parameters (`h`, `l-`, `t$`, `k>h`; `ds`, `ht$`), or the
+    /// error names the rule it cannot read.
+    pub fn new(dropped: &[String], swapped: &[String]) -> Result<RomanisationVariants, String> {
+        let bad = |rule: &String| format!("cannot read romanisation variant {rule:?}");
+        let dropped = dropped
+            .iter()
+            .map(|r| match r.as_bytes() {
+                [letter, suffix @ ..] => Place::parse(suffix).map(|p| (*letter, p)).ok_or_else(|| bad(r)),
+                [] => Err(bad(r)),
+            })
+            .collect::<Result<_, _>>()?;
+        let swapped = swapped
+            .iter()
+            .map(|r| match r.as_bytes() {
+                [x, y, suffix @ ..] => Place::parse(suffix).map(|p| (*x, *y, p)).ok_or_else(|| bad(r)),
+                _ => Err(bad(r)),
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(RomanisationVariants { dropped, swapped })
+    }
+
+    /// The two skeletons differ by exactly one consonant, and that one is a known variant: a
+    /// letter of `dropped` added or dropped in its place, or a pair of `swapped` in its place.
+    pub fn one_apart(&self, x: &[u8], y: &[u8]) -> bool {
+        if x.len() == y.len() {
+            let mut differ = (0..x.len()).filter(|&i| x[i] != y[i]);
+            let (Some(i), None) = (differ.next(), differ.next()) else {
+                return false;
+            };
+            let last = i + 1 == x.len();
+            return self.swapped.iter().any(|&(p, q, place)| {
+                ((p, q) == (x[i], y[i]) || (q, p) == (x[i], y[i])) && place.holds(last, None)
+            });
+        }
+        let (short, long_) = if x.len() < y.len() { (x, y) } else { (y, x) };
+        if long_.len() != short.len() + 1 {
+            return false;
+        }
+        let i = (0..short.len())
+            .find(|&i| short[i] != long_[i])
+            .unwrap_or(short.len());
+        if short[i..] != long_[i + 1..] {
+            return false;
+        }
+        let (last, next) = (i + 1 == long_.len(), long_.get(i + 1).copied());
+        self.dropped
+            .iter()
+            .any(|&(letter, place)| letter == long_[i] && place.holds(last, next))
+    }
+}
+
 /// The syllabic scripts (`syllabic_ranges`): Han and Hangul, where each character is a syllable
 /// and often a whole name part.
 #[derive(Clone, Debug)]
@@ -423,8 +514,20 @@ impl Config {
             skeleton_discount: 0.9,
             transliteration_min_skeleton_length: 2,
             transliteration_near_min_skeleton_length: 3,
-            transliteration_near_max_edits: 1,
             transliteration_near_similarity: 0.8,
+            romanisation_variants: RomanisationVariants::new(
+                &["h", "v", "l-", "j", "t$", "s$", "k>h", "t>s"].map(str::to_string),
+                &["ds", "ks", "jk", "gj", "ht$", "mn$"].map(str::to_string),
+            )
+            .expect("valid variants"),
+            abjad_written_final_vowels: "i".to_string(),
+            voiced_skeleton_map: SkeletonMap::new(
+                [("c", "k"), ("q", "k"), ("w", "v"), ("x", "ks")]
+                    .iter()
+                    .chain(rewrites.iter().filter(|(_, to)| to.is_empty()))
+                    .map(|(a, b)| (a.to_string(), b.to_string())),
+            )
+            .expect("valid map"),
             transliteration_min_vowel_similarity: 0.75,
             syllable_variant_similarity: 0.9,
             joined_similarity: 0.97,
@@ -440,6 +543,8 @@ impl Config {
             short_side_weight: 0.5,
             conflict_factor: 0.8,
             patronymic_swap_factor: 0.6,
+            kunya_words: set(&["abu", "umm"]),
+            kunya_apart_factor: 0.6,
             patronymic_words: set(&["ben", "bin", "bint", "ibn"]),
             single_token_factor: 0.85,
             single_word_by_sound_factor: 0.75,
@@ -457,6 +562,10 @@ impl Config {
             romanised_initial_max_letters: 2,
             romanised_syllable_max_letters: 6,
             romanised_word_max_syllables: 2,
+            lone_word_by_sound_factor: 0.75,
+            unalike_word_by_sound_factor: 0.75,
+            unalike_word_max_similarity: 0.75,
+            company_word_by_typo_factor: 0.75,
             single_token_max_weight: 1.0,
             several_tokens_min_weight: 2.0,
             syllable_unpaired_factor: 0.8,

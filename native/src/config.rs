@@ -8,7 +8,7 @@ use pyo3::types::{PyDict, PyString};
 use rustc_hash::FxHashSet;
 use std::collections::HashMap;
 
-use crate::common::{Scripts, SkeletonMap, Variants};
+use crate::common::{RomanisationVariants, Scripts, SkeletonMap, Variants};
 
 /// The value of `key`.
 fn value<'py>(d: &Bound<'py, PyDict>, key: &str) -> PyResult<Bound<'py, PyAny>> {
@@ -49,6 +49,14 @@ fn checked<T>(key: &str, made: Result<T, String>) -> PyResult<T> {
 /// The skeleton map of `key` (a dict of one character to its replacement).
 fn skeleton_map(d: &Bound<'_, PyDict>, key: &str) -> PyResult<SkeletonMap> {
     checked(key, SkeletonMap::new(item::<HashMap<String, String>>(d, key)?))
+}
+
+/// The romanisation variants of `romanisation_dropped_letters` and `romanisation_swapped_letters`
+/// (`key` names the field they make).
+fn romanisation_variants(d: &Bound<'_, PyDict>, key: &str) -> PyResult<RomanisationVariants> {
+    let dropped: Vec<String> = item(d, "romanisation_dropped_letters")?;
+    let swapped: Vec<String> = item(d, "romanisation_swapped_letters")?;
+    checked(key, RomanisationVariants::new(&dropped, &swapped))
 }
 
 /// The syllabic scripts of `key` (a list of `(first code point, last code point, script)`).
@@ -113,10 +121,16 @@ parameters! {
     skeleton_discount: f64 = item,
     /// Equal skeletons across scripts earn `skeleton_discount` from this many consonants ...
     transliteration_min_skeleton_length: usize = item,
-    /// ... and skeletons this long, at most this many edits apart, this much.
+    /// ... and skeletons this long, one romanisation variant apart, this much.
     transliteration_near_min_skeleton_length: usize = item,
-    transliteration_near_max_edits: usize = item,
     transliteration_near_similarity: f64 = item,
+    /// The consonants two romanisations of one name are known to differ by.
+    romanisation_variants: RomanisationVariants = romanisation_variants,
+    /// The final vowels an abjad writes (a word ending in one does not pair with one ending in a
+    /// consonant).
+    abjad_written_final_vowels: String = item,
+    /// The skeleton that keeps voicing, for scripts that write their vowels.
+    voiced_skeleton_map: SkeletonMap = skeleton_map,
     /// From a script that writes its vowels, the vowel keys must be at least this similar.
     transliteration_min_vowel_similarity: f64 = item,
     /// A Han/Hangul syllable and another spelling of it in `syllable_variants`.
@@ -131,6 +145,9 @@ parameters! {
     conflict_factor: f64 = item,
     patronymic_swap_factor: f64 = item,
     patronymic_words: FxHashSet<String> = words,
+    /// `abu`, `umm`: a kunya is one name with the word beside it.
+    kunya_words: FxHashSet<String> = words,
+    kunya_apart_factor: f64 = item,
     single_token_factor: f64 = item,
     /// A name of one distinctive word, not a person's, paired by sound alone.
     single_word_by_sound_factor: f64 = item,
@@ -146,6 +163,14 @@ parameters! {
     romanised_syllable_max_letters: usize = item,
     /// A word of at most this many romanised syllables may be a name part.
     romanised_word_max_syllables: usize = item,
+    /// A person's one distinctive word paired by sound alone, another word unpaired.
+    lone_word_by_sound_factor: f64 = item,
+    /// A company's one longer word paired by sound alone with a word spelt unalike ...
+    unalike_word_by_sound_factor: f64 = item,
+    /// ... an OSA similarity under this.
+    unalike_word_max_similarity: f64 = item,
+    /// A company's one distinctive word paired across scripts only as a typo.
+    company_word_by_typo_factor: f64 = item,
     /// A name with at most this distinctive weight has a single distinctive token ...
     single_token_max_weight: f64 = item,
     /// ... against a name with at least this much.

@@ -140,9 +140,13 @@ pub const RULES: &[Rule] = &[
     Rule::OnNames(single_distinctive_token),
     Rule::OnComparison(single_word_by_sound),
     Rule::OnComparison(syllable_misread),
+    Rule::OnComparison(lone_word_by_sound),
+    Rule::OnComparison(unalike_word_by_sound),
+    Rule::OnComparison(company_word_by_typo),
     Rule::OnComparison(generic_words_only),
     Rule::OnNames(numbers_differ),
     Rule::OnComparison(patronymic_swapped),
+    Rule::OnComparison(kunya_apart),
     Rule::OnComparison(syllables_differ),
 ];
 
@@ -347,6 +351,84 @@ fn syllable_misread(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
     })
 }
 
+/// The one chosen pair that holds a distinctive word; None for none or several.
+fn only_distinctive_pair<'a>(cfg: &Config, c: &'a Aligned<'_>) -> Option<&'a Candidate> {
+    let mut distinctive = c
+        .chosen
+        .iter()
+        .filter(|p| p.larger_side_weight(c.qa, c.qb) > cfg.generic_weight);
+    match (distinctive.next(), distinctive.next()) {
+        (Some(pair), None) => Some(pair),
+        _ => None,
+    }
+}
+
+/// `only_distinctive_pair` when one name has a single distinctive word.
+fn single_distinctive_pair<'a>(cfg: &Config, c: &'a Aligned<'_>) -> Option<&'a Candidate> {
+    if c.qa.distinctive_weight.min(c.qb.distinctive_weight) > cfg.single_token_max_weight {
+        return None;
+    }
+    only_distinctive_pair(cfg, c)
+}
+
+/// `single_distinctive_pair` when that pair is by sound across scripts (a transliteration).
+fn single_sound_pair<'a>(cfg: &Config, c: &'a Aligned<'_>) -> Option<&'a Candidate> {
+    single_distinctive_pair(cfg, c).filter(|pair| pair.how == How::Transliteration)
+}
+
+/// A person's name across scripts that rests on one pair of distinctive words, paired by sound
+/// (a transliteration) or as words joined, while a word of either name stays unpaired
+/// (`আরিয়ান উদ্দিন` ~ `La Arana`, `احسان ضابطی` ~ `AH SAN`): one sound of a longer name says
+/// little. A single name alone keeps its score (`משה` ~ `Moshe`).
+fn lone_word_by_sound(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
+    if c.kind != Kind::Person || !crate::score::Across::of(c.qa, c.qb).by_sound() {
+        return None;
+    }
+    let pair = only_distinctive_pair(cfg, c)?;
+    let by_sound = matches!(pair.how, How::Transliteration | How::Joined);
+    let unpaired = c.used_a.iter().chain(c.used_b.iter()).any(|&used| !used);
+    (by_sound && unpaired).then(|| {
+        Effect::factor(
+            "lone_word_by_sound",
+            cfg.lone_word_by_sound_factor,
+            "one word paired by sound, the rest unpaired",
+        )
+        .with_detail(|c| format!(": {}", unpaired_words(c)))
+    })
+}
+
+/// A company's one distinctive word, longer than `single_word_by_sound` reads, paired by sound
+/// alone with a word spelt unalike (`मिस्त्री Ltd` ~ `MAESTRO`, `Савельева` ~ `SWALLOW`): a
+/// company's name is a word of its own, spelt much the same in every script (`پارسیان` ~
+/// `PARSIAN` keeps its score).
+fn unalike_word_by_sound(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
+    if c.kind == Kind::Person || c.chosen.iter().any(|p| p.how != How::Transliteration) {
+        return None;
+    }
+    let pair = single_sound_pair(cfg, c)?;
+    let (a, b) = (&c.qa.tokens[pair.a_start], &c.qb.tokens[pair.b_start]);
+    let consonants = c.qa.skeletons[pair.a_start]
+        .len()
+        .min(c.qb.skeletons[pair.b_start].len());
+    let similarity = crate::common::osa_similarity(a, b);
+    let unalike = similarity < cfg.unalike_word_max_similarity;
+    (consonants > cfg.single_word_by_sound_max_consonants && unalike).then(|| {
+        Effect::factor(
+            "unalike_word_by_sound",
+            cfg.unalike_word_by_sound_factor,
+            "one company word paired by sound, spelt unalike",
+        )
+        .with_detail(|c| {
+            let words: Vec<String> = c
+                .chosen
+                .iter()
+                .map(|p| format!("{} / {}", c.qa.tokens[p.a_start], c.qb.tokens[p.b_start]))
+                .collect();
+            format!(": {}", words.join(", "))
+        })
+    })
+}
+
 /// `p` pairs a syllable with another syllable (a typo or spelling variant, not a known spelling
 /// of it) or with a word of several syllables it begins (a short form), on a distinctive word.
 fn another_syllable(cfg: &Config, c: &Aligned<'_>, p: &Candidate) -> bool {
@@ -398,6 +480,32 @@ fn joined_syllables(cfg: &Config, word: &str) -> bool {
     fewest[n] <= cfg.romanised_word_max_syllables
 }
 
+/// A company's one distinctive word paired across scripts only as a typo (`महरा Inc` ~
+/// `MANARA`, `Ткач Ltd` ~ `KACH`): a transliteration makes no typos, so a letter apart is
+/// another word.
+fn company_word_by_typo(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
+    if c.kind == Kind::Person || !crate::score::Across::of(c.qa, c.qb).by_sound() {
+        return None;
+    }
+    let pair = single_distinctive_pair(cfg, c)?;
+    (pair.how == How::Typo).then(|| {
+        Effect::factor(
+            "company_word_by_typo",
+            cfg.company_word_by_typo_factor,
+            "one company word a typo apart across scripts",
+        )
+        .with_detail(|c| {
+            let words: Vec<String> = c
+                .chosen
+                .iter()
+                .filter(|p| p.how == How::Typo)
+                .map(|p| format!("{} / {}", c.qa.tokens[p.a_start], c.qb.tokens[p.b_start]))
+                .collect();
+            format!(": {}", words.join(", "))
+        })
+    })
+}
+
 /// The pairs hold generic words only (or initials alone, `N.N.`, `MB`, which identify nobody)
 /// while a name has distinctive words: generic words never make a hit on their own.
 fn generic_words_only(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
@@ -439,6 +547,44 @@ fn patronymic_swapped(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
 fn own_name_index(cfg: &Config, tokens: &[String]) -> Option<usize> {
     let index = (1..tokens.len()).find(|&i| cfg.patronymic_words.contains(tokens[i].as_str()))?;
     (!cfg.particles.contains(tokens[index - 1].as_str())).then_some(index - 1)
+}
+
+/// `مريم أبو غليون` (Maryam Abu Ghalyoun) vs `ABU-MARYAM`: the kunya words (`abu`, `umm`) pair,
+/// but a kunya is one name with the word beside it, and those words do not pair: another person.
+/// Asked of names in two scripts only (a name written in one script keeps its own word order).
+fn kunya_apart(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
+    if crate::score::Across::of(c.qa, c.qb) == crate::score::Across::SameScript {
+        return None;
+    }
+    let pair = c.chosen.iter().find(|p| {
+        p.a_len == 1
+            && p.b_len == 1
+            && c.qa.tokens[p.a_start] == c.qb.tokens[p.b_start]
+            && cfg.kunya_words.contains(c.qa.tokens[p.a_start].as_str())
+    })?;
+    let beside_a = kunya_partner(c.qa.tokens.len(), pair.a_start)?;
+    let beside_b = kunya_partner(c.qb.tokens.len(), pair.b_start)?;
+    let together = c
+        .chosen
+        .iter()
+        .any(|p| p.a_range().contains(&beside_a) && p.b_range().contains(&beside_b));
+    (!together).then(|| {
+        Effect::factor(
+            "kunya_apart",
+            cfg.kunya_apart_factor,
+            "kunya (abu/umm) beside another name",
+        )
+    })
+}
+
+/// The word a kunya word at `index` names: the next one, or the one before it when it is last
+/// (`'ASRA, Abu`); None for a kunya word alone.
+fn kunya_partner(len: usize, index: usize) -> Option<usize> {
+    if index + 1 < len {
+        Some(index + 1)
+    } else {
+        index.checked_sub(1)
+    }
 }
 
 /// Two names written in the same syllabic script (Han, Hangul) with different characters: each

@@ -282,12 +282,14 @@ pub(crate) fn pair_similarity(
 /// The credit of two words from different scripts that sound alike: the same consonant skeleton
 /// of at least `transliteration_min_skeleton_length` consonants and the same first sound earns
 /// `skeleton_discount` (`mhmd` ~ `mohamed`); skeletons of at least
-/// `transliteration_near_min_skeleton_length` consonants that differ by at most
-/// `transliteration_near_max_edits` earn `transliteration_near_similarity`; anything else earns
-/// nothing here (a partial credit for skeletons that merely resemble each other paired
-/// `hiroshi` with `takashi` and `kalita` with `goliat`, most of the cross-script false alerts).
-/// From a script that writes its vowels (`vowels_written`), the words must also place their
-/// vowels alike (`vowels_placed_alike`: `rudik` is not `RDC`).
+/// `transliteration_near_min_skeleton_length` consonants one romanisation variant apart
+/// (`romanisation_variants`: `mktb` ~ `makhtab`, `fdl` ~ `fazl`) earn
+/// `transliteration_near_similarity`; anything else earns nothing here (a partial credit for
+/// skeletons that merely resemble each other paired `hiroshi` with `takashi`, `mhna` with
+/// `marian`: most of the cross-script false alerts). From a script that writes its vowels
+/// (`vowels_written`), the words must also place their vowels alike (`vowels_placed_alike`:
+/// `rudik` is not `RDC`) and their skeletons keep voicing (`voiced_skeleton_map`: `pragati` is
+/// not `BARAKAT`).
 fn transliteration_credit(cfg: &Config, a: &str, b: &str, ska: &str, skb: &str, vowels_written: bool) -> f64 {
     if cfg.skeleton_map.first_sound(a) != cfg.skeleton_map.first_sound(b) {
         return 0.0;
@@ -295,6 +297,19 @@ fn transliteration_credit(cfg: &Config, a: &str, b: &str, ska: &str, skb: &str, 
     if vowels_written && !vowels_placed_alike(cfg, a, b) {
         return 0.0;
     }
+    if !vowels_written && !final_vowels_fit(cfg, a, b) {
+        return 0.0;
+    }
+    let voiced;
+    let (ska, skb) = if vowels_written {
+        voiced = (
+            cfg.voiced_skeleton_map.skeleton(a),
+            cfg.voiced_skeleton_map.skeleton(b),
+        );
+        (voiced.0.as_str(), voiced.1.as_str())
+    } else {
+        (ska, skb)
+    };
     if ska == skb {
         let fits = vowels_written || written_vowels_fit(cfg, a, b);
         return if ska.len() >= cfg.transliteration_min_skeleton_length && fits {
@@ -306,7 +321,9 @@ fn transliteration_credit(cfg: &Config, a: &str, b: &str, ska: &str, skb: &str, 
     let near = cfg.transliteration_near_min_skeleton_length;
     if ska.len() >= near
         && skb.len() >= near
-        && levenshtein_bytes(ska.as_bytes(), skb.as_bytes()) <= cfg.transliteration_near_max_edits
+        && cfg
+            .romanisation_variants
+            .one_apart(ska.as_bytes(), skb.as_bytes())
     {
         return cfg.transliteration_near_similarity;
     }
@@ -328,6 +345,25 @@ fn vowels_placed_alike(cfg: &Config, a: &str, b: &str) -> bool {
             ka.len(),
             kb.len(),
         ) >= cfg.transliteration_min_vowel_similarity
+}
+
+/// From an abjad, a word ending in a final vowel it writes (`abjad_written_final_vowels`, the
+/// `i` of ي/ی) does not stand for a word ending in a consonant (`akbr` is not `akbari`).
+fn final_vowels_fit(cfg: &Config, a: &str, b: &str) -> bool {
+    let ending = |word: &str| {
+        let last = &word[word.len() - 1..];
+        if cfg.abjad_written_final_vowels.contains(last) {
+            Some(true)
+        } else if cfg.skeleton_map.first_sound(last).is_empty() {
+            None // another vowel: unwritten or written alike
+        } else {
+            Some(false)
+        }
+    };
+    !matches!(
+        (ending(a), ending(b)),
+        (Some(true), Some(false)) | (Some(false), Some(true))
+    )
 }
 
 /// From an abjad, the vowels a transliteration writes (the long ones) stand where the other
@@ -1097,6 +1133,119 @@ mod tests {
         );
         let rezaei = written(&cfg, "رضایی", "rdayi", true);
         assert_eq!(explain(&cfg, &rezaei, &latin("raed"), Kind::Person).score, 0.0);
+    }
+
+    #[test]
+    fn skeletons_one_consonant_apart_pair_only_by_a_romanisation_variant() {
+        let cfg = Config::for_tests();
+        let apart = |x: &str, y: &str| cfg.romanisation_variants.one_apart(x.as_bytes(), y.as_bytes());
+        assert!(apart("mktb", "mkhtb")); // the h of a digraph (`makhtab`)
+        assert!(apart("hmst", "hms")); // a final ta marbuta (`hmzt` ~ `hamza`)
+        assert!(!apart("hmsta", "hmsa")); // ... only last
+        assert!(apart("lsbr", "sbr")); // an assimilated article (`alsbar` ~ `essabar`)
+        assert!(!apart("sbrl", "sbr")); // ... not last
+        assert!(apart("khmd", "hmd")); // `k` before `h` (`akhmed` ~ `ahmed`)
+        assert!(!apart("hmdk", "hmd"));
+        assert!(apart("fdl", "fsl")); // d/z of ض (`fdl` ~ `fazl`)
+        assert!(!apart("mhn", "mrn")); // `mhna` is not `marian`
+        assert!(!apart("hst", "hsn")); // `hust` is not `hosni`
+        assert!(!apart("mktb", "mktb")); // equal is not one apart
+        assert!(!apart("mktb", "mkhtbh")); // two apart
+
+        // a variant reads in the engine: `mhna` no longer pairs with `marian`
+        let latin = |tokens: &str| written(&cfg, tokens, tokens, false);
+        let mhna = written(&cfg, "مهنا", "mhna", true);
+        assert_eq!(explain(&cfg, &mhna, &latin("marian"), Kind::Person).score, 0.0);
+        let mktb = written(&cfg, "مكتب", "mktb", true);
+        assert_eq!(explain(&cfg, &mktb, &latin("makhtab"), Kind::Person).score, 0.8);
+    }
+
+    #[test]
+    fn a_script_that_writes_its_vowels_keeps_voicing() {
+        let cfg = Config::for_tests();
+        let latin = |tokens: &str| written(&cfg, tokens, tokens, false);
+        let pragati = written(&cfg, "প্রগতি", "pragati", true);
+        assert_eq!(Across::of(&pragati, &latin("barakat")), Across::Alphabet);
+        assert_eq!(
+            explain(&cfg, &pragati, &latin("barakat"), Kind::Person).score,
+            0.0
+        );
+        // (a typo's small credit is all that is left)
+        let zafeiri = written(&cfg, "Ζαφείρη", "zafeiri", true);
+        let out = explain(&cfg, &zafeiri, &latin("saferi"), Kind::Person);
+        assert_eq!(hows(&out), vec![(vec![0], vec![0], "typo")]);
+        assert!(out.score < 0.7);
+        // a final й is a romanisation variant
+        let dmitrij = written(&cfg, "Дмитрий", "dmitrij", true);
+        assert_eq!(explain(&cfg, &dmitrij, &latin("dmitry"), Kind::Person).score, 0.8);
+    }
+
+    #[test]
+    fn an_abjads_written_final_i_pairs_only_with_a_final_i() {
+        let cfg = Config::for_tests();
+        let latin = |tokens: &str| written(&cfg, tokens, tokens, false);
+        let akbar = written(&cfg, "اکبر", "akbr", true);
+        // (a typo's small credit is all that is left)
+        let out = explain(&cfg, &akbar, &latin("akbari"), Kind::Person);
+        assert_eq!(hows(&out), vec![(vec![0], vec![0], "typo")]);
+        assert!(out.score < 0.7);
+        assert_eq!(explain(&cfg, &akbar, &latin("akbar"), Kind::Person).score, 0.9);
+        let nuri = written(&cfg, "نوری", "nuri", true);
+        assert!(explain(&cfg, &nuri, &latin("noor"), Kind::Person).score < 0.7);
+    }
+
+    #[test]
+    fn a_kunya_is_one_name_with_the_word_beside_it() {
+        let cfg = Config::for_tests();
+        let latin = |tokens: &str| written(&cfg, tokens, tokens, false);
+        let maryam = written(&cfg, "مريم أبو غليون", "mrim abu ghliun", true);
+        let out = explain(&cfg, &maryam, &latin("abu maryam"), Kind::Person);
+        assert_eq!(
+            line(&out, "kunya_apart").2,
+            "kunya (abu/umm) beside another name x0.60"
+        );
+        let abu_maryam = written(&cfg, "أبو مريم", "abu mrim", true);
+        let out = explain(&cfg, &abu_maryam, &latin("abu maryam"), Kind::Person);
+        assert!(features(&out).iter().all(|f| *f != "kunya_apart"));
+        // a Latin name keeps its own order: no kunya rule within one script
+        let out = compare("ghaith ali abu", "abu ghaith ali", Kind::Person);
+        assert!(features(&out).iter().all(|f| *f != "kunya_apart"));
+    }
+
+    #[test]
+    fn a_single_word_across_scripts_needs_more_than_a_sound() {
+        let cfg = Config::for_tests();
+        let latin = |tokens: &str| written(&cfg, tokens, tokens, false);
+        // a person's one word by sound, another word unpaired
+        let ariyan = written(&cfg, "আরিয়ান দাস", "ariyan dasgupta", true);
+        let out = explain(&cfg, &ariyan, &latin("arana"), Kind::Person);
+        assert!(line(&out, "lone_word_by_sound")
+            .2
+            .starts_with("one word paired by sound, the rest unpaired: dasgupta /"));
+        // ... or as words joined (`احسان` ~ `AH SAN`)
+        let ahsan = written(&cfg, "احسان ضابطی", "ahsan dabti", true);
+        let out = explain(&cfg, &ahsan, &latin("ah san"), Kind::Person);
+        assert_eq!(hows(&out), vec![(vec![0], vec![0, 1], "joined")]);
+        assert!(out.score < 0.7 && features(&out).contains(&"lone_word_by_sound"));
+        // a company's longer word by sound, spelt unalike; spelt alike it keeps its score
+        let mistri = written(&cfg, "मिस्त्री", "mistri", true);
+        let out = explain(&cfg, &mistri, &latin("maestro"), Kind::Organisation);
+        assert_eq!(
+            line(&out, "unalike_word_by_sound").2,
+            "one company word paired by sound, spelt unalike: mistri / maestro x0.75"
+        );
+        let aeroskan = written(&cfg, "Аэроскан", "aeroskan", true);
+        assert_eq!(
+            explain(&cfg, &aeroskan, &latin("aeroscan"), Kind::Organisation).score,
+            0.9
+        );
+        // a company's one word a typo apart across scripts
+        let tkach = written(&cfg, "Ткач", "tkach", true);
+        let out = explain(&cfg, &tkach, &latin("kach"), Kind::Organisation);
+        assert_eq!(
+            line(&out, "company_word_by_typo").2,
+            "one company word a typo apart across scripts: tkach / kach x0.75"
+        );
     }
 
     #[test]

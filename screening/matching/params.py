@@ -109,14 +109,45 @@ class ScreeningParams:
     skeleton_discount: float = 0.9
     # Across scripts a word pairs only as a sound: the same skeleton of at least this many
     # consonants and the same first sound earns `skeleton_discount`; skeletons of at least
-    # `transliteration_near_min_skeleton_length` consonants at most `transliteration_near_max_edits`
-    # apart earn `transliteration_near_similarity`; nothing else. `bench.false_alerts`: a partial
-    # credit for skeletons that merely resembled each other (`hiroshi`/`takashi`) and one-consonant
-    # skeletons (`li`/`luo`) carried most cross-script false alerts; the recall checks held.
+    # `transliteration_near_min_skeleton_length` consonants one romanisation variant apart
+    # (`romanisation_dropped_letters`, `romanisation_swapped_letters`) earn
+    # `transliteration_near_similarity`; nothing else. `bench.false_alerts`: a partial credit for
+    # skeletons that merely resembled each other (`hiroshi`/`takashi`) and one-consonant skeletons
+    # (`li`/`luo`) carried most cross-script false alerts; the recall checks held.
     transliteration_min_skeleton_length: int = 2
     transliteration_near_min_skeleton_length: int = 3
-    transliteration_near_max_edits: int = 1
     transliteration_near_similarity: float = 0.8
+    # The one consonant by which two romanisations of a name are known to differ. Letters one
+    # adds or drops: the `h` of a digraph (`kh`/`h`, `mktb` ~ `makhtab`); the `v` of a w/u
+    # (`juhr` ~ `jawhar`); the `l` of an assimilated article (`alsbar` ~ `essabar`); the `j` of
+    # й or י (`dmitrij` ~ `dmitry`, `binyamin` ~ `benjamin`); a final `t` of ta marbuta (`hmzt`
+    # ~ `hamza`); a final `s` of a Greek nominative (`aleksandros` ~ `alexander`); `k` before
+    # `h` (`ahmed` ~ `akhmed`); `t` before `s` (`yzhq` ~ `yitzhak`). Letters one writes for the
+    # other: `d`/`s` of ض ذ ظ (`fdl` ~ `fazl`); `k`/`s` of a French `c` (`lunisi` ~ `lounici`);
+    # `j`/`k` and `j`/`g` of ج (`rjb` ~ `ragab`, `serej` ~ `sergei`); a final `h`/`t` of ta
+    # marbuta (`mughniyah`); a final `m`/`n`. Each entry is the letter(s), then where: nothing
+    # (anywhere), `-` (not last), `$` (last only) or `>x` (just before `x`).
+    # `bench.script_recall` keeps the pairs it found but one with them; any other consonant
+    # (`mhna` ~ `marian`, `hust` ~ `hosni`, `sghiri` ~ `zakariya`) paired about 100 innocent
+    # names of `bench.false_alerts`.
+    romanisation_dropped_letters: tuple[str, ...] = ("h", "v", "l-", "j", "t$", "s$", "k>h", "t>s")
+    romanisation_swapped_letters: tuple[str, ...] = ("ds", "ks", "jk", "gj", "ht$", "mn$")
+    # An abjad writes a word's final long `i` (ي, ی: the nisba of `Hashimi`, `Akbari`), so across
+    # an abjad a word ending in one of these letters does not pair by sound with a word ending in
+    # a consonant (`akbr` is not `AKBARI`, `hashm` not `HASHIMI`, `nuri` not `NOOR`).
+    # `bench.false_alerts`: about 20 Arabic and Hebrew innocent names; `bench.script_recall` lost
+    # one UN name whose match hung on `abdaluli` ~ `abdul` (عبدالولی صدیقی ~ ABDUL WALI SEDDIQI).
+    abjad_written_final_vowels: str = "i"
+    # From a script that writes its vowels (Cyrillic, Greek, Indic, Thai) a transliteration also
+    # writes whether a consonant is voiced: its sound pairs compare skeletons that keep voicing
+    # (only these rewrites, vowels dropped): `pragati` is not `BARAKAT`, `zafeiri` not `SAFERI`.
+    voiced_skeleton_map: tuple[tuple[str, str], ...] = (
+        ("c", "k"),
+        ("q", "k"),
+        ("w", "v"),
+        ("x", "ks"),
+        *((vowel, "") for vowel in SKELETON_VOWELS),
+    )
     # ... and, from a script that writes its vowels (Cyrillic, Greek, Indic, Thai), only when the
     # words also place their vowels alike: the similarity of their vowel keys (consonants as in
     # the skeleton, each run of vowels one `a`) at least this. `bench.false_alerts`: `rudik` ~
@@ -149,6 +180,12 @@ class ScreeningParams:
     conflict_factor: float = 0.8
     # `Salman bin Muhammad` vs `Muhammad bin Salman`: the son is not the father.
     patronymic_swap_factor: float = 0.6
+    # A kunya (`Abu Maryam`, "father of Maryam") is one name with the word beside it (after it,
+    # or before it where a list writes `'ASRA, Abu`): two names whose kunya words pair while the
+    # words beside them do not (`Maryam Abu Ghalyoun` vs `ABU-MARYAM`) are other people.
+    # `bench.false_alerts`: about 20 Arabic innocent names; `bench.script_recall` lost none.
+    kunya_words: frozenset[str] = frozenset({"abu", "abou", "abo", "umm", "um"})
+    kunya_apart_factor: float = 0.6
     # Only one distinctive token on the short side while the long side has several: `WALIJAN`
     # alone says little about `WALIJAN ABDUL GHAFOOR HAQQANI`.
     single_token_factor: float = 0.85
@@ -179,6 +216,24 @@ class ScreeningParams:
     # ... and a word of at most this many syllables (a Chinese given name has two, `xiaobing`;
     # with three, `benjamin netanyahu` would read as romanised syllables: name bench F1 -0.001).
     romanised_word_max_syllables: int = 2
+    # A person's name across scripts resting on one pair of distinctive words, paired by sound or
+    # as words joined, while a word of either name stays unpaired (`আরিয়ান উদ্দিন` ~ `La Arana`,
+    # `ডলি দে` ~ `DULE`: 0.82; `احسان ضابطی` ~ `AH SAN`: 0.75) is multiplied by this; a single name
+    # alone keeps its score (`משה` ~ `Moshe`). `bench.false_alerts`: about 20 Bengali,
+    # Devanagari, Cyrillic and Arabic innocent names; the recall sets lost none.
+    lone_word_by_sound_factor: float = 0.75
+    # A company's one distinctive word of more consonants than `single_word_by_sound_max_consonants`
+    # paired by sound alone with a word spelt unalike (OSA similarity under
+    # `unalike_word_max_similarity`: `मिस्त्री Ltd` ~ `MAESTRO` 0.90, `Савельева` ~ `SWALLOW`) is
+    # multiplied by this: a company's name is a word of its own, spelt much the same in any
+    # script (`پارسیان` ~ `PARSIAN` 0.86, `Аэроскан` ~ `AEROSCAN` keep their score).
+    unalike_word_by_sound_factor: float = 0.75
+    unalike_word_max_similarity: float = 0.75
+    # A company's one distinctive word paired across scripts only as a typo (`महरा Inc` ~ `MANARA`,
+    # `Ткач Ltd` ~ `KACH`: 0.76, 0.71) is multiplied by this: a transliteration makes no typos, a
+    # letter apart is another word. `bench.false_alerts`: 12 Devanagari, Cyrillic and Arabic
+    # innocent companies; the recall sets lost none (`ザラ・アエロ` ~ `ZALA AERO` pairs `aero` too).
+    company_word_by_typo_factor: float = 0.75
     # (a single distinctive token: a distinctive weight of at most this, against at least that)
     single_token_max_weight: float = 1.0
     several_tokens_min_weight: float = 2.0
@@ -260,7 +315,7 @@ class ScreeningParams:
             if spec.metadata.get("python_only"):
                 continue
             value = getattr(self, spec.name)
-            if spec.name == "skeleton_map":
+            if spec.name.endswith("skeleton_map"):
                 value = dict(value)
             elif spec.name == "syllable_variants":
                 value = [group.split() for group in value]

@@ -189,6 +189,65 @@ def _written_vowels_fit(a: str, b: str) -> bool:
     return _is_subsequence(short, long_)
 
 
+_VOICED = str.maketrans(dict(P.voiced_skeleton_map))
+
+
+def _voiced_skeleton(token: str) -> str:
+    """The skeleton that keeps voicing (`P.voiced_skeleton_map`), repeats collapsed."""
+    return _single_letters(token.translate(_VOICED))
+
+
+def _place_holds(suffix: str, last: bool, following: str) -> bool:
+    """Where a romanisation rule's letter may stand: `` anywhere, `-` not last, `$` last, `>x`
+    just before `x`."""
+    if suffix == "":
+        return True
+    if suffix == "-":
+        return not last
+    if suffix == "$":
+        return last
+    return suffix.startswith(">") and following == suffix[1:]
+
+
+def _one_romanisation_apart(x: str, y: str) -> bool:
+    """The skeletons differ by one consonant that `P.romanisation_dropped_letters` /
+    `P.romanisation_swapped_letters` name, in its place."""
+    if len(x) == len(y):
+        differ = [i for i in range(len(x)) if x[i] != y[i]]
+        if len(differ) != 1:
+            return False
+        i = differ[0]
+        return any(
+            {rule[0], rule[1]} == {x[i], y[i]}
+            and rule[0] != rule[1]
+            and _place_holds(rule[2:], i == len(x) - 1, "")
+            for rule in P.romanisation_swapped_letters
+        )
+    short, long_ = (x, y) if len(x) < len(y) else (y, x)
+    if len(long_) != len(short) + 1:
+        return False
+    i = next((k for k in range(len(short)) if short[k] != long_[k]), len(short))
+    if short[i:] != long_[i + 1 :]:
+        return False
+    following = long_[i + 1] if i + 1 < len(long_) else ""
+    return any(
+        rule[0] == long_[i] and _place_holds(rule[1:], i == len(long_) - 1, following)
+        for rule in P.romanisation_dropped_letters
+    )
+
+
+def _final_vowels_fit(a: str, b: str) -> bool:
+    """Not one word ending in a final vowel an abjad writes (`P.abjad_written_final_vowels`) and
+    the other in a consonant."""
+
+    def ending(word: str) -> str:
+        if word[-1] in P.abjad_written_final_vowels:
+            return "written vowel"
+        return "vowel" if _SKELETON.get(word[-1]) == "" else "consonant"
+
+    return {ending(a), ending(b)} != {"written vowel", "consonant"}
+
+
 def _transliteration_credit(a: str, b: str, ska: str, skb: str, vowels_written: bool) -> float:
     """Credit of two words from different scripts that sound alike (see the engine's
     `transliteration_credit`)."""
@@ -196,15 +255,15 @@ def _transliteration_credit(a: str, b: str, ska: str, skb: str, vowels_written: 
         return 0.0
     if vowels_written and not _vowels_placed_alike(a, b):
         return 0.0
+    if not vowels_written and not _final_vowels_fit(a, b):
+        return 0.0
+    if vowels_written:
+        ska, skb = _voiced_skeleton(a), _voiced_skeleton(b)
     if ska == skb:
         fits = vowels_written or _written_vowels_fit(a, b)
         return P.skeleton_discount if len(ska) >= P.transliteration_min_skeleton_length and fits else 0.0
     near = P.transliteration_near_min_skeleton_length
-    if (
-        len(ska) >= near
-        and len(skb) >= near
-        and Levenshtein.distance(ska, skb) <= P.transliteration_near_max_edits
-    ):
+    if len(ska) >= near and len(skb) >= near and _one_romanisation_apart(ska, skb):
         return P.transliteration_near_similarity
     return 0.0
 
@@ -351,10 +410,14 @@ class _Outcome:
     syllable_unpaired: bool = False
     single_word_by_sound: bool = False
     syllable_misread: tuple[str, ...] = ()
+    lone_word_by_sound: bool = False
+    unalike_word_by_sound: bool = False
+    company_word_by_typo: bool = False
     single_token: bool = False
     generic_only: bool = False
     number_mismatch: bool = False
     patronymic_swapped: bool = False
+    kunya_apart: bool = False
     syllable_cap: float = 1.0
 
 
@@ -452,6 +515,34 @@ def _outcome(qa: PreparedName, qb: PreparedName, kind: PartyKind) -> _Outcome:
                 if p.how in ("typo", "spelling variant", "short form")
             )
             out.score *= P.syllable_misread_factor
+    sound_pair = _single_sound_pair(qa, qb, chosen) if how_across in _BY_SOUND else None
+    only_pair = _only_distinctive_pair(qa, qb, chosen)
+    if (
+        kind == "person"
+        and how_across in _BY_SOUND
+        and only_pair is not None
+        and only_pair.how in ("transliteration", "joined")
+        and (left_a or left_b)
+    ):
+        out.lone_word_by_sound = True
+        out.score *= P.lone_word_by_sound_factor
+    if (
+        sound_pair is not None
+        and kind != "person"
+        and all(p.how == "transliteration" for p in chosen)
+        and _unalike_long_words(qa.tokens[sound_pair.a[0]], qb.tokens[sound_pair.b[0]])
+    ):
+        out.unalike_word_by_sound = True
+        out.score *= P.unalike_word_by_sound_factor
+    distinctive_pair = _single_distinctive_pair(qa, qb, chosen)
+    if (
+        kind != "person"
+        and how_across in _BY_SOUND
+        and distinctive_pair is not None
+        and distinctive_pair.how == "typo"
+    ):
+        out.company_word_by_typo = True
+        out.score *= P.company_word_by_typo_factor
     if chosen and all(
         p.how in ("acronym", "initial") for p in chosen if _pair_weight(qa, qb, p) > P.generic_weight
     ):
@@ -469,6 +560,9 @@ def _outcome(qa: PreparedName, qb: PreparedName, kind: PartyKind) -> _Outcome:
     if _patronymic_swapped(qa, qb, chosen):
         out.patronymic_swapped = True
         out.score *= P.patronymic_swap_factor
+    if how_across != SAME_SCRIPT and _kunya_apart(qa, qb, chosen):
+        out.kunya_apart = True
+        out.score *= P.kunya_apart_factor
     cap = _same_script_syllables_cap(qa, qb)
     if cap < out.score:
         out.syllable_cap = cap
@@ -513,12 +607,62 @@ def _joined_syllables(word: str) -> bool:
     return fewest[len(word)] <= P.romanised_word_max_syllables
 
 
+def _only_distinctive_pair(qa: PreparedName, qb: PreparedName, chosen: list[_Pair]) -> _Pair | None:
+    """The one chosen pair that holds a distinctive word (None for none or several)."""
+    distinctive = [p for p in chosen if _pair_weight(qa, qb, p) > P.generic_weight]
+    return distinctive[0] if len(distinctive) == 1 else None
+
+
+def _single_distinctive_pair(qa: PreparedName, qb: PreparedName, chosen: list[_Pair]) -> _Pair | None:
+    """`_only_distinctive_pair` when a name has a single distinctive word."""
+    if min(qa.distinctive_weight, qb.distinctive_weight) > P.single_token_max_weight:
+        return None
+    return _only_distinctive_pair(qa, qb, chosen)
+
+
+def _single_sound_pair(qa: PreparedName, qb: PreparedName, chosen: list[_Pair]) -> _Pair | None:
+    """`_single_distinctive_pair` when that pair is a transliteration."""
+    pair = _single_distinctive_pair(qa, qb, chosen)
+    return pair if pair is not None and pair.how == "transliteration" else None
+
+
+def _unalike_long_words(a: str, b: str) -> bool:
+    """Two words of more than `P.single_word_by_sound_max_consonants` consonants spelt unalike."""
+    consonants = min(len(consonant_skeleton(a)), len(consonant_skeleton(b)))
+    return (
+        consonants > P.single_word_by_sound_max_consonants
+        and OSA.normalized_similarity(a, b) < P.unalike_word_max_similarity
+    )
+
+
 def _short_by_sound(qa: PreparedName, qb: PreparedName, pair: _Pair) -> bool:
     """A transliteration pair on a skeleton of at most `P.single_word_by_sound_max_consonants`."""
     consonants = min(
         len(consonant_skeleton(qa.tokens[pair.a[0]])), len(consonant_skeleton(qb.tokens[pair.b[0]]))
     )
     return pair.how == "transliteration" and consonants <= P.single_word_by_sound_max_consonants
+
+
+def _kunya_partner(tokens: tuple[str, ...], index: int) -> int | None:
+    """The word a kunya word names: the next one, or the one before it when it is last."""
+    if index + 1 < len(tokens):
+        return index + 1
+    return index - 1 if index > 0 else None
+
+
+def _kunya_apart(qa: PreparedName, qb: PreparedName, chosen: list[_Pair]) -> bool:
+    """The first kunya word (`abu`, `umm`) paired exactly, while the words beside it do not pair
+    (asked of names in two scripts only)."""
+    for pair in chosen:
+        if len(pair.a) == 1 and len(pair.b) == 1:
+            word = qa.tokens[pair.a[0]]
+            if word == qb.tokens[pair.b[0]] and word in P.kunya_words:
+                beside_a = _kunya_partner(qa.tokens, pair.a[0])
+                beside_b = _kunya_partner(qb.tokens, pair.b[0])
+                if beside_a is None or beside_b is None:
+                    return False
+                return not any(beside_a in p.a and beside_b in p.b for p in chosen)
+    return False
 
 
 def _own_name_index(tokens: tuple[str, ...]) -> int | None:
@@ -644,6 +788,23 @@ def _explain(qa: PreparedName, qb: PreparedName, out: _Outcome) -> Comparison:
             f"another syllable of a romanised name: {', '.join(out.syllable_misread)} "
             f"x{_fmt(P.syllable_misread_factor)}"
         )
+    if out.lone_word_by_sound:
+        features.append(("lone_word_by_sound", round(P.lone_word_by_sound_factor - 1, 4)))
+        left = " ".join(qa.tokens[i] for i in out.left_a) + " / " + " ".join(qb.tokens[j] for j in out.left_b)
+        notes.append(
+            f"one word paired by sound, the rest unpaired: {left} x{_fmt(P.lone_word_by_sound_factor)}"
+        )
+    if out.unalike_word_by_sound:
+        features.append(("unalike_word_by_sound", round(P.unalike_word_by_sound_factor - 1, 4)))
+        words = ", ".join(f"{qa.tokens[p.a[0]]} / {qb.tokens[p.b[0]]}" for p in out.chosen)
+        factor = _fmt(P.unalike_word_by_sound_factor)
+        notes.append(f"one company word paired by sound, spelt unalike: {words} x{factor}")
+    if out.company_word_by_typo:
+        features.append(("company_word_by_typo", round(P.company_word_by_typo_factor - 1, 4)))
+        words = ", ".join(f"{qa.tokens[p.a[0]]} / {qb.tokens[p.b[0]]}" for p in out.chosen if p.how == "typo")
+        notes.append(
+            f"one company word a typo apart across scripts: {words} x{_fmt(P.company_word_by_typo_factor)}"
+        )
     if out.generic_only:
         features.append(("generic_only", P.generic_only_cap))
         notes.append(f"only generic words match, capped at {_fmt(P.generic_only_cap)}")
@@ -653,6 +814,9 @@ def _explain(qa: PreparedName, qb: PreparedName, out: _Outcome) -> Comparison:
     if out.patronymic_swapped:
         features.append(("patronymic_swapped", round(P.patronymic_swap_factor - 1, 4)))
         notes.append(f"own name and father's name swapped (X bin Y) x{_fmt(P.patronymic_swap_factor)}")
+    if out.kunya_apart:
+        features.append(("kunya_apart", round(P.kunya_apart_factor - 1, 4)))
+        notes.append(f"kunya (abu/umm) beside another name x{_fmt(P.kunya_apart_factor)}")
     if out.syllable_cap < 1.0:
         features.append(("syllables_differ", out.syllable_cap))
         notes.append(f"characters differ in the original script, capped at {_fmt(out.syllable_cap)}")
