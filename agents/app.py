@@ -83,7 +83,6 @@ def build_app(settings: Settings, *, metrics: PaymonMetrics | None = None, follo
         broker_heartbeat_interval=settings.heartbeat_interval,
         consumer_auto_offset_reset="earliest",
         stream_buffer_maxsize=max(settings.batch_size * STREAM_BUFFER_BATCHES, STREAM_BUFFER_MIN),
-        producer_linger=settings.producer_linger_ms / 1000.0,
         producer_max_batch_size=settings.producer_batch_bytes,
         producer_compression_type=_compression_type(settings.producer_compression),
         consumer_max_fetch_size=settings.consumer_fetch_bytes,
