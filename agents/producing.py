@@ -64,7 +64,9 @@ class KafkaSink:
                     # Full: this one opens the next batch (an empty batch takes any record).
                     futures.append(await self._send(producer, batch, partition))
                     batch = producer.create_batch()
-                    batch.append(key=record.key, value=record.value, timestamp=None)
+                    if batch.append(key=record.key, value=record.value, timestamp=None) is None:
+                        # never drop a record silently: the pipeline produces the batch again
+                        raise RuntimeError(f"{self.topic}: an empty record batch refused a record")
             futures.append(await self._send(producer, batch, partition))
         return futures
 
