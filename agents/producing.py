@@ -7,6 +7,10 @@ and an event-loop callback per record, and with them the largest share of the wo
 (non-screening) time in a py-spy profile of the pass-through worker. Records keep the placement
 aiokafka's default partitioner gives them (murmur2 of the key, Java's rule; a random available
 partition for a record without a key), so a payment's decision lands where it did before.
+aiokafka queues at most one record batch per partition: while the one before is still waiting
+for the producer's request in flight, `send_batch` waits until it is sent (about one produce
+round trip, during which the agent does not take its next batch), where per-record sends would
+have joined the waiting batch.
 
 `ChannelSink` sends record by record to a faust channel or topic: the in-memory channels the
 agent's unit tests read (faust has no in-memory broker transport).
