@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     from faust.types.auth import CredentialsT
 
 ENV_PREFIX = "PAYMON_"
+# PAYMON_* variables read by the development tooling (test session, broker jars), not by a worker.
+TOOLING_VARIABLES = frozenset(
+    {"PAYMON_SHARED_DATA", "PAYMON_KAFKA_LIB", "PAYMON_TEST_BOOTSTRAP", "PAYMON_BENCH_BOOTSTRAP"}
+)
 
 SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 # The SASL mechanisms aiokafka authenticates with a username and password alone
@@ -175,6 +179,10 @@ class Settings:
     producer_compression: str = "NONE"
     consumer_fetch_bytes: int = DEFAULT_CONSUMER_FETCH_BYTES
     screening: str = "SCREEN"
+    # PAYMON_* variables set in the environment that no setting reads (a typo, or a setting this
+    # version removed): the commands warn about each, since an ignored threshold or topic name
+    # would otherwise go unnoticed.
+    unread_variables: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -246,6 +254,7 @@ class Settings:
                 "CONSUMER_FETCH_BYTES", DEFAULT_CONSUMER_FETCH_BYTES, minimum=1024
             ),
             screening=read.choice("SCREENING", "SCREEN", SCREENING_MODES),
+            unread_variables=read.unread(),
         )
         settings._check_security()
         return settings
@@ -399,9 +408,24 @@ class _Reader:
 
     def __init__(self, env: Mapping[str, str]) -> None:
         self._env = env
+        self._read: set[str] = set()
+
+    def unread(self) -> tuple[str, ...]:
+        """The `PAYMON_*` variables of the environment that no read so far asked for, sorted
+        (tooling variables apart)."""
+        return tuple(
+            sorted(
+                name
+                for name in self._env
+                if name.startswith(ENV_PREFIX)
+                and name[len(ENV_PREFIX) :] not in self._read
+                and name not in TOOLING_VARIABLES
+            )
+        )
 
     def optional(self, name: str) -> str | None:
         """The stripped value, or None when unset or blank."""
+        self._read.add(name)
         value = self._env.get(ENV_PREFIX + name)
         if value is None or not value.strip():
             return None
