@@ -14,6 +14,7 @@ Prometheus metrics are served by `agents.metrics.serve_metrics` on 127.0.0.1 by 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ import faust
 
 from agents.logging_limits import RateLimitedLog
 from agents.payments import Outputs, register_payments_agent
+from agents.producing import KafkaSink
 from agents.reference import ReferenceRejected, ReferenceSnapshot, ReferenceState, follow_reference
 from screening.screen import ScreeningState
 
@@ -81,7 +83,6 @@ def build_app(settings: Settings, *, metrics: PaymonMetrics | None = None, follo
         broker_heartbeat_interval=settings.heartbeat_interval,
         consumer_auto_offset_reset="earliest",
         stream_buffer_maxsize=max(settings.batch_size * STREAM_BUFFER_BATCHES, STREAM_BUFFER_MIN),
-        producer_linger=settings.producer_linger_ms / 1000.0,
         producer_max_batch_size=settings.producer_batch_bytes,
         producer_compression_type=_compression_type(settings.producer_compression),
         consumer_max_fetch_size=settings.consumer_fetch_bytes,
@@ -96,7 +97,12 @@ def build_app(settings: Settings, *, metrics: PaymonMetrics | None = None, follo
     def topic(name: str) -> Any:
         return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
 
-    outputs = Outputs(screened=topic(topics.screened), alerts=topic(topics.alerts), dlq=topic(topics.dlq))
+    producer = _started_producer(app)
+    outputs = Outputs(
+        screened=KafkaSink(producer, topics.screened),
+        alerts=KafkaSink(producer, topics.alerts),
+        dlq=KafkaSink(producer, topics.dlq),
+    )
     threshold = default_threshold(settings)
     reference = ReferenceState(regime=settings.ownership_regime, threshold=threshold)
     if metrics is not None:
@@ -129,6 +135,17 @@ def build_app(settings: Settings, *, metrics: PaymonMetrics | None = None, follo
 
         app.task(reference_follower)
     return PaymonApp(app, settings, reference, outputs, agent, metrics)
+
+
+def _started_producer(app: faust.App) -> Callable[[], Any]:
+    """The aiokafka producer faust starts with the app (configured above with the PAYMON_PRODUCER_*
+    settings), asked for when the agent produces: faust's driver keeps it as `_ensure_producer()`
+    (faust-streaming is pinned; the stream integration tests produce through it)."""
+
+    def producer() -> Any:
+        return app.producer._ensure_producer()  # type: ignore[attr-defined]
+
+    return producer
 
 
 def _compression_type(compression: str) -> str | None:

@@ -24,7 +24,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -36,6 +36,7 @@ from screening.screen import ScreeningState, screen_payment
 
 if TYPE_CHECKING:
     from agents.metrics import DeadLetterReason, PaymonMetrics
+    from agents.producing import RecordSink
     from agents.reference import ReferenceState
 
 log = logging.getLogger(__name__)
@@ -213,32 +214,22 @@ def _log_dead_letter(raw: RawPayment, reason: str, error: BaseException | None) 
         log.warning("payment at %s dead-lettered (%s)", where, reason)
 
 
-class Sendable(Protocol):
-    """What the agent sends to: a faust topic (or an in-memory faust channel in tests)."""
-
-    async def send(self, *, key: Any = None, value: Any = None) -> Any: ...
-
-
 @dataclass(frozen=True, slots=True)
 class Outputs:
-    """Where decisions, alerts and dead letters go."""
+    """Where decisions, alerts and dead letters go (`agents.producing`)."""
 
-    screened: Sendable
-    alerts: Sendable
-    dlq: Sendable
+    screened: RecordSink
+    alerts: RecordSink
+    dlq: RecordSink
 
 
 async def start_sending(outcome: BatchOutcome, outputs: Outputs) -> list[Any]:
     """Hand every record of `outcome` to the producer without waiting for the broker; returns
-    one delivery future per record (each resolves when the broker acknowledged that record)."""
+    the delivery futures (each resolves when the broker acknowledged its records)."""
     pending: list[Any] = []
-    for target, records in (
-        (outputs.screened, outcome.screened),
-        (outputs.alerts, outcome.alerts),
-        (outputs.dlq, [letter.record for letter in outcome.dead_letters]),
-    ):
-        for record in records:
-            pending.append(await target.send(key=record.key, value=record.value))
+    pending += await outputs.screened.send_records(outcome.screened)
+    pending += await outputs.alerts.send_records(outcome.alerts)
+    pending += await outputs.dlq.send_records([letter.record for letter in outcome.dead_letters])
     return pending
 
 

@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     from faust.types.auth import CredentialsT
 
 ENV_PREFIX = "PAYMON_"
+# PAYMON_* variables read by the development tooling (test session, broker jars), not by a worker.
+TOOLING_VARIABLES = frozenset(
+    {"PAYMON_SHARED_DATA", "PAYMON_KAFKA_LIB", "PAYMON_TEST_BOOTSTRAP", "PAYMON_BENCH_BOOTSTRAP"}
+)
 
 SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 # The SASL mechanisms aiokafka authenticates with a username and password alone
@@ -65,16 +69,10 @@ DEFAULT_HEARTBEAT_INTERVAL = 2.0
 # bounds the redelivery after a crash to about a second of payments. Each commit is a broker
 # round trip made in the consumer's thread, where it queues with the fetches.
 DEFAULT_COMMIT_INTERVAL = 1.0
-# The producer waits this long (ms) to fill a request before sending. Without it aiokafka sent one
-# produce request per one or two decisions (profiled: ~9,000 requests for 20,000 decisions, the
-# worker's top cost). Every millisecond of it is added to every decision's latency; since the
-# agent screens the next batch while the previous one is acknowledged, the records of a busy
-# worker gather behind the request in flight anyway, so 1 ms is enough (bench.stream at 500/s,
-# same run: p99 27-41 ms with 1 ms, 68 ms with 5 ms, which saved ~4% CPU per payment, within
-# the run's noise).
-DEFAULT_PRODUCER_LINGER_MS = 1
-# Bytes per producer batch (per partition): a decision is ~0.3-2 KB, so 256 KiB holds a whole
-# stream.take batch for one partition (aiokafka's default 16 KiB holds a few dozen).
+# Bytes per producer record batch: a decision is ~0.3-2 KB, so 256 KiB holds the records a
+# stream.take batch sends to one partition (aiokafka's default 16 KiB holds a few dozen). The
+# agent closes each record batch it fills (`agents.producing`), so the producer sends it at once:
+# no linger setting, no wait added to a decision's latency.
 DEFAULT_PRODUCER_BATCH_BYTES = 256 * 1024
 # Compression codecs aiokafka has without optional packages (lz4/zstd/snappy need their own).
 PRODUCER_COMPRESSIONS = ("NONE", "GZIP")
@@ -148,7 +146,7 @@ class Settings:
     `commit_interval` (PAYMON_COMMIT_INTERVAL, seconds) how many seconds of payments a crash can
     make the next owner screen again.
     `threshold` None means the matcher's own `screening.match.DEFAULT_THRESHOLD`. Stream tuning:
-    `producer_linger_ms`, `producer_batch_bytes`, `producer_compression` (PAYMON_PRODUCER_*) and
+    `producer_batch_bytes`, `producer_compression` (PAYMON_PRODUCER_*) and
     `consumer_fetch_bytes` (PAYMON_CONSUMER_FETCH_BYTES, per partition). `screening`
     (PAYMON_SCREENING): `SCREEN`, or the benchmark-only `PASS-THROUGH` (`pass_through`).
     """
@@ -177,11 +175,14 @@ class Settings:
     session_timeout: float = DEFAULT_SESSION_TIMEOUT
     heartbeat_interval: float = DEFAULT_HEARTBEAT_INTERVAL
     commit_interval: float = DEFAULT_COMMIT_INTERVAL
-    producer_linger_ms: int = DEFAULT_PRODUCER_LINGER_MS
     producer_batch_bytes: int = DEFAULT_PRODUCER_BATCH_BYTES
     producer_compression: str = "NONE"
     consumer_fetch_bytes: int = DEFAULT_CONSUMER_FETCH_BYTES
     screening: str = "SCREEN"
+    # PAYMON_* variables set in the environment that no setting reads (a typo, or a setting this
+    # version removed): the commands warn about each, since an ignored threshold or topic name
+    # would otherwise go unnoticed.
+    unread_variables: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -245,9 +246,6 @@ class Settings:
             commit_interval=read.parsed(
                 "COMMIT_INTERVAL", str(DEFAULT_COMMIT_INTERVAL), _parse_positive_seconds
             ),
-            producer_linger_ms=read.integer(
-                "PRODUCER_LINGER_MS", DEFAULT_PRODUCER_LINGER_MS, minimum=0, maximum=10_000
-            ),
             producer_batch_bytes=read.integer(
                 "PRODUCER_BATCH_BYTES", DEFAULT_PRODUCER_BATCH_BYTES, minimum=1024
             ),
@@ -256,6 +254,7 @@ class Settings:
                 "CONSUMER_FETCH_BYTES", DEFAULT_CONSUMER_FETCH_BYTES, minimum=1024
             ),
             screening=read.choice("SCREENING", "SCREEN", SCREENING_MODES),
+            unread_variables=read.unread(),
         )
         settings._check_security()
         return settings
@@ -409,9 +408,24 @@ class _Reader:
 
     def __init__(self, env: Mapping[str, str]) -> None:
         self._env = env
+        self._read: set[str] = set()
+
+    def unread(self) -> tuple[str, ...]:
+        """The `PAYMON_*` variables of the environment that no read so far asked for, sorted
+        (tooling variables apart)."""
+        return tuple(
+            sorted(
+                name
+                for name in self._env
+                if name.startswith(ENV_PREFIX)
+                and name[len(ENV_PREFIX) :] not in self._read
+                and name not in TOOLING_VARIABLES
+            )
+        )
 
     def optional(self, name: str) -> str | None:
         """The stripped value, or None when unset or blank."""
+        self._read.add(name)
         value = self._env.get(ENV_PREFIX + name)
         if value is None or not value.strip():
             return None

@@ -33,6 +33,8 @@ Options: `--variant PAYMON_X=V[,PAYMON_Y=W]` (repeatable) adds a one-worker conf
 those settings, a tuning change measured against the defaults in the same run; `--profile`
 samples each worker with py-spy while it drains the backlog and prints where its time goes
 (screening vs the stream's own cost, see `bench._profile`); `--lists` publishes other lists.
+`--baseline CHECKOUT` runs every configuration also with that checkout's workers (its `.venv`),
+each right after its twin: a code change against its baseline in the same run.
 Set PAYMON_BENCH_BOOTSTRAP=host:port to use a running broker instead of starting one.
 """
 
@@ -65,6 +67,8 @@ DEFAULT_BACKLOG = 8_000
 DEFAULT_OFFLINE_PAYMENTS = 2_000
 DEFAULT_PARTITIONS = 4
 PASS_THROUGH = "pass-through x1"
+# Label suffix of a configuration run with the `--baseline` checkout's workers.
+BASELINE_SUFFIX = " @baseline"
 # After a step's last payment is produced, outputs still arriving within this many seconds count
 # (a worker that keeps up answers within its batch time); later ones mean the lag grew.
 STEP_GRACE_S = 5.0
@@ -193,7 +197,9 @@ def _machine() -> MachineSample:
 class Workers:
     """`count` `paymon worker` processes sharing one consumer group, started with `env`."""
 
-    def __init__(self, count: int, env: dict[str, str], log_dir: Path) -> None:
+    def __init__(
+        self, count: int, env: dict[str, str], log_dir: Path, paymon: Sequence[str] = PAYMON
+    ) -> None:
         self.processes: list[subprocess.Popen[bytes]] = []
         self.ports: list[int] = []
         for number in range(count):
@@ -201,7 +207,7 @@ class Workers:
             log = (log_dir / f"{env['PAYMON_GROUP_ID']}-{number}.log").open("wb")
             self.processes.append(
                 subprocess.Popen(
-                    [*PAYMON, "worker", "--metrics-port", str(port)],
+                    [*paymon, "worker", "--metrics-port", str(port)],
                     env=env,
                     stdout=log,
                     stderr=subprocess.STDOUT,
@@ -532,6 +538,7 @@ async def run_config(
     extra_env: dict[str, str],
     log_dir: Path,
     profile: bool,
+    paymon: Sequence[str] = PAYMON,
 ) -> ConfigResult:
     """One configuration: fresh event topics, `count` workers, every rate step, then the
     sustained-throughput backlog."""
@@ -539,7 +546,7 @@ async def run_config(
     await _create_event_topics(bootstrap, tag, partitions)
     env = _env(bootstrap, tag, reference, partitions, extra_env)
     result = ConfigResult(label, count)
-    workers = Workers(count, env, log_dir)
+    workers = Workers(count, env, log_dir, paymon)
     collector = Collector(bootstrap, [f"{tag}-screened", f"{tag}-dlq"])
     producer = Producer(bootstrap, f"{tag}-payments")
     try:
@@ -685,6 +692,14 @@ def main() -> int:
         "change measured against the defaults in the same run",
     )
     parser.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        metavar="CHECKOUT",
+        help="also run every configuration with the workers of another checkout (its .venv's "
+        "paymon, e.g. main's): a code change measured against its baseline in the same run",
+    )
+    parser.add_argument(
         "--lists", nargs="+", type=Path, default=None, help="lists to publish instead of the real four"
     )
     args = parser.parse_args()
@@ -720,6 +735,16 @@ def main() -> int:
         # The defaults once more after the variants: the spread between the two default runs is
         # the noise a variant's difference must exceed.
         configs.append(("screen x1 again", 1, {}))
+    commands = {label: PAYMON for label, _, _ in configs}
+    if args.baseline is not None:
+        # Each configuration right after its twin on the baseline's code: the pair shares the
+        # machine's load of that moment.
+        baseline_paymon = [str(args.baseline / ".venv" / "bin" / "paymon")]
+        paired: list[tuple[str, int, dict[str, str]]] = []
+        for label, count, extra in configs:
+            paired += [(label, count, extra), (f"{label}{BASELINE_SUFFIX}", count, extra)]
+            commands[f"{label}{BASELINE_SUFFIX}"] = baseline_paymon
+        configs = paired
     results: list[ConfigResult] = []
     with _broker() as bootstrap:
         reference = f"bench-ref-{uuid.uuid4().hex[:6]}"
@@ -740,6 +765,7 @@ def main() -> int:
                         extra_env=extra,
                         log_dir=work,
                         profile=args.profile,
+                        paymon=commands[label],
                     )
                 )
             )
@@ -802,7 +828,8 @@ def print_report(results: list[ConfigResult], offline: Offline, offline_count: i
             print(f"  stream x2 / stream x1:          {two.sustained / one.sustained:6.2f}  (target >= 1.6)")
         print(f"  stream x1 / target 2,000/s:     {one.sustained / 2000:6.2f}")
         for result in results:
-            if result.label.startswith("screen x1 ") and result.label != "screen x1 again":
+            variant = result.label.startswith("screen x1 ") and not result.label.endswith(BASELINE_SUFFIX)
+            if variant and result.label != "screen x1 again":
                 print(
                     f"  {result.label} / screen x1: {result.sustained / one.sustained:6.2f} "
                     f"(CPU per payment {result.cost_ms / one.cost_ms:.2f})"
@@ -813,6 +840,13 @@ def print_report(results: list[ConfigResult], offline: Offline, offline_count: i
                 f"  noise: screen x1 again / screen x1: {again.sustained / one.sustained:6.2f} "
                 f"(CPU per payment {again.cost_ms / one.cost_ms:.2f})"
             )
+        for result in results:
+            twin = by_label.get(f"{result.label}{BASELINE_SUFFIX}")
+            if twin is not None:
+                print(
+                    f"  {result.label} / its baseline: {result.sustained / twin.sustained:6.2f} payments/s "
+                    f"(CPU per payment {result.cost_ms / twin.cost_ms:.2f})"
+                )
         at_500 = [s for s in one.steps if s.rate == 500]
         if at_500:
             print(f"  p99 at 500/s / target 50 ms:    {at_500[0].latency(0.99) / 50:6.2f}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import sys
 from typing import TYPE_CHECKING, Any
 
 from paymon_cli.errors import CommandError
@@ -26,13 +27,20 @@ def settings_from(args: argparse.Namespace) -> Settings:
     """`Settings.from_env()` with the command's flags applied.
 
     Guarantees: any bad environment variable or flag value raises `CommandError` naming it;
-    flags a command does not define are ignored."""
+    a `PAYMON_*` variable no setting reads is named in a warning on stderr; flags a command does
+    not define are ignored."""
     from agents.settings import Settings, SettingsError, parse_bootstrap_servers
 
     try:
         settings = Settings.from_env()
     except SettingsError as exc:
         raise CommandError(str(exc)) from exc
+    for name in settings.unread_variables:
+        print(
+            f"paymon: warning: {name} is set but no paymon setting reads it (a typo, or a setting "
+            "this version removed): ignored",
+            file=sys.stderr,
+        )
     changes: dict[str, Any] = {}
     servers = getattr(args, "bootstrap_servers", None)
     if servers:

@@ -109,6 +109,7 @@ def run_worker(args: argparse.Namespace) -> int:
     from prometheus_client import CollectorRegistry
 
     from agents.app import build_app
+    from agents.heap import settle_reference_heap
     from agents.metrics import MetricsServer, PaymonMetrics, serve_metrics
 
     settings = settings_from(args)
@@ -133,6 +134,7 @@ def run_worker(args: argparse.Namespace) -> int:
         )
 
     paymon.reference.on_installed(announce)
+    paymon.reference.on_installed(settle_reference_heap)
     where = f"http://{server.host}:{server.port}/metrics" if server is not None else "off"
     print(
         f"paymon worker: group {settings.group_id}, brokers {settings.bootstrap}, "

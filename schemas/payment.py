@@ -142,7 +142,9 @@ def decode_payment(raw: bytes | str, limits: PaymentLimits = PaymentLimits()) ->
             "(PAYMON_MAX_RECORD_BYTES)",
             "too_large",
         )
-    depth = json_depth(data)
+    # (a record cannot nest deeper than it has opening brackets: most need no walk at all)
+    brackets = data.count(b"{") + data.count(b"[")
+    depth = json_depth(data) if brackets > limits.max_json_depth else 0
     if depth > limits.max_json_depth:
         raise PaymentError(
             f"JSON nested {depth} levels deep, over the limit of {limits.max_json_depth} "
@@ -161,7 +163,9 @@ def decode_payment(raw: bytes | str, limits: PaymentLimits = PaymentLimits()) ->
         raise PaymentError(f"not valid UTF-8: {exc.reason}", "invalid_utf8") from None
     except RecursionError:
         raise PaymentError("JSON nested too deep for the decoder", "too_deep") from None
-    check_lengths(payment, limits)
+    # (a field cannot hold more characters than the record has bytes)
+    if len(data) > min(limits.max_name_chars, limits.max_text_chars):
+        check_lengths(payment, limits)
     return payment
 
 

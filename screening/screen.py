@@ -358,7 +358,8 @@ def _hit(
     explanation: str,
     ownership_path: list[str] | None = None,
 ) -> Hit:
-    """A contract `Hit` for one listed entry; the score is clamped to [0, 1]."""
+    """A contract `Hit` for one listed entry; the score (already rounded where it was made,
+    `ScreeningParams.clamp_score`) is kept within [0, 1]."""
     return Hit(
         role=role,
         query=query,
@@ -367,7 +368,7 @@ def _hit(
         matched_name=matched_name,
         list=entry.list_name,
         programs=list(entry.programs),
-        score=round(min(1.0, max(0.0, score)), 4),
+        score=min(1.0, max(0.0, score)),
         reason=reason,
         explanation=explanation,
         ownership_path=ownership_path or [],

@@ -284,7 +284,7 @@ impl Variants {
 /// A prepared name: `match.PreparedName` plus what its `NormalisedName` holds that the
 /// comparison reads. Tokens are lower-case ASCII `[a-z0-9]+` (checked when a name comes from
 /// Python), so byte-wise string work equals Python's character-wise work on them.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Name {
     pub tokens: Vec<String>,
     pub weights: Vec<f64>,
@@ -313,6 +313,40 @@ impl Name {
     ) -> Name {
         let skeletons = tokens.iter().map(|t| cfg.skeleton_map.skeleton(t)).collect();
         let collapsed = tokens.iter().map(|t| single_letters(t)).collect();
+        let forms = (tokens, weights, skeletons, collapsed);
+        Name::assemble(cfg, forms, transliterated, unstripped, original)
+    }
+
+    /// `Name::new` of words that are already normalised tokens, taken as they are (not
+    /// transliterated, written as the words joined by spaces), given each word's skeleton and
+    /// collapsed form: the same name without deriving those again (the windows of a text share
+    /// its words).
+    pub fn of_words(
+        cfg: &Config,
+        tokens: &[String],
+        weights: &[f64],
+        skeletons: &[String],
+        collapsed: &[String],
+    ) -> Name {
+        let forms = (
+            tokens.to_vec(),
+            weights.to_vec(),
+            skeletons.to_vec(),
+            collapsed.to_vec(),
+        );
+        let joined = tokens.concat();
+        // (the spaces between the words are neither syllables nor abjad letters)
+        Name::assemble(cfg, forms, false, joined.clone(), &joined)
+    }
+
+    /// The name of its tokens with their weights, skeletons and collapsed forms.
+    fn assemble(
+        cfg: &Config,
+        (tokens, weights, skeletons, collapsed): (Vec<String>, Vec<f64>, Vec<String>, Vec<String>),
+        transliterated: bool,
+        unstripped: String,
+        original: &str,
+    ) -> Name {
         let joined = tokens.concat();
         let mut total_weight = 0.0;
         let mut distinctive_weight = 0.0;
@@ -564,6 +598,39 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_of_words_is_the_name_new_makes_of_them() {
+        let cfg = Config::for_tests();
+        let texts = [
+            "kim jong un",
+            "bank of 2 xx",
+            "mohammed al qaddafi",
+            "aa 10 10 bb",
+            "x",
+        ];
+        for text in texts {
+            let tokens: Vec<String> = text.split(' ').map(String::from).collect();
+            let weights: Vec<f64> = tokens
+                .iter()
+                .map(|t| if t.len() > 2 { 1.0 } else { 0.2 })
+                .collect();
+            let skeletons: Vec<String> = tokens.iter().map(|t| cfg.skeleton_map.skeleton(t)).collect();
+            let collapsed: Vec<String> = tokens.iter().map(|t| single_letters(t)).collect();
+            let made = Name::new(
+                &cfg,
+                tokens.clone(),
+                weights.clone(),
+                false,
+                tokens.concat(),
+                text,
+            );
+            assert_eq!(
+                Name::of_words(&cfg, &tokens, &weights, &skeletons, &collapsed),
+                made
+            );
+        }
+    }
 
     /// Levenshtein and OSA distances by the dynamic programme: the definitions the crate's
     /// distances are held to.

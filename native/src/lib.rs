@@ -2,7 +2,7 @@
 //!
 //! The one implementation of retrieval (`retrieve.rs`) and of the comparison (`score.rs`, its
 //! rules in `rules.rs`), with their explanations. Every parameter comes from Python in one dict
-//! when the index is built (`config.rs`); the GIL is released while looking up.
+//! when the index is built (`config.rs`); the GIL is released while looking up and scanning.
 
 pub mod common;
 pub mod config;
@@ -10,6 +10,11 @@ pub mod retrieve;
 pub mod rules;
 pub mod scan;
 pub mod score;
+
+// The scan and the comparison make many small short-lived strings and vectors (a window's
+// name, a word's forms): mimalloc serves them faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -106,6 +111,8 @@ pub struct NativeIndex {
     /// compared as, or None when that query kind skips it (decided in Python, `index._kind_allows`).
     kinds: Vec<[Option<Kind>; 3]>,
     retrieval: Retrieval,
+    /// What the free-text scan reads of each listed name, made when first needed.
+    scan_forms: scan::ScanForms,
 }
 
 #[pymethods]
@@ -132,6 +139,7 @@ impl NativeIndex {
         let retrieval = py.detach(|| Retrieval::build(&cfg, &names));
         Ok(NativeIndex {
             cfg,
+            scan_forms: scan::ScanForms::new(names.len()),
             names,
             kinds,
             retrieval,
@@ -196,6 +204,7 @@ impl NativeIndex {
         });
         Ok(NativeIndex {
             cfg: self.cfg.clone(),
+            scan_forms: scan::ScanForms::new(names.len()),
             names,
             kinds,
             retrieval,
@@ -373,9 +382,10 @@ impl NativeIndex {
     /// `prepare(start, length)` normalises the window of those words into name parts
     /// (`tokens, weights, transliterated, unstripped, original`, or None when it has no token);
     /// it is called once per window some name is tried against that its flags do not show to
-    /// be its words as they are, and its error is raised.
+    /// be its words as they are, with the GIL (the rest runs without it), and its error is raised.
     fn scan(
         &self,
+        py: Python<'_>,
         words: Vec<String>,
         weights: Vec<f64>,
         flags: Vec<u8>,
@@ -389,46 +399,60 @@ impl NativeIndex {
             ));
         }
         let cfg = &self.cfg;
-        let mut failure: Option<PyErr> = None;
-        let mut windows = scan::Windows::new(&words, &weights, &flags, |start: usize, length: usize| {
-            if failure.is_some() {
-                return None;
+        let prepare = prepare.clone().unbind();
+        // Without the GIL (other threads screen meanwhile), taking it back only to normalise a
+        // window in Python.
+        py.detach(|| {
+            let mut failure: Option<PyErr> = None;
+            let mut windows = scan::Windows::new(&words, &weights, &flags, |start: usize, length: usize| {
+                if failure.is_some() {
+                    return None;
+                }
+                let prepared = Python::attach(|py| {
+                    prepare
+                        .bind(py)
+                        .call1((start, length))
+                        .and_then(|parts| parts.extract::<Option<NameParts>>())
+                });
+                prepared
+                    .and_then(|parts| parts.map(|p| name_from(cfg, p)).transpose())
+                    .unwrap_or_else(|e| {
+                        failure = Some(e);
+                        None
+                    })
+            });
+            let mut scratch = score::Scratch::default();
+            let mut memo = scan::Memo::default();
+            let mut out = Vec::new();
+            for anchored in scan::anchored(cfg, &self.retrieval, &self.names, &words, &weights) {
+                let kind = self.kinds[anchored.pos][2].unwrap_or(Kind::Any);
+                let listed = scan::Listed {
+                    name: &self.names[anchored.pos],
+                    form: self
+                        .scan_forms
+                        .get(cfg, &self.retrieval, &self.names, anchored.pos),
+                };
+                let best = scan::best_window(
+                    cfg,
+                    words.len(),
+                    &anchored.anchors,
+                    &listed,
+                    kind,
+                    threshold,
+                    &mut windows,
+                    &mut memo,
+                    &mut scratch,
+                );
+                if let Some((start, length, score)) = best {
+                    out.push((anchored.pos, start, length, score));
+                }
             }
-            let prepared = prepare
-                .call1((start, length))
-                .and_then(|parts| parts.extract::<Option<NameParts>>())
-                .and_then(|parts| parts.map(|p| name_from(cfg, p)).transpose());
-            prepared.unwrap_or_else(|e| {
-                failure = Some(e);
-                None
-            })
-        });
-        let mut scratch = score::Scratch::default();
-        let mut memo = scan::Memo::default();
-        let mut out = Vec::new();
-        for anchored in scan::anchored(cfg, &self.retrieval, &self.names, &words, &weights) {
-            let kind = self.kinds[anchored.pos][2].unwrap_or(Kind::Any);
-            let listed = scan::Listed::new(cfg, &self.retrieval, &self.names[anchored.pos]);
-            let best = scan::best_window(
-                cfg,
-                words.len(),
-                &anchored.anchors,
-                &listed,
-                kind,
-                threshold,
-                &mut windows,
-                &mut memo,
-                &mut scratch,
-            );
-            if let Some((start, length, score)) = best {
-                out.push((anchored.pos, start, length, score));
+            drop(windows);
+            match failure {
+                Some(e) => Err(e),
+                None => Ok(out),
             }
-        }
-        drop(windows);
-        match failure {
-            Some(e) => Err(e),
-            None => Ok(out),
-        }
+        })
     }
 
     /// How many listed names hold `word` (the rarity the common-words qualifier reads).

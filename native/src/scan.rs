@@ -41,16 +41,18 @@ pub fn anchored(
     words: &[String],
     weights: &[f64],
 ) -> Vec<Anchored> {
-    // position -> (text positions in insertion order, summed rarity); names in insertion order
+    // position -> (summed rarity), names in insertion order; their text positions as
+    // (name's index in `held`, text position) pairs, all names' in one list
     let mut slot: FxHashMap<u32, usize> = FxHashMap::default();
-    let mut held: Vec<(u32, Vec<usize>, f64)> = Vec::new();
+    let mut held: Vec<(u32, f64)> = Vec::new();
+    let mut anchoring: Vec<(usize, usize)> = Vec::new();
     let mut add = |pos: u32, ats: &[usize], evidence: f64| {
         let i = *slot.entry(pos).or_insert_with(|| {
-            held.push((pos, Vec::new(), 0.0));
+            held.push((pos, 0.0));
             held.len() - 1
         });
-        held[i].1.extend_from_slice(ats);
-        held[i].2 += evidence;
+        anchoring.extend(ats.iter().map(|&at| (i, at)));
+        held[i].1 += evidence;
     };
     for (at, word) in words.iter().enumerate() {
         if word.len() < cfg.scan_min_anchor_length || is_digits(word) || weights[at] <= cfg.generic_weight {
@@ -89,16 +91,22 @@ pub fn anchored(
             add(pos, &[at, at + 1], evidence);
         }
     }
+    // each name's distinct anchoring words, ascending: `anchoring[ranges[i]]`
+    anchoring.sort_unstable();
+    anchoring.dedup();
+    let mut ranges = vec![0..0; held.len()];
+    let mut start = 0;
+    for end in 1..=anchoring.len() {
+        if end == anchoring.len() || anchoring[end].0 != anchoring[start].0 {
+            ranges[anchoring[start].0] = start..end;
+            start = end;
+        }
+    }
     // (distinct anchoring words, rarity, -weight), highest first, ties in insertion order
     let mut ranked: Vec<(usize, f64, f64, usize)> = held
         .iter()
         .enumerate()
-        .map(|(i, (pos, ats, rarity))| {
-            let mut distinct = ats.clone();
-            distinct.sort_unstable();
-            distinct.dedup();
-            (distinct.len(), *rarity, -names[*pos as usize].total_weight, i)
-        })
+        .map(|(i, (pos, rarity))| (ranges[i].len(), *rarity, -names[*pos as usize].total_weight, i))
         .collect();
     ranked.sort_by(|x, y| {
         (y.0, y.1, y.2)
@@ -108,27 +116,22 @@ pub fn anchored(
     ranked.truncate(cfg.max_scan_candidates);
     let mut out = Vec::with_capacity(ranked.len());
     for (_, _, _, i) in ranked {
-        let (pos, ats, _) = &held[i];
-        let listed = &names[*pos as usize];
+        let pos = held[i].0 as usize;
+        let ats = anchoring[ranges[i].clone()].iter().map(|&(_, at)| at);
+        let listed = &names[pos];
         if listed.distinctive_weight <= cfg.single_token_max_weight {
             // a single distinctive token: that exact word, long enough
             let longest = ats
-                .iter()
-                .filter(|&&a| listed.tokens.contains(&words[a]))
-                .map(|&a| words[a].len())
+                .clone()
+                .filter(|&a| listed.tokens.contains(&words[a]))
+                .map(|a| words[a].len())
                 .max();
             if longest.is_none_or(|n| n < cfg.scan_min_single_token_length) {
                 continue;
             }
         }
-        let mut anchors = ats.clone();
-        anchors.sort_unstable();
-        anchors.dedup();
-        anchors.truncate(cfg.max_scan_anchors);
-        out.push(Anchored {
-            pos: *pos as usize,
-            anchors,
-        });
+        let anchors = ats.take(cfg.max_scan_anchors).collect();
+        out.push(Anchored { pos, anchors });
     }
     out
 }
@@ -194,7 +197,18 @@ fn joined_budget(cfg: &Config, listed: &str) -> f64 {
 
 /// Letters of `word` that `listed` lacks (each costs an edit against any part of `listed`).
 fn missing_letters(word: &str, listed: &str) -> usize {
-    word.bytes().filter(|c| !listed.as_bytes().contains(c)).count()
+    // (the ASCII letters `listed` holds as bits: one pass over each word)
+    let bit = |c: u8| 1u128 << (c & 127);
+    let held = listed.bytes().fold(0u128, |held, c| held | bit(c));
+    word.bytes()
+        .filter(|&c| {
+            if c.is_ascii() {
+                held & bit(c) == 0
+            } else {
+                !listed.as_bytes().contains(&c)
+            }
+        })
+        .count()
 }
 
 /// False only when no word w makes `word + w` or `w + word` a joined pair with `listed`: such a
@@ -219,8 +233,20 @@ fn closest_prefix<'a>(
     word: impl Iterator<Item = &'a u8>,
     listed: impl Iterator<Item = &'a u8> + Clone,
 ) -> usize {
-    // row[k]: distance of the word's letters so far to listed[..k]
-    let mut row: Vec<usize> = (0..=listed.clone().count()).collect();
+    // row[k]: distance of the word's letters so far to listed[..k] (on the stack for the
+    // words of names; a longer one on the heap)
+    let columns = listed.clone().count() + 1;
+    let mut stack = [0usize; 48];
+    let mut heap = Vec::new();
+    let row: &mut [usize] = if columns <= stack.len() {
+        &mut stack[..columns]
+    } else {
+        heap.resize(columns, 0);
+        &mut heap
+    };
+    for (k, cell) in row.iter_mut().enumerate() {
+        *cell = k;
+    }
     for (i, &a) in word.enumerate() {
         let mut diagonal = row[0];
         row[0] = i + 1;
@@ -230,12 +256,12 @@ fn closest_prefix<'a>(
             row[k + 1] = substitution.min(row[k] + 1).min(diagonal + 1);
         }
     }
-    row.into_iter().min().unwrap_or(0)
+    row.iter().copied().min().unwrap_or(0)
 }
 
 /// A text word with the forms the pair rules read.
 struct Word<'w> {
-    text: &'w str,
+    text: &'w String,
     collapsed: &'w str,
     skeleton: &'w str,
 }
@@ -251,7 +277,7 @@ fn partner_mask(
     memo: &mut PairMemo,
 ) -> u64 {
     let (collapsed, skeleton, text) = (word.collapsed, word.skeleton, word.text);
-    let (name, ids) = (listed.name, &listed.ids);
+    let (name, ids) = (listed.name, &listed.form.ids);
     let tb = &name.tokens;
     let all = if tb.len() >= 64 {
         u64::MAX
@@ -262,7 +288,7 @@ fn partner_mask(
         return all; // romanisation variants: any pair may be a skeleton match
     }
     let number = is_digits(text);
-    if number && text.len() as f64 > listed.inert {
+    if number && text.len() as f64 > listed.form.inert {
         return 0; // the common case in free text: an invoice number against a name of letters
     }
     let bit = |j: usize| if j < 64 { 1u64 << j } else { 0 };
@@ -306,8 +332,13 @@ fn partner_mask(
             mask |= bit(j) | bit(j + 1);
         }
     }
-    if (cfg.min_acronym_length..=cfg.max_acronym_length).contains(&text.len()) && is_alpha(text) {
-        for (_, span) in acronym_spans(cfg, &[text.to_string()], tb) {
+    // (an acronym spells the initials of two words or more, the first of them its own first)
+    if (cfg.min_acronym_length..=cfg.max_acronym_length).contains(&text.len())
+        && is_alpha(text)
+        && tb.len() >= 2
+        && tb.iter().any(|y| y.as_bytes()[0] == text.as_bytes()[0])
+    {
+        for (_, span) in acronym_spans(cfg, std::slice::from_ref(text), tb) {
             for j in span {
                 mask |= bit(j);
             }
@@ -321,22 +352,43 @@ fn partner_mask(
 type PairMemo = FxHashMap<(u32, u32, bool), bool>;
 const NO_TOKEN: u32 = u32::MAX;
 
-/// A listed name as the scan reads it: the name, its tokens' ids in retrieval's vocabulary, and
-/// the length above which a number is inert against it.
-pub struct Listed<'n> {
-    pub name: &'n Name,
+/// What the scan reads of a listed name besides the name: its tokens' ids in retrieval's
+/// vocabulary and the length above which a number is inert against it. Derived from the name
+/// and the vocabulary alone, so an index keeps each once made (`ScanForms`).
+pub struct ScanForm {
     pub ids: Vec<u32>,
     inert: f64,
 }
 
-impl<'n> Listed<'n> {
-    pub fn new(cfg: &Config, retrieval: &Retrieval, name: &'n Name) -> Listed<'n> {
-        Listed {
-            name,
+impl ScanForm {
+    pub fn new(cfg: &Config, retrieval: &Retrieval, name: &Name) -> ScanForm {
+        ScanForm {
             ids: name.tokens.iter().map(|t| retrieval.token_id(t)).collect(),
             inert: inert_number_length(cfg, name),
         }
     }
+}
+
+/// The scan forms of an index's listed names by position, each made the first time a text
+/// anchors its name (most names are never anchored) and kept for the index's life: an index is
+/// immutable, and a list update builds a new one with its own.
+pub struct ScanForms(Vec<std::sync::OnceLock<ScanForm>>);
+
+impl ScanForms {
+    pub fn new(names: usize) -> ScanForms {
+        ScanForms((0..names).map(|_| std::sync::OnceLock::new()).collect())
+    }
+
+    /// The scan form of listed name `pos` (`names[pos]`).
+    pub fn get(&self, cfg: &Config, retrieval: &Retrieval, names: &[Name], pos: usize) -> &ScanForm {
+        self.0[pos].get_or_init(|| ScanForm::new(cfg, retrieval, &names[pos]))
+    }
+}
+
+/// A listed name as the scan reads it: the name and its scan form.
+pub struct Listed<'n> {
+    pub name: &'n Name,
+    pub form: &'n ScanForm,
 }
 
 /// What one text word's partner masks read, computed once per text (the same word meets every
@@ -428,13 +480,12 @@ fn window_score_bound(cfg: &Config, qa: &Name, masks: &[u64], qb: &Name, listed:
     if joined_equal(qa, qb) {
         return 1.0;
     }
-    let initials: Vec<u8> = qa.tokens.iter().map(|t| t.as_bytes()[0]).collect();
     let spells = qb.tokens.iter().any(|y| {
         cfg.min_acronym_length <= y.len()
             && y.len() <= cfg.max_acronym_length
             && is_alpha(y)
             && y.len() <= qa.tokens.len()
-            && y.bytes().all(|c| initials.contains(&c))
+            && y.bytes().all(|c| qa.tokens.iter().any(|t| t.as_bytes()[0] == c))
     });
     if spells {
         return masked_score_bound(cfg, qa, masks, qb); // the rare case: the exact bound itself
@@ -483,6 +534,8 @@ pub struct Windows<'a, P: FnMut(usize, usize) -> Option<Name>> {
     flags: &'a [u8],
     prepare: P,
     prepared: FxHashMap<(usize, usize), Option<Name>>,
+    /// Each word's skeleton and collapsed form, derived for the first plain window.
+    forms: Option<(Vec<String>, Vec<String>)>,
 }
 
 impl<'a, P: FnMut(usize, usize) -> Option<Name>> Windows<'a, P> {
@@ -493,6 +546,7 @@ impl<'a, P: FnMut(usize, usize) -> Option<Name>> Windows<'a, P> {
             flags,
             prepare,
             prepared: FxHashMap::default(),
+            forms: None,
         }
     }
 
@@ -505,15 +559,19 @@ impl<'a, P: FnMut(usize, usize) -> Option<Name>> Windows<'a, P> {
         let plain = self.flags[start] & DROPPED_FIRST == 0
             && self.flags[range.clone()].iter().all(|f| f & REWRITTEN == 0);
         let name = if plain {
-            let tokens = self.words[range.clone()].to_vec();
-            let original = tokens.join(" ");
-            Some(Name::new(
+            let words = self.words;
+            let (skeletons, collapsed) = self.forms.get_or_insert_with(|| {
+                (
+                    words.iter().map(|w| cfg.skeleton_map.skeleton(w)).collect(),
+                    words.iter().map(|w| single_letters(w)).collect(),
+                )
+            });
+            Some(Name::of_words(
                 cfg,
-                tokens,
-                self.weights[range].to_vec(),
-                false,
-                original.replace(' ', ""),
-                &original,
+                &words[range.clone()],
+                &self.weights[range.clone()],
+                &skeletons[range.clone()],
+                &collapsed[range],
             ))
         } else {
             (self.prepare)(start, length).filter(|n| !n.tokens.is_empty())
@@ -557,13 +615,15 @@ pub fn best_window<P: FnMut(usize, usize) -> Option<Name>>(
         let masks = window
             .tokens
             .iter()
-            .map(|t| {
+            .enumerate()
+            .map(|(i, t)| {
                 *masks_of.entry(t.as_str()).or_insert_with(|| {
                     let known = match memo.by_word.get_mut(t.as_str()) {
                         Some(known) => known,
+                        // (the window's name holds the word's forms)
                         None => memo.by_word.entry(t.clone()).or_insert_with(|| WordMemo {
-                            collapsed: single_letters(t),
-                            skeleton: cfg.skeleton_map.skeleton(t),
+                            collapsed: window.collapsed[i].clone(),
+                            skeleton: window.skeletons[i].clone(),
                             // (room for the tokens of a few names: most texts anchor several)
                             pairs: PairMemo::with_capacity_and_hasher(32, Default::default()),
                         }),
@@ -680,6 +740,19 @@ mod tests {
                     want,
                     "{w:?} {l:?}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn missing_letters_counts_each_letter_the_listed_word_lacks() {
+        let words = [
+            "", "a", "kim", "jong", "mohammad", "invoice", "10", "zz9", "abcabc", "é",
+        ];
+        for w in words {
+            for l in words {
+                let want = w.bytes().filter(|c| !l.as_bytes().contains(c)).count();
+                assert_eq!(missing_letters(w, l), want, "{w:?} {l:?}");
             }
         }
     }

@@ -113,7 +113,7 @@ class MatchEngine:
     ) -> Comparison:
         """The explained comparison of a looked-up query with listed name `pos` (`qb`)."""
         score, _, evidence = self._native.explain(query, pos, kind)
-        return comparison_of(score, [*(Evidence(*item) for item in evidence), *_name_evidence(qa, qb)])
+        return self._explained(score, evidence, qa, qb)
 
     def compare(self, qa: PreparedName, qb: PreparedName, kind: PartyKind) -> Comparison:
         """Two prepared names compared and explained. Guarantees: score in [0, 1]; never raises."""
@@ -121,7 +121,15 @@ class MatchEngine:
             return _EMPTY
         native = self._native
         score, _, evidence = native.explain_pair(self.query(qa), self.query(qb), kind)
-        return comparison_of(score, [*(Evidence(*item) for item in evidence), *_name_evidence(qa, qb)])
+        return self._explained(score, evidence, qa, qb)
+
+    def _explained(
+        self, score: float, evidence: Sequence[tuple[str, float, str]], qa: PreparedName, qb: PreparedName
+    ) -> Comparison:
+        """The engine's score and evidence as a comparison, with what each name's preparation did."""
+        return comparison_of(
+            self.params.clamp_score(score), [*(Evidence(*item) for item in evidence), *_name_evidence(qa, qb)]
+        )
 
     def query(self, name: PreparedName) -> NativeName:
         """`name` in the engine's form, for several comparisons."""
@@ -130,7 +138,7 @@ class MatchEngine:
     def score(self, query: NativeName, pos: int, kind: PartyKind) -> float:
         """The rounded score of a name in the engine's form against listed name `pos`, without
         explanation (free-text windows)."""
-        return min(1.0, max(0.0, round(self._native.score(query, pos, kind), self.params.score_decimals)))
+        return self.params.clamp_score(self._native.score(query, pos, kind))
 
     def scan(
         self,

@@ -284,10 +284,10 @@ class ScreeningParams:
     max_bound_checks: int = 32
     # Skeletons shorter than this are too short to look transliterated names up by.
     min_retrieval_skeleton_length: int = 2
-    # Bounds are compared with thresholds this much more generously (scores round to 4 decimals).
-    score_rounding: float = 5e-5
-    # ... because scores are rounded to this many decimals.
+    # Scores are rounded to this many decimals (`clamp_score`, and the Rust engine) ...
     score_decimals: int = 4
+    # ... so bounds are compared with thresholds half a last decimal more generously (derived).
+    score_rounding: float = field(default=5e-5, init=False)
 
     # ------------------------------------------------------------------ free text
     # Windows are at most this many words long.
@@ -307,6 +307,14 @@ class ScreeningParams:
     # Not sent to Rust: Python-side memo sizes.
     word_cache_size: int = field(default=1 << 15, metadata={"python_only": True})
     mask_cache_size: int = field(default=1 << 17, metadata={"python_only": True})
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "score_rounding", 0.5 * 10.0**-self.score_decimals)
+
+    def clamp_score(self, score: float) -> float:
+        """`score` rounded to `score_decimals` and clamped to [0, 1]: the one rounding every
+        score the matcher reports goes through (the Rust engine rounds by the same field)."""
+        return min(1.0, max(0.0, round(score, self.score_decimals)))
 
     def native_config(self) -> dict[str, Any]:
         """Every field the Rust engine reads, keyed by field name (sets as sorted lists)."""

@@ -45,7 +45,7 @@ def common_words_only(
         return comparison
     factor = params.common_words_factor
     return comparison.with_evidence(
-        round(comparison.score * factor, 4),
+        params.clamp_score(comparison.score * factor),
         Evidence(
             "common_words_only",
             factor - 1,
@@ -92,7 +92,7 @@ def apply_qualifiers(
             added.append(Evidence("birth_date_match", bonus, f"birth date agrees +{_fmt(bonus)}"))
     if not added:
         return comparison
-    return comparison.with_evidence(score, *added)
+    return comparison.with_evidence(params.clamp_score(score), *added)
 
 
 def qualified_match(

@@ -42,7 +42,7 @@ def ranked_hits(
     native, prepared = query
     params = engine.params
     may_raise = birth_date is not None  # a matching birth date adds a bonus
-    rounded = [min(1.0, max(0.0, round(score, 4))) for _, score in scored]
+    rounded = [params.clamp_score(score) for _, score in scored]
     best: dict[str, tuple[int, NameMatch]] = {}
     for order in sorted(range(len(scored)), key=lambda k: -rounded[k]):
         if rounded[order] < threshold:

@@ -8,6 +8,10 @@ from typing import Literal
 
 from screening.model import ListEntry
 
+# Feature values in a comparison are reported to this many decimals (a display precision: scores
+# are rounded by `ScreeningParams.clamp_score`).
+FEATURE_DECIMALS = 4
+
 __all__ = ["Comparison", "Evidence", "NameMatch", "PartyKind", "comparison_of"]
 
 PartyKind = Literal["person", "organisation", "any"]
@@ -33,7 +37,8 @@ class Comparison:
     evidence: tuple[Evidence, ...] = ()
 
     def with_evidence(self, score: float, *added: Evidence) -> Comparison:
-        """This comparison with a new score and `added` evidence after its own (qualifiers)."""
+        """This comparison with a new score (rounded by the caller) and `added` evidence after its
+        own (qualifiers)."""
         return comparison_of(score, (*self.evidence, *added))
 
 
@@ -50,12 +55,13 @@ class NameMatch:
 
 def comparison_of(score: float, evidence: Iterable[Evidence]) -> Comparison:
     """The comparison an evidence list describes: the explanation prints its notes in order, the
-    features list each item's value rounded to 4 decimals, the score is clamped to [0, 1] and
-    rounded to 4 decimals. The one place an explanation is written."""
+    features list each item's value rounded to `FEATURE_DECIMALS`, the score (rounded by the
+    caller, `ScreeningParams.clamp_score`) is kept within [0, 1]. The one place an explanation is
+    written."""
     items = tuple(evidence)
     return Comparison(
-        round(min(1.0, max(0.0, score)), 4),
+        min(1.0, max(0.0, score)),
         "; ".join(item.note for item in items if item.note),
-        tuple((item.feature, round(item.value, 4)) for item in items),
+        tuple((item.feature, round(item.value, FEATURE_DECIMALS)) for item in items),
         items,
     )

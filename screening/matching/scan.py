@@ -14,6 +14,7 @@ The Python implementation this replaced is kept as the test oracle
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from screening.matching.engine import MatchEngine
@@ -25,6 +26,12 @@ from screening.model import ListEntry
 from screening.names import normalise_text, window_rewrites
 
 __all__ = ["TextScanner"]
+
+# Windows the engine has Python normalise (a legal form, a number word, an honorific among their
+# words) recur from text to text (`trading co ltd`, `sa de cv`); the prepared window is a pure
+# function of its words, so it is remembered by them, a bounded number (a few MB).
+WINDOW_CACHE_SIZE = 1 << 13
+_prepared_window = functools.lru_cache(maxsize=WINDOW_CACHE_SIZE)(prepare)
 
 
 class TextScanner:
@@ -57,7 +64,7 @@ class TextScanner:
             # once per window: the engine asks once, hits of several names may share one
             window = windows.get((start, length))
             if window is None:
-                window = windows[start, length] = prepare(" ".join(words[start : start + length]), "any")
+                window = windows[start, length] = _prepared_window(" ".join(words[start : start + length]))
             return window
 
         engine = self._engine

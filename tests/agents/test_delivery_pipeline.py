@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,11 +58,13 @@ class Broker:
     sent: list[bytes] = field(default_factory=list)
     acks: list[asyncio.Future[None]] = field(default_factory=list)
 
-    async def send(self, *, key: Any = None, value: Any = None) -> asyncio.Future[None]:
-        self.sent.append(value)
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self.acks.append(future)
-        return future
+    async def send_records(self, records: Sequence[OutRecord]) -> list[asyncio.Future[None]]:
+        futures: list[asyncio.Future[None]] = []
+        for record in records:
+            self.sent.append(record.value)
+            futures.append(asyncio.get_running_loop().create_future())
+        self.acks += futures
+        return futures
 
     def acknowledge(self, index: int) -> None:
         self.acks[index].set_result(None)

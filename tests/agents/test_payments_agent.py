@@ -17,6 +17,7 @@ import orjson
 import pytest
 
 from agents.payments import Outputs, register_payments_agent
+from agents.producing import ChannelSink
 from agents.reference import ChangeSet, ReferenceState
 from schemas.decision import decode_decision
 from schemas.payment import PaymentLimits
@@ -81,7 +82,7 @@ def build_rig(app_id: str, *, pass_through: bool = False) -> Rig:
         autodiscover=False,
     )
     screened, alerts, dlq = app.channel(), app.channel(), app.channel()
-    outputs = Outputs(screened=screened, alerts=alerts, dlq=dlq)
+    outputs = Outputs(screened=ChannelSink(screened), alerts=ChannelSink(alerts), dlq=ChannelSink(dlq))
     reference = ReferenceState(threshold=0.7)
     agent = register_payments_agent(
         app,

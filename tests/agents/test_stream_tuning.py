@@ -14,7 +14,6 @@ from agents.settings import (
     DEFAULT_COMMIT_INTERVAL,
     DEFAULT_CONSUMER_FETCH_BYTES,
     DEFAULT_PRODUCER_BATCH_BYTES,
-    DEFAULT_PRODUCER_LINGER_MS,
     Settings,
     SettingsError,
 )
@@ -27,7 +26,6 @@ def _conf(env: dict[str, str], tmp_path: Path) -> Any:
 
 def test_defaults_reach_the_app(tmp_path: Path) -> None:
     conf = _conf({}, tmp_path)
-    assert conf.producer_linger == pytest.approx(DEFAULT_PRODUCER_LINGER_MS / 1000)
     assert conf.producer_max_batch_size == DEFAULT_PRODUCER_BATCH_BYTES
     assert conf.producer_compression_type is None
     assert conf.consumer_max_fetch_size == DEFAULT_CONSUMER_FETCH_BYTES
@@ -37,7 +35,6 @@ def test_defaults_reach_the_app(tmp_path: Path) -> None:
 def test_variables_reach_the_app(tmp_path: Path) -> None:
     conf = _conf(
         {
-            "PAYMON_PRODUCER_LINGER_MS": "0",
             "PAYMON_PRODUCER_BATCH_BYTES": "65536",
             "PAYMON_PRODUCER_COMPRESSION": "GZIP",
             "PAYMON_CONSUMER_FETCH_BYTES": "1048576",
@@ -45,7 +42,6 @@ def test_variables_reach_the_app(tmp_path: Path) -> None:
         },
         tmp_path,
     )
-    assert conf.producer_linger == 0
     assert conf.producer_max_batch_size == 65536
     assert conf.producer_compression_type == "gzip"
     assert conf.consumer_max_fetch_size == 1048576
@@ -55,8 +51,7 @@ def test_variables_reach_the_app(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("variable", "value", "problem"),
     [
-        ("PAYMON_PRODUCER_LINGER_MS", "5ms", "not an integer"),
-        ("PAYMON_PRODUCER_LINGER_MS", "-1", "between 0 and 10000"),
+        ("PAYMON_PRODUCER_BATCH_BYTES", "5k", "not an integer"),
         ("PAYMON_PRODUCER_BATCH_BYTES", "100", ">= 1024"),
         ("PAYMON_PRODUCER_COMPRESSION", "lz4", "one of NONE, GZIP"),
         ("PAYMON_CONSUMER_FETCH_BYTES", "big", "not an integer"),

@@ -53,6 +53,17 @@ def test_worker_flags_override_the_environment(monkeypatch: pytest.MonkeyPatch) 
     assert settings.group_id == "from-flag" and settings.batch_size == 64
 
 
+def test_an_unread_variable_is_a_warning(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import argparse
+
+    monkeypatch.setenv("PAYMON_THRESHHOLD", "0.9")
+    settings_from(argparse.Namespace())
+    err = capsys.readouterr().err
+    assert "paymon: warning: PAYMON_THRESHHOLD is set but no paymon setting reads it" in err
+
+
 @pytest.mark.parametrize(
     ("flags", "message"),
     [

@@ -6,6 +6,7 @@ windows it takes as they are (`names.window_rewrites`) are those normalisation k
 from __future__ import annotations
 
 import random
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -108,6 +109,21 @@ def test_a_failing_window_preparation_is_raised(index: ListIndex) -> None:
         index._engine._native.scan(words_, [1.0] * 4, [0] * 5, DEFAULT_THRESHOLD, broken)
     with pytest.raises(ValueError, match="words must be"):
         index._engine._native.scan(["Kim"], [1.0], [0], DEFAULT_THRESHOLD, broken)
+
+
+def test_scans_from_several_threads_answer_as_one_at_a_time(index: ListIndex) -> None:
+    # The engine scans without the GIL, taking it back for the windows Python normalises, and
+    # shares the scan forms it makes of each listed name: threads must see the same answers.
+    rng = random.Random(7)
+    texts = [
+        " ".join([*rng.sample(FILLER, 3), rng.choice(LISTED), *rng.sample(REWRITES, 2)]) for _ in range(60)
+    ]
+    fresh = ListIndex.build(_entries())  # its scan forms all made by the threads below
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda t: _found(fresh.scan_text(t, threshold=0.55, limit=50)), texts * 4))
+    alone = [_found(index.scan_text(t, threshold=0.55, limit=50)) for t in texts]
+    assert together == alone * 4
+    assert any(together)
 
 
 def test_engine_scan_is_the_reference_scan_on_the_real_lists(shared_data: Path) -> None:

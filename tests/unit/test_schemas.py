@@ -16,7 +16,18 @@ from hypothesis import strategies as st
 from paymon_cli.offline import DEMO_DATA
 from schemas.decision import Decision, Hit, decode_decision, encode_decision, make_alert_id
 from schemas.generate import SCHEMA_DIR, published_schemas, render
-from schemas.payment import Agent, Party, Payment, PaymentError, PostalAddress, decode_payment, encode_payment
+from schemas.payment import (
+    Agent,
+    Party,
+    Payment,
+    PaymentError,
+    PaymentLimits,
+    PostalAddress,
+    check_lengths,
+    decode_payment,
+    encode_payment,
+    json_depth,
+)
 
 VALID_PAYMENT: dict[str, Any] = {
     "payment_id": "p-1",
@@ -226,3 +237,56 @@ def test_invalid_utf8_inside_a_string_is_a_payment_error() -> None:
     raw = b'{"payment_id":"p\xff\xfe","created_at":"2026-01-02T03:04:05Z"}'
     with pytest.raises(PaymentError, match="UTF-8"):
         decode_payment(raw)
+
+
+def _decoded_with_every_check(raw: bytes, limits: PaymentLimits) -> Payment:
+    """`decode_payment` as it reads without its shortcuts: the nesting walked and every field's
+    length checked, whatever the record's size."""
+    depth = json_depth(raw)
+    if depth > limits.max_json_depth:
+        raise PaymentError(
+            f"JSON nested {depth} levels deep, over the limit of {limits.max_json_depth} "
+            "(PAYMON_MAX_JSON_DEPTH)",
+            "too_deep",
+        )
+    unbounded = PaymentLimits(max_json_depth=10**9, max_name_chars=10**9, max_text_chars=10**9)
+    payment = decode_payment(raw, unbounded)
+    check_lengths(payment, limits)
+    return payment
+
+
+def _outcome(decode: Any, raw: bytes, limits: PaymentLimits) -> tuple[str, str] | Payment:
+    try:
+        return decode(raw, limits)
+    except PaymentError as exc:
+        return exc.problem, str(exc)
+
+
+@settings(max_examples=300)
+@given(
+    depth=st.integers(0, 12),
+    brackets_in_text=st.integers(0, 12),
+    name_length=st.integers(0, 300),
+    limit=st.integers(2, 10),
+    char_limit=st.integers(1, 400),
+)
+def test_decoding_shortcuts_answer_as_every_check_would(
+    depth: int, brackets_in_text: int, name_length: int, limit: int, char_limit: int
+) -> None:
+    # The bracket count and the record size only let decoding skip a walk or a check that could
+    # not fail: the same payment or the same error, at and around each bound.
+    raw = json.dumps(
+        {
+            "payment_id": "p-1",
+            "created_at": "2026-03-01T10:00:00Z",
+            "amount": "1.00",
+            "currency": "EUR",
+            "debtor": {"name": ("a" if name_length % 3 else "é") * name_length},
+            "creditor": {"name": "Anna"},
+            "remittance_info": "[{" * brackets_in_text,
+            "extra": json.loads("[" * depth + "]" * depth) if depth else None,
+        },
+        ensure_ascii=name_length % 2 == 0,
+    ).encode()
+    limits = PaymentLimits(max_json_depth=limit, max_name_chars=char_limit, max_text_chars=char_limit + 3)
+    assert _outcome(decode_payment, raw, limits) == _outcome(_decoded_with_every_check, raw, limits)

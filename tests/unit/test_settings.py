@@ -74,6 +74,20 @@ def test_every_variable_is_read() -> None:
     assert (settings.batch_size, settings.batch_timeout) == (64, pytest.approx(0.2))
     assert settings.data_dir == Path("/tmp/paymon-data")
     assert settings.faust_broker() == ["kafka://kafka-1:9093", "kafka://kafka-2:9092"]
+    assert settings.unread_variables == ()
+
+
+def test_variables_no_setting_reads_are_named() -> None:
+    env = {
+        "PAYMON_THRESHHOLD": "0.9",  # a typo: the threshold stays the default
+        "PAYMON_PRODUCER_LINGER_MS": "5",  # removed: batches are sent when closed
+        "PAYMON_SHARED_DATA": "/data",  # the test session's, not a worker's
+        "PAYMON_BATCH_SIZE": "32",
+        "OTHER_THRESHOLD": "1",
+    }
+    settings = Settings.from_env(env)
+    assert settings.unread_variables == ("PAYMON_PRODUCER_LINGER_MS", "PAYMON_THRESHHOLD")
+    assert settings.threshold is None and settings.batch_size == 32
 
 
 def test_blank_values_mean_unset() -> None:
