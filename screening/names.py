@@ -1226,9 +1226,9 @@ def window_rewrites(words: list[str]) -> list[int]:
     """Per word of a normalised text (`normalise_text(text).split()`), how `normalise_name(w,
     "any")` may treat it in a window `w` (a run of those words joined by spaces): 0, `REWRITTEN`
     (a legal form, a country abbreviation or pinyin company word, a number word or ordinal, a
-    digit that may join the number before it, a word with a compound ending, an ʿAbd compound
-    or the article after one) or `DROPPED_FIRST`
-    (a leading honorific or article).
+    digit that may join the number before it, a word with a compound ending, the article of
+    `abd al X` or the article and `din` of `X al din`) or `DROPPED_FIRST` (a leading honorific or
+    article).
 
     Guarantees: a window holding no `REWRITTEN` word and not starting with a `DROPPED_FIRST` one
     normalises to exactly its words (no legal form, no prefix removed, not transliterated), so its
