@@ -246,6 +246,29 @@ fn unpaired_words(c: &Aligned<'_>) -> String {
     format!("{} / {}", unpaired(c.qa, c.used_a), unpaired(c.qb, c.used_b))
 }
 
+/// Pair `p` holds a distinctive word on its larger side (not only generic words).
+fn holds_distinctive(cfg: &Config, c: &Aligned<'_>, p: &Candidate) -> bool {
+    p.larger_side_weight(c.qa, c.qb) > cfg.generic_weight
+}
+
+/// The consonants of pair `p`'s shorter skeleton.
+fn pair_consonants(c: &Aligned<'_>, p: &Candidate) -> usize {
+    c.qa.skeletons[p.a_start]
+        .len()
+        .min(c.qb.skeletons[p.b_start].len())
+}
+
+/// The chosen pairs `keep` accepts, as `word<sep>word`, comma-separated (an explanation's detail).
+fn paired_words(c: &Aligned<'_>, keep: impl Fn(&Candidate) -> bool, sep: &str) -> String {
+    let words: Vec<String> = c
+        .chosen
+        .iter()
+        .filter(|p| keep(p))
+        .map(|p| format!("{}{sep}{}", c.qa.tokens[p.a_start], c.qb.tokens[p.b_start]))
+        .collect();
+    words.join(", ")
+}
+
 /// The effect of `unmatched_on_both_sides` (without its details): what a bound applies when it
 /// knows a distinctive token on each side stays unpaired.
 fn conflict(cfg: &Config) -> Effect {
@@ -295,19 +318,12 @@ fn single_word_by_sound(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
         return None;
     }
     let short = c.qa.distinctive_weight.min(c.qb.distinctive_weight);
-    let distinctive: Vec<&Candidate> = c
-        .chosen
-        .iter()
-        .filter(|p| p.larger_side_weight(c.qa, c.qb) > cfg.generic_weight)
-        .collect();
+    let distinctive = c.chosen.iter().any(|p| holds_distinctive(cfg, c, p));
     let few_consonants = |p: &Candidate| {
-        let consonants = c.qa.skeletons[p.a_start]
-            .len()
-            .min(c.qb.skeletons[p.b_start].len());
-        p.how == How::Transliteration && consonants <= cfg.single_word_by_sound_max_consonants
+        p.how == How::Transliteration && pair_consonants(c, p) <= cfg.single_word_by_sound_max_consonants
     };
     // (any other pair, even of a generic word, corroborates: `پست بانک` is `POST BANK`)
-    let by_sound = !distinctive.is_empty() && c.chosen.iter().all(few_consonants);
+    let by_sound = distinctive && c.chosen.iter().all(few_consonants);
     (short <= cfg.single_token_max_weight && by_sound).then(|| {
         Effect::factor(
             "single_word_by_sound",
@@ -340,23 +356,15 @@ fn syllable_misread(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
             "another syllable of a romanised name",
         )
         .with_detail(|c| {
-            let words: Vec<String> = c
-                .chosen
-                .iter()
-                .filter(|p| matches!(p.how, How::Typo | How::SpellingVariant | How::ShortForm))
-                .map(|p| format!("{}/{}", c.qa.tokens[p.a_start], c.qb.tokens[p.b_start]))
-                .collect();
-            format!(": {}", words.join(", "))
+            let misread = |p: &Candidate| matches!(p.how, How::Typo | How::SpellingVariant | How::ShortForm);
+            format!(": {}", paired_words(c, misread, "/"))
         })
     })
 }
 
 /// The one chosen pair that holds a distinctive word; None for none or several.
 fn only_distinctive_pair<'a>(cfg: &Config, c: &'a Aligned<'_>) -> Option<&'a Candidate> {
-    let mut distinctive = c
-        .chosen
-        .iter()
-        .filter(|p| p.larger_side_weight(c.qa, c.qb) > cfg.generic_weight);
+    let mut distinctive = c.chosen.iter().filter(|p| holds_distinctive(cfg, c, p));
     match (distinctive.next(), distinctive.next()) {
         (Some(pair), None) => Some(pair),
         _ => None,
@@ -381,7 +389,7 @@ fn single_sound_pair<'a>(cfg: &Config, c: &'a Aligned<'_>) -> Option<&'a Candida
 /// (`আরিয়ান উদ্দিন` ~ `La Arana`, `احسان ضابطی` ~ `AH SAN`): one sound of a longer name says
 /// little. A single name alone keeps its score (`משה` ~ `Moshe`).
 fn lone_word_by_sound(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
-    if c.kind != Kind::Person || !crate::score::Across::of(c.qa, c.qb).by_sound() {
+    if c.kind != Kind::Person || !Across::of(c.qa, c.qb).by_sound() {
         return None;
     }
     let pair = only_distinctive_pair(cfg, c)?;
@@ -407,9 +415,7 @@ fn unalike_word_by_sound(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
     }
     let pair = single_sound_pair(cfg, c)?;
     let (a, b) = (&c.qa.tokens[pair.a_start], &c.qb.tokens[pair.b_start]);
-    let consonants = c.qa.skeletons[pair.a_start]
-        .len()
-        .min(c.qb.skeletons[pair.b_start].len());
+    let consonants = pair_consonants(c, pair);
     let similarity = crate::common::osa_similarity(a, b);
     let unalike = similarity < cfg.unalike_word_max_similarity;
     (consonants > cfg.single_word_by_sound_max_consonants && unalike).then(|| {
@@ -418,21 +424,14 @@ fn unalike_word_by_sound(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
             cfg.unalike_word_by_sound_factor,
             "one company word paired by sound, spelt unalike",
         )
-        .with_detail(|c| {
-            let words: Vec<String> = c
-                .chosen
-                .iter()
-                .map(|p| format!("{} / {}", c.qa.tokens[p.a_start], c.qb.tokens[p.b_start]))
-                .collect();
-            format!(": {}", words.join(", "))
-        })
+        .with_detail(|c| format!(": {}", paired_words(c, |_| true, " / ")))
     })
 }
 
 /// `p` pairs a syllable with another syllable (a typo or spelling variant, not a known spelling
 /// of it) or with a word of several syllables it begins (a short form), on a distinctive word.
 fn another_syllable(cfg: &Config, c: &Aligned<'_>, p: &Candidate) -> bool {
-    if p.larger_side_weight(c.qa, c.qb) <= cfg.generic_weight {
+    if !holds_distinctive(cfg, c, p) {
         return false;
     }
     let (a, b) = (c.qa.tokens[p.a_start].as_str(), c.qb.tokens[p.b_start].as_str());
@@ -484,7 +483,7 @@ fn joined_syllables(cfg: &Config, word: &str) -> bool {
 /// `MANARA`, `Ткач Ltd` ~ `KACH`): a transliteration makes no typos, so a letter apart is
 /// another word.
 fn company_word_by_typo(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
-    if c.kind == Kind::Person || !crate::score::Across::of(c.qa, c.qb).by_sound() {
+    if c.kind == Kind::Person || !Across::of(c.qa, c.qb).by_sound() {
         return None;
     }
     let pair = single_distinctive_pair(cfg, c)?;
@@ -494,15 +493,7 @@ fn company_word_by_typo(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
             cfg.company_word_by_typo_factor,
             "one company word a typo apart across scripts",
         )
-        .with_detail(|c| {
-            let words: Vec<String> = c
-                .chosen
-                .iter()
-                .filter(|p| p.how == How::Typo)
-                .map(|p| format!("{} / {}", c.qa.tokens[p.a_start], c.qb.tokens[p.b_start]))
-                .collect();
-            format!(": {}", words.join(", "))
-        })
+        .with_detail(|c| format!(": {}", paired_words(c, |p| p.how == How::Typo, " / ")))
     })
 }
 
@@ -512,7 +503,7 @@ fn generic_words_only(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
     let initials_only = !c.chosen.is_empty()
         && c.chosen
             .iter()
-            .filter(|p| p.larger_side_weight(c.qa, c.qb) > cfg.generic_weight)
+            .filter(|p| holds_distinctive(cfg, c, p))
             .all(|p| matches!(p.how, How::Acronym | How::Initial));
     let distinct = c.distinct && !initials_only;
     let distinctive_words = c.qa.distinctive_weight.max(c.qb.distinctive_weight) > 0.0;
@@ -553,7 +544,7 @@ fn own_name_index(cfg: &Config, tokens: &[String]) -> Option<usize> {
 /// but a kunya is one name with the word beside it, and those words do not pair: another person.
 /// Asked of names in two scripts only (a name written in one script keeps its own word order).
 fn kunya_apart(cfg: &Config, c: &Aligned<'_>) -> Option<Effect> {
-    if crate::score::Across::of(c.qa, c.qb) == crate::score::Across::SameScript {
+    if Across::of(c.qa, c.qb) == Across::SameScript {
         return None;
     }
     let pair = c.chosen.iter().find(|p| {

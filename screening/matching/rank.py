@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from screening.matching.engine import MatchEngine
@@ -72,8 +72,7 @@ def ranked_hits(
             continue
         if held is None or match.score > held[1].score or (match.score == held[1].score and order < held[0]):
             best[item.entry_id] = (order, match)
-    ranked = sorted((m for _, m in best.values()), key=lambda m: (-m.score, m.entry.entry_id))
-    return ranked[: max(0, limit)]
+    return _best_first((m for _, m in best.values()), limit)
 
 
 def best_hits(found: Sequence[Sequence[NameMatch]], limit: int) -> list[NameMatch]:
@@ -85,5 +84,9 @@ def best_hits(found: Sequence[Sequence[NameMatch]], limit: int) -> list[NameMatc
             held = best.get(match.entry.entry_id)
             if held is None or match.score > held.score:
                 best[match.entry.entry_id] = match
-    ranked = sorted(best.values(), key=lambda m: (-m.score, m.entry.entry_id))
-    return ranked[: max(0, limit)]
+    return _best_first(best.values(), limit)
+
+
+def _best_first(matches: Iterable[NameMatch], limit: int) -> list[NameMatch]:
+    """`matches` best first, then by entry id, at most `limit`."""
+    return sorted(matches, key=lambda m: (-m.score, m.entry.entry_id))[: max(0, limit)]
